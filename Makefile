@@ -1,0 +1,89 @@
+# Svenn: `make run` serves the app, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BASE ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
+
+# The project's own PostgreSQL cluster unless DATABASE_URL is given.
+DB_URL = $${DATABASE_URL:-$$($(PYTHON_BASE) -m svenn.devdb url $(1))}
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help
+help:
+	@echo "make run       install, start PostgreSQL, migrate, load demo data, serve on :$(PORT)"
+	@echo "make test      lint + the whole test suite (browser tests included)"
+	@echo "make lint      ruff check and format check"
+	@echo "make format    ruff format + fix"
+	@echo "make db-stop   stop the project's own PostgreSQL cluster"
+	@echo "make lock      re-resolve requirements.lock from pyproject.toml"
+	@echo "make messages  update the .po files after changing UI text"
+
+$(STAMP): requirements.lock
+	@command -v $(PYTHON_BASE) >/dev/null || { echo "svenn: $(PYTHON_BASE) not found; install Python 3.11."; exit 1; }
+	@[ -x $(PY) ] || $(PYTHON_BASE) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+.PHONY: install
+install: $(STAMP) compilemessages
+
+.PHONY: compilemessages
+compilemessages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt) from Debian's packages"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+	@DJANGO_SETTINGS_MODULE= $(PY) -c "import django; from django.conf import settings; \
+	settings.configure(); django.setup(); from django.core.management import call_command; \
+	call_command('compilemessages', verbosity=0, ignore_patterns=['.venv', '.local'])"
+
+.PHONY: run
+run: install
+	@export DATABASE_URL="$(call DB_URL,svenn)" DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py demo; \
+	$(PY) manage.py collectstatic --noinput -v0; \
+	echo; echo "Svenn is running on http://127.0.0.1:$(PORT)/"; \
+	echo "Demo logins (password svenn-demo): admin@demo.no (Administrator), moderator@demo.no (Moderator),"; \
+	echo "  ansatt@demo.no and ansatt2@demo.no (Ansatt); admin@annen.no (Administrator of another firm)"; \
+	echo; \
+	exec $(VENV)/bin/gunicorn svenn.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+.PHONY: chromium
+chromium:
+	@[ -x /usr/bin/chromium ] || { echo "Installing Chromium from Debian's packages"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+.PHONY: lint
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: format
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: test
+test: install chromium lint
+	@export DATABASE_URL="$(call DB_URL,svenn)" SVENN_TESTING=true; \
+	$(PY) manage.py makemigrations --check --dry-run -v0 || { echo "svenn: models changed without a migration"; exit 1; }; \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: messages
+messages: $(STAMP)
+	SVENN_TESTING=true $(PY) manage.py makemessages -l nb --no-obsolete -v0 \
+		--ignore='.venv/*' --ignore='.local/*' --ignore='tests/*' --ignore='static/*' 
+
+.PHONY: db-stop
+db-stop:
+	@$(PYTHON_BASE) -m svenn.devdb stop
+
+.PHONY: lock
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -q -o requirements.lock

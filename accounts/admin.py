@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Company, User
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "org_number", "user_count", "created_at"]
+    search_fields = ["name", "org_number"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(user_count=Count("users"))
+
+    @admin.display(description=_("users"), ordering="user_count")
+    def user_count(self, obj):
+        return obj.user_count
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "company", "role", "is_active", "is_staff", "last_login"]
+    list_filter = ["role", "is_active", "is_staff", "company"]
+    list_select_related = ["company"]
+    search_fields = ["email", "name", "company__name"]
+    autocomplete_fields = ["company"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["name", "phone", "language"]}),
+        (_("Firm"), {"fields": ["company", "role", "is_active"]}),
+        (_("Platform"), {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["email", "name", "company", "role", "password1", "password2"]}),
+    ]

@@ -1,0 +1,56 @@
+"""Demo firms and users (for trying the product by hand and for browser tests)."""
+
+from django.contrib.auth.hashers import make_password
+
+from .models import Company, Role, User
+
+PASSWORD = "svenn-demo"
+
+FIRMS = [
+    {
+        "key": "demo",
+        "name": "Demo Bygg AS",
+        "org_number": "923609016",
+        "users": [
+            ("admin@demo.no", "Ingrid Berg", Role.ADMIN, "+4791234567"),
+            ("moderator@demo.no", "Lars Moen", Role.MODERATOR, "+4792345678"),
+            ("ansatt@demo.no", "Per Hansen", Role.EMPLOYEE, "+4793456789"),
+            ("ansatt2@demo.no", "Sofie Lie", Role.EMPLOYEE, "+4794567890"),
+        ],
+    },
+    {
+        "key": "annen",
+        "name": "Annen Firma AS",
+        "org_number": "914778271",
+        "users": [("admin@annen.no", "Ola Nilsen", Role.ADMIN, "+4795678901")],
+    },
+]
+
+
+def load():
+    """Create the demo firms and users if missing; return {key: {"company", "users"}}.
+
+    Idempotent: existing firms and users are found by name and e-mail, and left as
+    they are (a password someone changed stays changed).
+    """
+    password = make_password(PASSWORD)
+    firms = {}
+    for spec in FIRMS:
+        company, _ = Company.objects.get_or_create(
+            name=spec["name"], defaults={"org_number": spec["org_number"]}
+        )
+        users = {}
+        for email, name, role, phone in spec["users"]:
+            user, _ = User.objects.get_or_create(
+                email=email,
+                defaults={
+                    "name": name,
+                    "role": role,
+                    "phone": phone,
+                    "company": company,
+                    "password": password,
+                },
+            )
+            users[email] = user
+        firms[spec["key"]] = {"company": company, "users": users}
+    return firms

@@ -1,0 +1,64 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, User
+from .validators import clean_phone
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _("Wrong e-mail or password."),
+        "inactive": _("This account is inactive."),
+    }
+
+
+class PhoneField(forms.CharField):
+    """Accepts Norwegian numbers with or without +47; cleans to E.164."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return clean_phone(value) if value else ""
+
+
+class UserCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = PhoneField(label=_("Phone"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EMPLOYEE)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("A user with this e-mail already exists."))
+        return email
+
+
+class UserUpdateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    phone = PhoneField(label=_("Phone"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    phone = PhoneField(label=_("Phone"))
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")]
+    )

@@ -1,0 +1,137 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from .validators import format_org_number, validate_org_number
+
+
+class Company(models.Model):
+    """A firm: the tenant. Every firm-owned row points at one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    org_number = models.CharField(
+        _("organisation number"),
+        max_length=9,
+        blank=True,
+        validators=[validate_org_number],
+        help_text=_("Norwegian organisation number, 9 digits."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("firm")
+        verbose_name_plural = _("firms")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def org_number_display(self):
+        return format_org_number(self.org_number)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MODERATOR = "moderator", _("Moderator")
+    EMPLOYEE = "employee", _("Employee")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with their e-mail. Firm users have a company and a role;
+    platform staff (is_staff) use the Django admin and need no company."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("firm"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.EMPLOYEE)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("nb", "Norsk bokmål"), ("en", "English")],
+        default="nb",
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive user cannot log in but keeps all their data."),
+    )
+    is_staff = models.BooleanField(
+        _("platform staff"),
+        default=False,
+        help_text=_("May log in to the Django admin. Not a firm role."),
+    )
+    date_joined = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    # Authentication and the Django admin need every user; firm views use `in_company`,
+    # which is scoped to the request user's firm.
+    objects = UserManager()
+    in_company = ScopedManager(company="company")
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["name"]
+        indexes = [models.Index("company", Lower("name"), name="user_company_name")]
+
+    def __str__(self):
+        return self.name or self.email
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name.split(" ")[0] if self.name else self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self):
+        """Administrator or Moderator: the roles that manage the firm's data."""
+        return self.role in (Role.ADMIN, Role.MODERATOR)

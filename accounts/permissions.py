@@ -1,0 +1,66 @@
+"""Who may do what: the one permission table (GUIDE.md section 2).
+
+Every view asks through ``user.has_perm(PERM)`` or ``@role_required(PERM)``;
+no view compares roles itself.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+ADMIN, MODERATOR, EMPLOYEE = Role.ADMIN, Role.MODERATOR, Role.EMPLOYEE
+MANAGERS = frozenset({ADMIN, MODERATOR})
+EVERYONE = frozenset({ADMIN, MODERATOR, EMPLOYEE})
+
+CUSTOMERS_VIEW = "svenn.customers_view"
+CUSTOMERS_MANAGE = "svenn.customers_manage"
+CUSTOMERS_DELETE = "svenn.customers_delete"
+PROJECTS_VIEW_ALL = "svenn.projects_view_all"
+PROJECTS_MANAGE = "svenn.projects_manage"
+HOURS_LOG = "svenn.hours_log"
+HOURS_VIEW_ALL = "svenn.hours_view_all"
+HOURS_APPROVE = "svenn.hours_approve"
+HOURS_EXPORT = "svenn.hours_export"
+HOURS_CHANGE_APPROVED = "svenn.hours_change_approved"
+USERS_MANAGE = "svenn.users_manage"
+COMPANY_MANAGE = "svenn.company_manage"
+
+TABLE = {
+    CUSTOMERS_VIEW: MANAGERS,
+    CUSTOMERS_MANAGE: MANAGERS,
+    CUSTOMERS_DELETE: MANAGERS,
+    PROJECTS_VIEW_ALL: MANAGERS,
+    PROJECTS_MANAGE: MANAGERS,
+    HOURS_LOG: EVERYONE,
+    HOURS_VIEW_ALL: MANAGERS,
+    HOURS_APPROVE: MANAGERS,
+    HOURS_EXPORT: MANAGERS,
+    HOURS_CHANGE_APPROVED: frozenset({ADMIN}),
+    USERS_MANAGE: frozenset({ADMIN}),
+    COMPANY_MANAGE: frozenset({ADMIN}),
+}
+
+
+def role_allows(user, perm):
+    """Whether the firm role of an active firm user grants ``perm``."""
+    return bool(user.is_active and getattr(user, "company_id", None) and user.role in TABLE[perm])
+
+
+def role_required(perm):
+    """View decorator: 403 for a logged-in user whose role lacks ``perm``.
+
+    Anonymous users never get here: LoginRequiredMiddleware sends them to log in.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

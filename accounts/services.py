@@ -1,0 +1,86 @@
+"""Writes on firms and users. Keyword-only, validated, one transaction each."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .models import Role, User
+
+
+def _other_active_admins(user):
+    return User.in_company.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
+
+
+@transaction.atomic
+def user_create(*, company, by, email, name, role=Role.EMPLOYEE, phone="", language="nb"):
+    """Add a user to ``company`` without a usable password; they set one from the link
+    they are e-mailed."""
+    user = User(
+        email=email.lower(),
+        name=name,
+        phone=phone,
+        role=role,
+        language=language,
+        company=company,
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+def set_password_link(request, user):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return request.build_absolute_uri(path)
+
+
+def user_send_welcome(*, request, user, by):
+    """E-mail the new user a link to choose a password, in their own language."""
+    with override(user.language):
+        context = {"user": user, "by": by, "link": set_password_link(request, user)}
+        send_mail(
+            subject=_("Welcome to Svenn"),
+            message=render_to_string("accounts/email/welcome.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+
+
+@transaction.atomic
+def user_update(*, user, by, name, phone, role):
+    if user.pk == by.pk and role != Role.ADMIN:
+        raise ValidationError({"role": _("You cannot take the Administrator role from yourself.")})
+    if user.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(user):
+        raise ValidationError({"role": _("The firm must keep at least one Administrator.")})
+    user.name, user.phone, user.role = name, phone, role
+    user.full_clean()
+    user.save(update_fields=["name", "phone", "role"])
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user, by, active):
+    """Deactivate or reactivate a user. Their data stays; they just cannot log in."""
+    if not active and user.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if not active and user.role == Role.ADMIN and not _other_active_admins(user):
+        raise ValidationError(_("The firm must keep at least one Administrator."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_update_profile(*, user, name, phone, language):
+    user.name, user.phone, user.language = name, phone, language
+    user.full_clean()
+    user.save(update_fields=["name", "phone", "language"])
+    return user

@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import CompanyOwned, scoped_manager
+from accounts.validators import format_org_number, format_phone
+
+
+class CustomerKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    PERSON = "person", _("Private person")
+
+
+class CustomerQuerySet(models.QuerySet):
+    def alive(self):
+        """Not deleted: what lists, search and pickers show."""
+        return self.filter(deleted_at__isnull=True)
+
+    def active(self):
+        return self.alive().filter(is_active=True)
+
+    def inactive(self):
+        return self.alive().filter(is_active=False)
+
+
+class Customer(CompanyOwned):
+    """A firm's customer ("Kunde"). Never hard-deleted: ``deleted_at`` hides it from
+    lists and pickers while time entries and projects keep pointing at it."""
+
+    number = models.PositiveIntegerField(_("customer number"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("type"), max_length=10, choices=CustomerKind, default=CustomerKind.COMPANY
+    )
+    org_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    postal_place = models.CharField(_("postal place"), max_length=100, blank=True)
+    invoice_address = models.CharField(
+        _("invoice address / invoice e-mail"), max_length=300, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    # Lower-cased, accent-free text of name, numbers, e-mail, phone and contact
+    # names, kept by the services; a trigram index makes substring search fast.
+    search_text = models.TextField(editable=False, default="")
+    # Optimistic locking: a save must carry the version it was read at.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+
+    objects = scoped_manager(CustomerQuerySet)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "number"], name="customer_number_per_company"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def org_number_display(self):
+        return format_org_number(self.org_number)
+
+    @property
+    def phone_display(self):
+        return format_phone(self.phone)
+
+
+class ContactPerson(CompanyOwned):
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("customer")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["company", "customer"], name="contact_company_customer")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def phone_display(self):
+        return format_phone(self.phone)
+
+
+class CustomerChange(CompanyOwned):
+    """One entry in a customer card's history: who did what, when, which fields."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("changed")
+        ACTIVATED = "activated", _("set active")
+        DEACTIVATED = "deactivated", _("set inactive")
+        DELETED = "deleted", _("deleted")
+        RESTORED = "restored", _("restored")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="changes")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    # {"field name": [old, new], ...} with display values, as the user saw them.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("customer change")
+        verbose_name_plural = _("customer changes")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["company", "customer", "-at"], name="custchange_customer_at")
+        ]

@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import CompanyOwned, scoped_manager
+
+
+class ProjectStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Finished")
+
+
+class ProjectAccess(models.TextChoices):
+    ALL = "all", _("All employees")
+    SELECTED = "selected", _("Selected employees")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def open(self):
+        """Not deleted and not finished: what pickers offer."""
+        return self.alive().filter(status=ProjectStatus.IN_PROGRESS)
+
+
+class Project(CompanyOwned):
+    """A firm's project ("Prosjekt"), optionally for one customer."""
+
+    number = models.PositiveIntegerField(_("project number"))
+    name = models.CharField(_("project name"), max_length=200)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("customer"),
+    )
+    address = models.CharField(_("site address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    postal_place = models.CharField(_("postal place"), max_length=100, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    estimated_hours = models.DecimalField(
+        _("estimated hours"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.IN_PROGRESS
+    )
+    access = models.CharField(
+        _("employee access"), max_length=10, choices=ProjectAccess, default=ProjectAccess.ALL
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ProjectMember",
+        related_name="member_projects",
+        blank=True,
+        verbose_name=_("selected employees"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = scoped_manager(ProjectQuerySet)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "number"], name="project_number_per_company"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="project_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "customer"], name="project_company_customer"),
+            models.Index(fields=["company", "status", "-number"], name="project_company_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def is_done(self):
+        return self.status == ProjectStatus.DONE
+
+
+class ProjectMember(CompanyOwned):
+    """An employee chosen under "Valgte ansatte" on a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("project member")
+        verbose_name_plural = _("project members")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="project_member_once"),
+        ]
+        indexes = [models.Index(fields=["company", "user"], name="projectmember_company_user")]

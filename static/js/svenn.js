@@ -1,0 +1,61 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  // Collapse the main menu behind a button on small screens.
+  function setupMenu() {
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("main-menu");
+    if (!toggle || !menu) return;
+    toggle.hidden = false;
+    document.documentElement.classList.add("js");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") === "true";
+      toggle.setAttribute("aria-expanded", String(!open));
+      menu.classList.toggle("open", !open);
+    });
+  }
+
+  // <button data-confirm="..."> asks before submitting its form (no inline handlers: CSP).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // <dialog> opened by htmx: show it modally once its content arrives.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var dialog = event.detail.target.closest("dialog");
+    if (dialog && !dialog.open && dialog.querySelector("form")) dialog.showModal();
+  });
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-close-dialog]");
+    if (close) {
+      var dialog = close.closest("dialog");
+      if (dialog) {
+        event.preventDefault();
+        dialog.close();
+      }
+    }
+  });
+  document.body.addEventListener("closeDialog", function () {
+    document.querySelectorAll("dialog[open]").forEach(function (d) { d.close(); });
+  });
+
+  // Let 4xx form responses (422 with field errors) swap in like 200s.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 422 || status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupMenu);
+  } else {
+    setupMenu();
+  }
+})();

@@ -1,0 +1,111 @@
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from accounts.models import Role
+
+from .factories import (
+    CompanyFactory,
+    ContactPersonFactory,
+    CustomerFactory,
+    ProjectFactory,
+    TimeEntryFactory,
+    UserFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls
+# from that thread are safe here (pytest-playwright's documented workaround).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _scopes_disabled_in_test_body():
+    """Test set-up and assertions see every firm; requests are still scoped by the
+    middleware, which opens its own scope for the request's user."""
+    with scopes_disabled():
+        yield
+
+
+@dataclass
+class World:
+    """Two firms: ours with one user per role and an object of every kind, and
+    another firm with its own admin and objects (which must stay invisible)."""
+
+    company: object
+    admin: object
+    moderator: object
+    employee: object
+    employee2: object
+    other_company: object
+    other_admin: object
+    customer: object
+    contact: object
+    project: object
+    entry: object
+    other_customer: object
+    other_project: object
+    other_entry: object
+
+    def user(self, actor):
+        return None if actor == "anonymous" else getattr(self, actor)
+
+
+@pytest.fixture
+def world(db):
+    company = CompanyFactory(name="Demo Bygg AS")
+    other = CompanyFactory(name="Annen Firma AS")
+    employee = UserFactory(company=company, role=Role.EMPLOYEE, name="Per Hansen")
+    customer = CustomerFactory(company=company, name="Kari Nordmann")
+    project = ProjectFactory(company=company, customer=customer, name="Nytt bad")
+    other_customer = CustomerFactory(company=other, name="Fremmed Kunde")
+    other_project = ProjectFactory(company=other, customer=other_customer)
+    other_admin = UserFactory(company=other, role=Role.ADMIN, name="Ola Nilsen")
+    return World(
+        company=company,
+        admin=UserFactory(company=company, role=Role.ADMIN, name="Ingrid Berg"),
+        moderator=UserFactory(company=company, role=Role.MODERATOR, name="Lars Moen"),
+        employee=employee,
+        employee2=UserFactory(company=company, role=Role.EMPLOYEE, name="Sofie Lie"),
+        other_company=other,
+        other_admin=other_admin,
+        customer=customer,
+        contact=ContactPersonFactory(customer=customer, name="Kari Kontakt"),
+        project=project,
+        entry=TimeEntryFactory(user=employee, project=project, customer=customer),
+        other_customer=other_customer,
+        other_project=other_project,
+        other_entry=TimeEntryFactory(
+            user=other_admin, project=other_project, customer=other_customer
+        ),
+    )
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a test Client logged in as that user (None: anonymous)."""
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,80 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import Company, Role, User
+from customers.models import ContactPerson, Customer, CustomerKind
+from projects.models import Project, ProjectMember
+from timesheets.models import TimeEntry
+
+PASSWORD = "svenn-test-pw"
+# Hashing with Argon2 is slow on purpose; hash once for every test user.
+_HASH = make_password(PASSWORD)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Firma {n} AS")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.no")
+    name = factory.Sequence(lambda n: f"Bruker {n}")
+    company = factory.SubFactory(CompanyFactory)
+    role = Role.EMPLOYEE
+    password = _HASH
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    company = factory.SubFactory(CompanyFactory)
+    number = factory.Sequence(lambda n: 10000 + n)
+    name = factory.Sequence(lambda n: f"Kunde {n}")
+    kind = CustomerKind.COMPANY
+    search_text = factory.LazyAttribute(lambda c: f"{c.name.lower()} {c.number}")
+
+
+class ContactPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPerson
+
+    customer = factory.SubFactory(CustomerFactory)
+    company = factory.SelfAttribute("customer.company")
+    name = factory.Sequence(lambda n: f"Kontakt {n}")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    company = factory.SubFactory(CompanyFactory)
+    number = factory.Sequence(lambda n: 1000 + n)
+    name = factory.Sequence(lambda n: f"Prosjekt {n}")
+
+
+class ProjectMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectMember
+
+    project = factory.SubFactory(ProjectFactory)
+    company = factory.SelfAttribute("project.company")
+    user = factory.SubFactory(UserFactory, company=factory.SelfAttribute("..company"))
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeEntry
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SelfAttribute("user.company")
+    date = factory.LazyFunction(datetime.date.today)
+    hours = Decimal("7.50")

@@ -1,0 +1,5 @@
+from . import Route, managers
+
+ROUTES = [
+    Route("customers:list", managers()),
+]

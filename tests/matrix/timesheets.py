@@ -1,0 +1,5 @@
+from . import Route, everyone
+
+ROUTES = [
+    Route("timesheets:week", everyone()),
+]

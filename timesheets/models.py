@@ -1,0 +1,101 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import CompanyOwned, scoped_manager
+
+
+class TimeEntryQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(approved_at__isnull=False)
+
+    def unapproved(self):
+        return self.filter(approved_at__isnull=True)
+
+
+class TimeEntry(CompanyOwned):
+    """Hours an employee logged ("Timeføring"). Locked once approved."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="time_entries",
+        verbose_name=_("employee"),
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    start_time = models.TimeField(_("from"), null=True, blank=True)
+    end_time = models.TimeField(_("to"), null=True, blank=True)
+    break_minutes = models.PositiveSmallIntegerField(_("break (minutes)"), null=True, blank=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+        verbose_name=_("project"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+        verbose_name=_("customer"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = scoped_manager(TimeEntryQuerySet)
+
+    class Meta:
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=Decimal("0")) & models.Q(hours__lte=Decimal("24")),
+                name="time_entry_hours_in_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "user", "date"], name="entry_company_user_date"),
+            models.Index(fields=["company", "date"], name="entry_company_date"),
+            models.Index(fields=["company", "customer", "date"], name="entry_company_customer"),
+            models.Index(fields=["company", "project", "date"], name="entry_company_project"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.hours} {self.user}"
+
+    @property
+    def is_approved(self):
+        return self.approved_at is not None
+
+
+class TimeEntryChange(CompanyOwned):
+    """A change to an entry after approval (reopen, edit by an Administrator)."""
+
+    entry = models.ForeignKey(TimeEntry, on_delete=models.PROTECT, related_name="changes")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=20)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("time entry change")
+        verbose_name_plural = _("time entry changes")
+        ordering = ["-at", "-id"]
