@@ -76,7 +76,7 @@ test: install chromium lint
 
 .PHONY: messages
 messages: $(STAMP)
-	SVENN_TESTING=true $(PY) manage.py makemessages -l nb --no-obsolete -v0 \
+	SVENN_TESTING=true $(PY) manage.py makemessages -l nb --no-obsolete -v0 $(if $(APP),--app $(APP)) \
 		--ignore='.venv/*' --ignore='.local/*' --ignore='tests/*' --ignore='static/*' 
 
 .PHONY: db-stop

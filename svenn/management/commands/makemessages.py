@@ -11,6 +11,14 @@ from django.core.management.commands import makemessages
 
 
 class Command(makemessages.Command):
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--app", help="Only update this app's catalogue.")
+
+    def handle(self, *args, **options):
+        self.only_app = options.pop("app")
+        super().handle(*args, **options)
+
     def find_files(self, root):
         files = super().find_files(root)
         templates = os.path.abspath("templates")
@@ -21,4 +29,7 @@ class Command(makemessages.Command):
                 app_locale = os.path.abspath(os.path.join(app, "locale"))
                 if os.path.isdir(app_locale):
                     translatable.locale_dir = app_locale
+        if self.only_app:
+            wanted = os.path.abspath(os.path.join(self.only_app, "locale"))
+            files = [f for f in files if os.path.abspath(f.locale_dir) == wanted]
         return files
