@@ -1,0 +1,56 @@
+"""Form pieces shared by the apps."""
+
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+# A picker never renders more options than this, however many rows the firm has.
+PICKER_LIMIT = 50
+
+
+class SearchSelect(forms.Select):
+    """A <select> for a ModelChoiceField over a possibly huge queryset.
+
+    It renders the selected object plus the first PICKER_LIMIT others, and a search
+    box above it that, with htmx, replaces the options with the matches found by
+    ``options_url`` (a view using ``render_options``). Validation still uses the
+    field's whole queryset, so any allowed object can be chosen, and nothing else.
+    """
+
+    template_name = "widgets/search_select.html"
+
+    def __init__(self, *, options_url, search_label=_("Search"), attrs=None):
+        super().__init__(attrs)
+        self.options_url = options_url
+        self.search_label = search_label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options_url"] = str(self.options_url)
+        context["widget"]["search_label"] = self.search_label
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        selected = [v for v in value if v]
+        chosen = list(queryset.filter(pk__in=selected)) if selected else []
+        others = list(queryset.exclude(pk__in=selected)[:PICKER_LIMIT])
+        choices = [iterator.choice(obj) for obj in chosen + others]
+        if iterator.field.empty_label is not None:
+            choices.insert(0, ("", iterator.field.empty_label))
+        full, self.choices = self.choices, choices
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = full
+
+
+def render_options(request, objects, label=str, empty_label="---------"):
+    """The <option>s of a SearchSelect for an htmx search: at most PICKER_LIMIT."""
+    options = [(obj.pk, label(obj)) for obj in objects[:PICKER_LIMIT]]
+    return render(
+        request, "widgets/_options.html", {"options": options, "empty_label": empty_label}
+    )
