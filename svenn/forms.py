@@ -19,10 +19,10 @@ class SearchSelect(forms.Select):
 
     template_name = "widgets/search_select.html"
 
-    def __init__(self, *, options_url, search_label=_("Search"), attrs=None):
+    def __init__(self, *, options_url, search_label=None, attrs=None):
         super().__init__(attrs)
         self.options_url = options_url
-        self.search_label = search_label
+        self.search_label = search_label or _("Search")
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
