@@ -19,6 +19,8 @@ help:
 	@echo "make test      lint + the whole test suite (browser tests included)"
 	@echo "make lint      ruff check and format check"
 	@echo "make format    ruff format + fix"
+	@echo "make backup    pg_dump the database to .local/backups/ (OUT=file to choose)"
+	@echo "make restore FILE=x.dump [DB=name]   restore a backup into a new, empty database"
 	@echo "make db-stop   stop the project's own PostgreSQL cluster"
 	@echo "make lock      re-resolve requirements.lock from pyproject.toml"
 	@echo "make messages  update the .po files after changing UI text"
@@ -78,6 +80,17 @@ test: install chromium lint
 messages: $(STAMP)
 	SVENN_TESTING=true $(PY) manage.py makemessages -l nb --no-obsolete -v0 $(if $(APP),--app $(APP)) \
 		--ignore='.venv/*' --ignore='.local/*' --ignore='tests/*' --ignore='static/*' 
+
+.PHONY: backup
+backup: install
+	@export DATABASE_URL="$(call DB_URL,svenn)" DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py backup $(if $(OUT),--output $(OUT))
+
+.PHONY: restore
+restore: install
+	@[ -n "$(FILE)" ] || { echo "usage: make restore FILE=backup.dump [DB=svenn_restored]"; exit 1; }
+	@export DATABASE_URL="$(call DB_URL,$(or $(DB),svenn_restored))" DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py restore "$(FILE)"
 
 .PHONY: db-stop
 db-stop:
