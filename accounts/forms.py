@@ -1,13 +1,14 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role, User
 from .validators import clean_phone
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -21,6 +22,20 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Wrong e-mail or password."),
         "inactive": _("This account is inactive."),
     }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also sends the link to invited users, who have no usable password until they
+    choose one (Django's form skips them), and writes in the user's own language."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].language):
+            super().send_mail(
+                subject_template_name, email_template_name, context, *args, **kwargs
+            )
 
 
 class PhoneField(forms.CharField):
@@ -60,5 +75,5 @@ class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = PhoneField(label=_("Phone"))
     language = forms.ChoiceField(
-        label=_("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")]
+        label=_("Language"), choices=User._meta.get_field("language").choices
     )

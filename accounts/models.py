@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from .validators import format_org_number, validate_org_number
+from .validators import format_org_number, format_phone, validate_org_number
 
 
 class Company(models.Model):
@@ -126,6 +126,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def phone_display(self):
+        return format_phone(self.phone)
 
     @property
     def is_admin(self):

@@ -1,25 +1,21 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from . import views
 
 app_name = "accounts"
 
-
-def public(view_class, **kwargs):
-    return login_not_required(view_class.as_view(**kwargs))
-
-
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
-        public(auth_views.PasswordResetDoneView, template_name="accounts/password_reset_done.html"),
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/password_reset_done.html"
+        ),
         name="password_reset_done",
     ),
     path(
@@ -29,9 +25,8 @@ urlpatterns = [
     ),
     path(
         "password/reset/done/",
-        public(
-            auth_views.PasswordResetCompleteView,
-            template_name="accounts/password_reset_complete.html",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
     ),

@@ -1,26 +1,49 @@
+import logging
+from smtplib import SMTPException
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import LoginForm, ProfileForm, UserCreateForm, UserUpdateForm
+from .forms import LoginForm, PasswordResetForm, ProfileForm, UserCreateForm, UserUpdateForm
+
+logger = logging.getLogger(__name__)
 
 
-@method_decorator(login_not_required, name="dispatch")
-class LoginView(auth_views.LoginView):
+def _form_status(form):
+    return 200 if not form.is_bound or form.is_valid() else 422
+
+
+class UnprocessableOnInvalid:
+    """Invalid POSTs to Django's auth views answer 422, like our own form views."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class LoginView(UnprocessableOnInvalid, auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+@method_decorator(login_not_required, name="dispatch")
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView); an expired session may still log out."""
+
+
+class PasswordChangeView(UnprocessableOnInvalid, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -29,22 +52,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-@method_decorator(login_not_required, name="dispatch")
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(UnprocessableOnInvalid, auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
-@method_decorator(login_not_required, name="dispatch")
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(UnprocessableOnInvalid, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
-
-
-def _form_status(form):
-    return 200 if not form.is_bound or form.is_valid() else 422
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,11 +70,13 @@ def profile(request):
     user = request.user
     form = ProfileForm(
         request.POST or None,
-        initial={"name": user.name, "phone": user.phone, "language": user.language},
+        initial={"name": user.name, "phone": user.phone_display, "language": user.language},
     )
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, **form.cleaned_data)
-        messages.success(request, _("Your profile has been saved."))
+        # Confirm in the language just chosen: the next page is shown in it.
+        with translation.override(user.language):
+            messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=_form_status(form))
 
@@ -76,12 +96,24 @@ def user_create(request):
         user = services.user_create(
             company=request.user.company, by=request.user, **form.cleaned_data
         )
-        services.user_send_welcome(request=request, user=user, by=request.user)
-        messages.success(
-            request,
-            _("%(name)s has been added and e-mailed a link to set a password.")
-            % {"name": user.name},
-        )
+        try:
+            services.user_send_welcome(request=request, user=user, by=request.user)
+        except (SMTPException, OSError):
+            logger.exception("Welcome e-mail to user %s failed", user.pk)
+            messages.error(
+                request,
+                _(
+                    "%(name)s has been added, but the e-mail could not be sent. "
+                    "They can use “Forgot your password?” on the login page."
+                )
+                % {"name": user.name},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been added and e-mailed a link to set a password.")
+                % {"name": user.name},
+            )
         return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form}, status=_form_status(form))
 
@@ -90,7 +122,7 @@ def user_create(request):
 @perms.role_required(perms.USERS_MANAGE)
 def user_update(request, pk):
     user = selectors.get_company_user(pk)
-    initial = {"name": user.name, "phone": user.phone, "role": user.role}
+    initial = {"name": user.name, "phone": user.phone_display, "role": user.role}
     form = UserUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,9 +149,9 @@ def user_set_active(request, pk):
         services.user_set_active(user=user, by=request.user, active=active)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("accounts:users")
-    if active:
-        messages.success(request, _("%(name)s is active again.") % {"name": user.name})
     else:
-        messages.success(request, _("%(name)s has been deactivated.") % {"name": user.name})
+        if active:
+            messages.success(request, _("%(name)s is active again.") % {"name": user.name})
+        else:
+            messages.success(request, _("%(name)s has been deactivated.") % {"name": user.name})
     return redirect("accounts:users")

@@ -1,5 +1,11 @@
+import sys
+
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
+
+from .middleware import DATABASE_ERRORS, database_unavailable_response
 
 
 @require_GET
@@ -17,4 +23,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """Static, without the request context: whatever failed (the database, too) is not
+    asked again. Django calls this while handling the exception, so a database outage
+    that escaped DatabaseUnavailableMiddleware still gets the 503 page."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable_response()
+    return HttpResponseServerError(render_to_string("errors/500.html"))

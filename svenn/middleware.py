@@ -1,0 +1,39 @@
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response():
+    """A static "try again shortly" page. It renders without a request context, so
+    nothing on it touches the database that just failed."""
+    response = HttpResponse(render_to_string("errors/503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 instead of 500 while the database cannot be reached.
+
+    Place it right after AuthenticationMiddleware: it loads the session and the user
+    itself, so a database outage there is caught before any later middleware or view
+    touches ``request.user``; outages inside a view come through process_exception.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.user.is_authenticated  # noqa: B018 - loads session and user now
+        except DATABASE_ERRORS:
+            return database_unavailable_response()
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable_response()
+        return None
