@@ -1,9 +1,27 @@
+import re
+import unicodedata
+
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import CompanyOwned, scoped_manager
 from accounts.validators import format_org_number, format_phone
+
+
+# Letters NFKD does not split into a base letter and an accent.
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})
+
+
+def search_key(text):
+    """Lower-case ``text`` and strip accents, so "Bjørn Ås" and "bjorn as" compare equal.
+
+    Both the stored ``Customer.search_text`` and every search query go through this.
+    """
+    text = unicodedata.normalize("NFKD", str(text).lower().translate(_FOLD))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 class CustomerKind(models.TextChoices):
@@ -87,6 +105,20 @@ class Customer(CompanyOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "number"], name="customer_number_per_company"
+            ),
+        ]
+        indexes = [
+            # Substring search within one firm: company_id (btree_gin) + trigrams.
+            GinIndex(
+                fields=["company", "search_text"],
+                opclasses=["int8_ops", "gin_trgm_ops"],
+                name="customer_search_trgm",
+            ),
+            # The list's default order, per firm, without deleted customers.
+            models.Index(
+                fields=["company", "is_active", "name", "number"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="customer_list_order",
             ),
         ]
 

@@ -6,4 +6,8 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list, name="list"),
+    path("new/", views.customer_create, name="create"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/status/", views.customer_set_status, name="status"),
+    path("<int:pk>/delete/", views.customer_delete, name="delete"),
 ]

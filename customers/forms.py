@@ -1,0 +1,151 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import PhoneField
+from accounts.validators import clean_org_number, format_org_number, format_phone
+
+from .models import Customer, CustomerKind
+from .services import FIELDS, customer_next_number
+
+
+class CustomerForm(forms.Form):
+    """The customer card ("kundekort"). The service validates again; this form puts
+    the messages next to the fields."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    number = forms.IntegerField(
+        label=_("Customer number"),
+        min_value=1,
+        max_value=2_000_000_000,
+        help_text=_("Suggested: the next free number."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=CustomerKind.choices,
+        initial=CustomerKind.COMPANY,
+        widget=forms.RadioSelect,
+    )
+    org_number = forms.CharField(
+        label=_("Organisation number"),
+        max_length=20,
+        required=False,
+        help_text=_("Companies only: 9 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    phone = PhoneField(label=_("Phone"))
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^\d{4}$",
+        required=False,
+        error_messages={"invalid": _("A postal code has 4 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    postal_place = forms.CharField(label=_("Postal place"), max_length=100, required=False)
+    invoice_address = forms.CharField(
+        label=_("Invoice address / invoice e-mail"), max_length=300, required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, company, customer=None, **kwargs):
+        self.company = company
+        self.customer = customer
+        if customer is None:
+            kwargs.setdefault("initial", {"number": customer_next_number(company=company)})
+        else:
+            initial = {field: getattr(customer, field) for field in FIELDS}
+            initial["org_number"] = format_org_number(customer.org_number)
+            initial["phone"] = format_phone(customer.phone)
+            initial["version"] = customer.version
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+    def clean_org_number(self):
+        value = self.cleaned_data["org_number"].strip()
+        return clean_org_number(value) if value else ""
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        others = Customer.objects.filter(company=self.company, number=number)
+        if self.customer is not None:
+            others = others.exclude(pk=self.customer.pk)
+        if others.exists():
+            raise ValidationError(_("Another customer already has this number."))
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if data.get("org_number") and data.get("kind") == CustomerKind.PERSON:
+            self.add_error("org_number", _("Only a company has an organisation number."))
+        return data
+
+    def customer_data(self):
+        return {field: self.cleaned_data[field] for field in FIELDS}
+
+
+class ContactForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    phone = PhoneField(label=_("Phone"))
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+
+
+class BaseContactFormSet(forms.BaseFormSet):
+    def contacts(self):
+        """The contact persons to keep, as dicts for the services."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+ContactFormSet = forms.formset_factory(
+    ContactForm, formset=BaseContactFormSet, extra=0, can_delete=True, max_num=50
+)
+# A new customer's card starts with one empty contact person, which may stay empty.
+NewContactFormSet = forms.formset_factory(
+    ContactForm, formset=BaseContactFormSet, extra=1, can_delete=True, max_num=50
+)
+CONTACTS_PREFIX = "contacts"
+
+
+def contact_formset(data=None, customer=None):
+    """The card's contact persons: the customer's, or one empty for a new customer."""
+    if customer is None:
+        return NewContactFormSet(data, prefix=CONTACTS_PREFIX)
+    initial = [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "title": c.title,
+            "phone": format_phone(c.phone),
+            "email": c.email,
+        }
+        for c in customer.contacts.all()
+    ]
+    return ContactFormSet(data, initial=initial, prefix=CONTACTS_PREFIX)
+
+
+def with_contact_added(data):
+    """The posted card with one more empty contact person ("Add contact person")."""
+    data = data.copy()
+    key = f"{CONTACTS_PREFIX}-TOTAL_FORMS"
+    total = data.get(key, "")
+    total = int(total) if total.isdigit() else 0
+    data[key] = str(min(total + 1, ContactFormSet.max_num))
+    return data
+
+
+def with_contact_removed(data, index):
+    """The posted card with contact person ``index`` marked for removal on save."""
+    data = data.copy()
+    if str(index).isdigit():
+        data[f"{CONTACTS_PREFIX}-{index}-DELETE"] = "on"
+    return data

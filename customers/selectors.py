@@ -1,0 +1,112 @@
+"""Reads of customers, always within the request user's firm (scoped manager)."""
+
+import re
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import format_org_number, format_phone
+
+from .models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
+
+ACTIVE, INACTIVE = "active", "inactive"
+SORTS = {
+    "name": ["name", "number"],
+    "-name": ["-name", "-number"],
+    "number": ["number"],
+    "-number": ["-number"],
+}
+DEFAULT_SORT = "name"
+
+
+def search_customers(queryset, q):
+    """The one customer search: every word of ``q`` must occur somewhere in the
+    customer's name, number, org nr, e-mail, phone or contact names, ignoring case
+    and accents. ``LIKE '%word%'`` on search_text is served by the trigram index."""
+    key = search_key(q or "")
+    # "912 34 567" and "923 609 016" are one number each, as typed from a paper.
+    key = re.sub(r"(?<=[\d+])\s+(?=\d)", "", key)
+    for word in key.split():
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def customer_list(*, status=ACTIVE, q="", sort=DEFAULT_SORT):
+    """The rows of one tab of the customer list, with their first contact person.
+
+    One query however many rows: the contact name comes from a subquery.
+    """
+    customers = Customer.objects.inactive() if status == INACTIVE else Customer.objects.active()
+    first_contact = ContactPerson.objects.filter(customer=OuterRef("pk")).order_by("id")
+    customers = customers.annotate(
+        contact_name=Subquery(first_contact.values("name")[:1]),
+        contact_count=Count("contacts"),
+    )
+    customers = search_customers(customers, q)
+    return customers.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def customer_tab_counts():
+    """{"active": n, "inactive": m}: the counts on the tabs, in one query."""
+    return Customer.objects.alive().aggregate(
+        active=Count("pk", filter=Q(is_active=True)),
+        inactive=Count("pk", filter=Q(is_active=False)),
+    )
+
+
+def customer_position(customer):
+    """How many customers come before ``customer`` in its tab in the default order
+    (name, then number): tells which page of the list shows it."""
+    customers = Customer.objects.inactive() if not customer.is_active else Customer.objects.active()
+    before = Q(name__lt=customer.name) | Q(name=customer.name, number__lt=customer.number)
+    return customers.filter(before).count()
+
+
+def get_customer_for_user(request, pk, *, include_deleted=False):
+    """A not-deleted customer of the user's firm (the request's scope); anything else
+    is a 404. ``include_deleted`` finds a deleted one too (a repeated delete)."""
+    customers = Customer.objects.all() if include_deleted else Customer.objects.alive()
+    return get_object_or_404(customers.select_related("created_by", "updated_by"), pk=pk)
+
+
+def _display(field, value):
+    if value in ("", None):
+        return "–"
+    if field == "org_number":
+        return format_org_number(value)
+    if field == "phone":
+        return format_phone(value)
+    if field == "kind":
+        return CustomerKind(value).label if value in CustomerKind.values else value
+    return str(value)
+
+
+FIELD_LABELS = {
+    "name": _("Name"),
+    "number": _("Customer number"),
+    "kind": _("Type"),
+    "org_number": _("Organisation number"),
+    "email": _("E-mail"),
+    "phone": _("Phone"),
+    "address": _("Address"),
+    "postal_code": _("Postal code"),
+    "postal_place": _("Postal place"),
+    "invoice_address": _("Invoice address / invoice e-mail"),
+    "note": _("Note"),
+    "contacts": _("Contact persons"),
+}
+
+
+def customer_history(customer):
+    """The card's history, newest first: who, when, what, and each changed field as
+    (label, old, new) in the reader's language."""
+    rows = CustomerChange.objects.filter(customer=customer).select_related("by")
+    history = []
+    for change in rows:
+        fields = [
+            (FIELD_LABELS.get(field, field), _display(field, old), _display(field, new))
+            for field, (old, new) in change.changes.items()
+        ]
+        history.append({"change": change, "fields": fields})
+    return history
