@@ -87,12 +87,25 @@ class TimeEntry(CompanyOwned):
 
 
 class TimeEntryChange(CompanyOwned):
-    """A change to an entry after approval (reopen, edit by an Administrator)."""
+    """A change to an entry after approval (reopen, edit by an Administrator).
 
-    entry = models.ForeignKey(TimeEntry, on_delete=models.PROTECT, related_name="changes")
+    The record outlives the entry: an entry that was reopened may later be deleted
+    by its owner, and the trail of what happened to it after approval must stay.
+    """
+
+    class Action(models.TextChoices):
+        CHANGED = "changed", _("changed after approval")
+        REOPENED = "reopened", _("reopened")
+        DELETED = "deleted", _("deleted")
+
+    entry = models.ForeignKey(
+        TimeEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    # {"field": [old, new]} as the user saw the values; for a reopen or delete, a
+    # snapshot of the entry ({"entry": "..."}) so the record reads on its own.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     class Meta:

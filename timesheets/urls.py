@@ -6,4 +6,15 @@ app_name = "timesheets"
 
 urlpatterns = [
     path("", views.week, name="week"),
+    path("new/", views.entry_create, name="entry_create"),
+    path("<int:pk>/edit/", views.entry_update, name="entry_update"),
+    path("<int:pk>/delete/", views.entry_delete, name="entry_delete"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("options/customers/", views.customer_options, name="customer_options"),
+    path("options/projects/", views.project_options, name="project_options"),
+    path("customer-field/", views.customer_field, name="customer_field"),
+    path("overview/", views.overview, name="overview"),
+    path("approve/", views.approve, name="approve"),
+    path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
 ]

@@ -1,10 +1,293 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts import permissions as perms
+from accounts.selectors import users_of_company
+from customers.models import Customer
+from projects.models import Project
+from projects.selectors import pickable_customers, pickable_projects
+from svenn.forms import render_options
+
+from . import exports, selectors, services
+from .forms import OverviewFilterForm, TimeEntryForm
+from .models import TimeEntry
+
+PAGE_SIZE = 50
+
+
+def _week_url(week, subject=None, request=None):
+    url = f"{reverse('timesheets:week')}?week={week}"
+    if subject is not None and request is not None and subject != request.user:
+        url += f"&user={subject.pk}"
+    return url
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+def _week_context(request, subject, week):
+    entries = list(selectors.week_entries(subject, week))
+    return {
+        "subject": subject,
+        "own": subject == request.user,
+        "week": week,
+        "days": selectors.week_days(entries, week),
+        "total": sum((e.hours for e in entries), selectors.ZERO),
+        "unapproved": sum(1 for e in entries if not e.is_approved),
+        "today": selectors.today(),
+        "this_week": selectors.Week.of(selectors.today()),
+        "week_url": _week_url(week, subject, request),
+    }
+
+
+def _render_week(request, subject, week, status=200):
+    template = "timesheets/week.html#week" if request.htmx else "timesheets/week.html"
+    return render(request, template, _week_context(request, subject, week), status=status)
 
 
 @require_GET
 @perms.role_required(perms.HOURS_LOG)
 def week(request):
-    return render(request, "home.html")
+    """ "Mine timer": the user's ISO week; managers may open an employee's week."""
+    subject = request.user
+    if request.GET.get("user") and request.user.has_perm(perms.HOURS_VIEW_ALL):
+        subject = get_object_or_404(users_of_company(), pk=request.GET["user"])
+    current = selectors.Week.parse(request.GET.get("week"), default=selectors.today())
+    return _render_week(request, subject, current)
+
+
+def _form_response(request, form, status):
+    template = "timesheets/entry_form.html#form" if request.htmx else "timesheets/entry_form.html"
+    entry = form.entry
+    if entry is not None:
+        back = _week_url(selectors.Week.of(entry.date), entry.user, request)
+    else:
+        back = _week_url(selectors.Week.of(_date(request.GET.get("date"))))
+    context = {"form": form, "entry": entry, "next": _safe_next(request, back), "back": back}
+    return render(request, template, context, status=status)
+
+
+def _saved(request, entry):
+    """After a write: the entry's week in place (htmx), else back where the user was."""
+    week = selectors.Week.of(entry.date)
+    if request.htmx:
+        response = _render_week(request, entry.user, week)
+        response = reswap(retarget(response, "#week"), "outerHTML")
+        return trigger_client_event(response, "closeDialog")
+    return redirect(_safe_next(request, _week_url(week, entry.user, request)))
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.HOURS_LOG)
+def entry_create(request):
+    initial = {}
+    if request.method == "GET" and request.GET.get("date"):
+        initial["date"] = request.GET["date"]
+    form = TimeEntryForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_create(
+                company=request.user.company, by=request.user, **form.entry_values()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The hours have been saved."))
+            return _saved(request, entry)
+    return _form_response(request, form, 422 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.HOURS_LOG)
+def entry_update(request, pk):
+    entry = selectors.get_entry_for_user(request, pk)
+    if not services.can_change(request.user, entry):
+        raise services.EntryLocked
+    form = TimeEntryForm(request.POST or None, user=request.user, entry=entry)
+    status = 422 if form.is_bound else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_update(
+                entry=entry,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.entry_values(),
+            )
+        except services.StaleEntry:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this entry while you were editing it. "
+                    "Your changes are still in the form: check them against the "
+                    "saved entry and save again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = TimeEntry.objects.get(pk=entry.pk).version
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The hours have been saved."))
+            return _saved(request, entry)
+    return _form_response(request, form, status)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.HOURS_LOG)
+def entry_delete(request, pk):
+    """POST deletes; GET asks first (the page the delete link opens without JavaScript)."""
+    entry = selectors.get_entry_for_user(request, pk)
+    if not services.can_change(request.user, entry):
+        raise services.EntryLocked
+    if request.method == "GET":
+        back = _week_url(selectors.Week.of(entry.date), entry.user, request)
+        context = {"entry": entry, "next": _safe_next(request, back), "back": back}
+        return render(request, "timesheets/entry_confirm_delete.html", context)
+    services.entry_delete(entry=entry, by=request.user)
+    week = selectors.Week.of(entry.date)
+    if request.htmx:
+        return _render_week(request, entry.user, week)
+    messages.success(request, _("The entry has been deleted."))
+    return redirect(_safe_next(request, _week_url(week, entry.user, request)))
+
+
+def _with_deleted(request, alive, everything):
+    """Pickers offer ``alive``; the overview's filters (?all=1) may find deleted ones."""
+    if request.GET.get("all") and request.user.has_perm(perms.HOURS_VIEW_ALL):
+        return everything
+    return alive
+
+
+@require_GET
+@perms.role_required(perms.HOURS_LOG)
+def customer_options(request):
+    customers = _with_deleted(request, pickable_customers(request.user), Customer.objects.all())
+    found = selectors.search_customers(customers, request.GET.get("q")).order_by("name", "number")
+    return render_options(request, found, label=lambda c: f"{c.name} ({c.number})")
+
+
+@require_GET
+@perms.role_required(perms.HOURS_LOG)
+def project_options(request):
+    projects = _with_deleted(request, pickable_projects(request.user), Project.objects.all())
+    found = selectors.search_projects(projects, request.GET.get("q"))
+    found = found.select_related("customer").order_by("-number")
+    return render_options(
+        request, found, label=TimeEntryForm.base_fields["project"].label_from_instance
+    )
+
+
+@require_GET
+@perms.role_required(perms.HOURS_LOG)
+def customer_field(request):
+    """The "Kunde" picker again, with the chosen project's customer selected."""
+    form = TimeEntryForm(user=request.user)
+    customer = request.GET.get("customer") or None
+    project = form.fields["project"].queryset.filter(pk=_int(request.GET.get("project"))).first()
+    if project and project.customer_id:
+        customer = project.customer_id
+    form.initial["customer"] = customer
+    return render(request, "timesheets/entry_form.html#customer-field", {"form": form})
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return selectors.today()
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _overview_query(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+@perms.role_required(perms.HOURS_VIEW_ALL)
+def overview(request):
+    """ "Timeoversikt": everyone's entries, filtered, with totals per group."""
+    form = OverviewFilterForm(request.GET, user=request.user)
+    filters = form.filters()
+    entries = selectors.filter_entries(selectors.entries_with_names(), **filters)
+    page = Paginator(entries.order_by("date", "user__name", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "totals": selectors.group_totals(entries, form.group),
+        "group": form.group,
+        "total": selectors.total_hours(entries),
+        "query": _overview_query(request),
+        "here": request.get_full_path(),
+        "week_of_from": selectors.Week.of(filters["date_from"] or selectors.today()),
+    }
+    return render(request, "timesheets/overview.html", context)
+
+
+@require_POST
+@perms.role_required(perms.HOURS_APPROVE)
+def approve(request):
+    """ "Godkjenn": one entry, the selected ones, or a whole week of one employee."""
+    entries = TimeEntry.objects.all()
+    if request.POST.get("entry"):
+        entries = entries.filter(pk=_int(request.POST["entry"]))
+    elif request.POST.get("week") and request.POST.get("user"):
+        subject = get_object_or_404(users_of_company(), pk=_int(request.POST["user"]))
+        week = selectors.Week.parse(request.POST["week"], default=selectors.today())
+        entries = entries.filter(user=subject, date__range=(week.monday, week.sunday))
+    else:
+        entries = entries.filter(pk__in=[_int(pk) for pk in request.POST.getlist("entries")])
+    count = services.entries_approve(entries=entries, by=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext("%(count)d entry approved.", "%(count)d entries approved.", count)
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Nothing to approve: choose entries that are not approved."))
+    return redirect(_safe_next(request, reverse("timesheets:overview")))
+
+
+@require_POST
+@perms.role_required(perms.HOURS_CHANGE_APPROVED)
+def reopen(request, pk):
+    entry = selectors.get_entry_for_user(request, pk)
+    services.entry_reopen(entry=entry, by=request.user)
+    messages.success(request, _("The entry is open again: its owner can change it."))
+    return redirect(_safe_next(request, reverse("timesheets:overview")))
+
+
+@require_GET
+@perms.role_required(perms.HOURS_EXPORT)
+def export(request, fmt):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    form = OverviewFilterForm(request.GET, user=request.user)
+    entries = selectors.filter_entries(selectors.entries_with_names(), **form.filters())
+    return exports.FORMATS[fmt](entries)

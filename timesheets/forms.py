@@ -1,0 +1,280 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import users_of_company
+from customers.models import Customer
+from projects.models import Project
+from projects.selectors import pickable_customers, pickable_projects
+from svenn.forms import SearchSelect
+
+from . import services
+from .selectors import Week, today
+
+DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class HoursInput(forms.TextInput):
+    """Shows hours the Norwegian way ("7,5") and brings up the number pad on phones."""
+
+    def __init__(self):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return number_format(value.normalize(), use_l10n=True)
+        return super().format_value(value)
+
+
+class HoursField(forms.DecimalField):
+    """Hours with a decimal comma or point, whatever the user's language: "7,5"."""
+
+    widget = HoursInput
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=4, decimal_places=2, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace(",", ".")
+        if value in self.empty_values:
+            return None
+        try:
+            return Decimal(value)
+        except (InvalidOperation, TypeError, ValueError):
+            raise ValidationError(
+                _("Enter hours as a number, for example 7,5."), code="invalid"
+            ) from None
+
+    def validate(self, value):
+        # Bounds are the service's (one message for "0" and "25"); precision is ours.
+        forms.Field.validate(self, value)
+        if value is not None and value != value.quantize(Decimal("0.01")):
+            raise ValidationError(_("Use at most two decimals."), code="max_decimal_places")
+
+
+class CustomerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.number})"
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        customer = f" – {obj.customer.name}" if obj.customer_id else ""
+        return f"{obj.number} {obj.name}{customer}"
+
+
+class TimeEntryForm(forms.Form):
+    """Log or change hours. The choices are exactly what ``user`` may pick
+    (projects.selectors); anything else, however it was posted, is a field error."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput, input_formats=DATE_INPUTS)
+    hours = HoursField(label=_("Hours"), required=False, help_text=_("For example 7,5"))
+    start_time = forms.TimeField(label=_("From"), required=False, widget=TimeInput)
+    end_time = forms.TimeField(label=_("To"), required=False, widget=TimeInput)
+    break_minutes = forms.IntegerField(
+        label=_("Break (minutes)"), required=False, min_value=0, max_value=24 * 60
+    )
+    project = ProjectChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label=_("No project"),
+        widget=SearchSelect(
+            options_url=reverse_lazy("timesheets:project_options"),
+            search_label=_("Search projects"),
+            attrs={
+                "hx-get": reverse_lazy("timesheets:customer_field"),
+                "hx-trigger": "change",
+                "hx-target": "#customer-field",
+                "hx-swap": "outerHTML",
+                "hx-include": "#id_customer",
+            },
+        ),
+    )
+    customer = CustomerChoiceField(
+        label=_("Customer"),
+        queryset=Customer.objects.none(),
+        required=False,
+        empty_label=_("No customer"),
+        widget=SearchSelect(
+            options_url=reverse_lazy("timesheets:customer_options"),
+            search_label=_("Search customers"),
+        ),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, entry=None, **kwargs):
+        if entry is not None:
+            kwargs.setdefault("initial", entry_initial(entry))
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        projects = pickable_projects(user)
+        customers = pickable_customers(user)
+        if entry is not None:
+            # Keeping what the entry already has is not a new choice: a project that
+            # has since finished or a customer since deleted stays on it.
+            if entry.project_id:
+                projects = projects | Project.objects.filter(pk=entry.project_id)
+            if entry.customer_id:
+                customers = customers | Customer.objects.filter(pk=entry.customer_id)
+        self.fields["project"].queryset = projects.select_related("customer").order_by("-number")
+        self.fields["customer"].queryset = customers.order_by("name", "number")
+        if not self.is_bound and entry is None:
+            self.initial.setdefault("date", today())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start or end:
+            if not start:
+                self.add_error("start_time", _("Enter when you started, or leave “To” empty."))
+            elif not end:
+                self.add_error("end_time", _("Enter when you finished, or leave “From” empty."))
+            else:
+                try:
+                    data["hours"] = services.hours_from_times(
+                        start=start, end=end, break_minutes=data.get("break_minutes")
+                    )
+                except ValidationError as error:
+                    self.add_error(None, error)
+        elif data.get("hours") is None and "hours" not in self.errors:
+            self.add_error("hours", _("Enter the hours, or when you started and finished."))
+        if data.get("hours") is not None and not self.errors.get("hours"):
+            try:
+                services.validate_hours(data["hours"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        project = data.get("project")
+        if project and not data.get("customer") and project.customer_id:
+            # Without JavaScript nothing filled "Kunde": take the project's customer.
+            data["customer"] = (
+                self.fields["customer"].queryset.filter(pk=project.customer_id).first()
+            )
+        return data
+
+    def entry_values(self):
+        values = {name: self.cleaned_data.get(name) for name in services.ENTRY_FIELDS}
+        return values
+
+
+def entry_initial(entry):
+    return {
+        "date": entry.date,
+        "hours": entry.hours,
+        "start_time": entry.start_time,
+        "end_time": entry.end_time,
+        "break_minutes": entry.break_minutes,
+        "project": entry.project_id,
+        "customer": entry.customer_id,
+        "description": entry.description,
+        "version": entry.version,
+    }
+
+
+class OverviewFilterForm(forms.Form):
+    """The filters of "Timeoversikt" (GET); invalid ones are shown and ignored."""
+
+    STATUS_CHOICES = [
+        ("", _("All")),
+        ("open", _("Not approved")),
+        ("approved", _("Approved")),
+    ]
+    GROUP_CHOICES = [
+        ("employee", _("Employee")),
+        ("customer", _("Customer")),
+        ("project", _("Project")),
+    ]
+
+    date_from = forms.DateField(
+        label=_("From date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
+    )
+    date_to = forms.DateField(
+        label=_("To date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
+    )
+    user = forms.ModelChoiceField(
+        label=_("Employee"),
+        queryset=users_of_company().none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    customer = CustomerChoiceField(
+        label=_("Customer"),
+        queryset=Customer.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=SearchSelect(
+            options_url=reverse_lazy("timesheets:customer_options"),
+            search_label=_("Search customers"),
+        ),
+    )
+    project = ProjectChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=SearchSelect(
+            options_url=reverse_lazy("timesheets:project_options"),
+            search_label=_("Search projects"),
+        ),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    group = forms.ChoiceField(label=_("Totals per"), choices=GROUP_CHOICES, required=False)
+
+    def __init__(self, data, *, user):
+        data = data.copy()
+        if not data.get("date_from") and not data.get("date_to"):
+            week = Week.of(today())
+            data["date_from"], data["date_to"] = week.monday, week.sunday
+        super().__init__(data)
+        self.fields["user"].queryset = users_of_company()
+        # Reports cover deleted customers and projects too: their hours happened.
+        self.fields["customer"].queryset = Customer.objects.order_by("name", "number")
+        self.fields["project"].queryset = Project.objects.select_related("customer")
+        # Searching from the overview includes the deleted ones.
+        for name in ("customer", "project"):
+            widget = self.fields[name].widget
+            widget.options_url = f"{widget.options_url}?all=1"
+
+    def filters(self):
+        """The valid filters as keyword arguments for selectors.filter_entries."""
+        self.is_valid()
+        data = self.cleaned_data
+        status = data.get("status")
+        return {
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "user": data.get("user"),
+            "customer": data.get("customer"),
+            "project": data.get("project"),
+            "approved": {"approved": True, "open": False}.get(status),
+        }
+
+    @property
+    def group(self):
+        self.is_valid()
+        return self.cleaned_data.get("group") or "employee"

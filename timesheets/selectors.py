@@ -1,0 +1,216 @@
+"""Reads of time entries: a user's week, the overview, totals, and the hours of a
+customer or a project (for their cards)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts import permissions as perms
+
+from .models import TimeEntry
+
+ZERO = Decimal("0")
+
+try:  # the customers app's search (trigram-indexed), when it is there
+    from customers.selectors import search_customers
+except ImportError:  # pragma: no cover - until the customers app provides it
+
+    def search_customers(queryset, q):
+        q = (q or "").strip()
+        if not q:
+            return queryset
+        condition = Q(name__icontains=q)
+        if q.isdigit():
+            condition |= Q(number=int(q))
+        return queryset.filter(condition)
+
+
+def search_projects(queryset, q):
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    condition = Q(name__icontains=q) | Q(customer__name__icontains=q)
+    if q.isdigit():
+        condition |= Q(number=int(q))
+    return queryset.filter(condition)
+
+
+# Weeks ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week: Monday first, numbered as in Norway."""
+
+    monday: datetime.date
+
+    @classmethod
+    def of(cls, day):
+        return cls(day - datetime.timedelta(days=day.weekday()))
+
+    @classmethod
+    def parse(cls, value, default):
+        """``2026-W48`` (as in ?week=) or ``default``'s week when missing or malformed."""
+        try:
+            year, number = (value or "").upper().split("-W")
+            return cls(datetime.date.fromisocalendar(int(year), int(number), 1))
+        except ValueError:
+            return cls.of(default)
+
+    @property
+    def year(self):
+        return self.monday.isocalendar().year
+
+    @property
+    def number(self):
+        return self.monday.isocalendar().week
+
+    @property
+    def sunday(self):
+        return self.monday + datetime.timedelta(days=6)
+
+    @property
+    def days(self):
+        return [self.monday + datetime.timedelta(days=i) for i in range(7)]
+
+    @property
+    def previous(self):
+        return Week(self.monday - datetime.timedelta(days=7))
+
+    @property
+    def next(self):
+        return Week(self.monday + datetime.timedelta(days=7))
+
+    def __str__(self):
+        return f"{self.year}-W{self.number:02d}"
+
+
+def today():
+    return timezone.localdate()
+
+
+def entries_with_names():
+    """Entries with what every list shows (one query, however many rows)."""
+    return TimeEntry.objects.select_related("user", "project", "customer", "approved_by")
+
+
+def week_entries(user, week):
+    return (
+        entries_with_names()
+        .filter(user=user, date__range=(week.monday, week.sunday))
+        .order_by("date", "id")
+    )
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    entries: list
+    total: Decimal
+
+
+def week_days(entries, week):
+    """The seven days of ``week`` with their entries and totals."""
+    by_day = {day: [] for day in week.days}
+    for entry in entries:
+        by_day[entry.date].append(entry)
+    return [
+        Day(date=day, entries=items, total=sum((e.hours for e in items), ZERO))
+        for day, items in by_day.items()
+    ]
+
+
+# Access -----------------------------------------------------------------------
+
+
+def visible_entries(user):
+    """Everyone's entries for Administrator and Moderator, else one's own."""
+    if user.has_perm(perms.HOURS_VIEW_ALL):
+        return TimeEntry.objects.all()
+    return TimeEntry.objects.filter(user=user)
+
+
+def get_entry_for_user(request, pk):
+    """An entry the request user may see; anything else (another firm's, another
+    employee's) is a 404."""
+    return get_object_or_404(
+        visible_entries(request.user).select_related("user", "project", "customer"), pk=pk
+    )
+
+
+# Overview ---------------------------------------------------------------------
+
+
+GROUPS = {
+    "employee": ("user_id", "user__name"),
+    "customer": ("customer_id", "customer__name"),
+    "project": ("project_id", "project__name"),
+}
+
+
+def filter_entries(
+    entries, *, date_from=None, date_to=None, user=None, customer=None, project=None, approved=None
+):
+    if date_from:
+        entries = entries.filter(date__gte=date_from)
+    if date_to:
+        entries = entries.filter(date__lte=date_to)
+    if user:
+        entries = entries.filter(user=user)
+    if customer:
+        entries = entries.filter(customer=customer)
+    if project:
+        entries = entries.filter(project=project)
+    if approved is True:
+        entries = entries.approved()
+    elif approved is False:
+        entries = entries.unapproved()
+    return entries
+
+
+def group_totals(entries, group):
+    """[{"key", "name", "deleted", "hours", "count"}] per employee / customer / project,
+    biggest first, in one query."""
+    key, name = GROUPS[group]
+    deleted = {"customer": "customer__deleted_at", "project": "project__deleted_at"}.get(group)
+    fields = [key, name] + ([deleted] if deleted else [])
+    rows = entries.order_by().values(*fields).annotate(total=Sum("hours")).order_by("-total", name)
+    return [
+        {
+            "key": row[key],
+            "name": row[name],
+            "deleted": bool(deleted and row[deleted]),
+            "hours": row["total"],
+        }
+        for row in rows
+    ]
+
+
+def total_hours(entries):
+    return entries.order_by().aggregate(total=Coalesce(Sum("hours"), ZERO))["total"]
+
+
+# Cards ------------------------------------------------------------------------
+
+
+def customer_hours(customer, *, on=None):
+    """Total hours on ``customer`` and this month's, in one query."""
+    on = on or today()
+    this_month = Q(date__year=on.year, date__month=on.month)
+    return TimeEntry.objects.filter(customer=customer).aggregate(
+        total=Coalesce(Sum("hours"), ZERO),
+        month=Coalesce(Sum("hours", filter=this_month), ZERO),
+    )
+
+
+def project_hours(project):
+    """Hours logged on ``project`` against its estimate."""
+    total = total_hours(TimeEntry.objects.filter(project=project))
+    estimate = project.estimated_hours
+    percent = int(total * 100 / estimate) if estimate else None
+    return {"total": total, "estimate": estimate, "percent": percent}

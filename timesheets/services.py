@@ -1,0 +1,213 @@
+"""Writes of time entries: log, change, delete, approve, reopen."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions as perms
+
+from .models import TimeEntry, TimeEntryChange
+
+MAX_HOURS = Decimal("24")
+HUNDREDTH = Decimal("0.01")
+
+
+class EntryLocked(PermissionDenied):
+    """The entry is approved and the user may not change approved entries."""
+
+
+class StaleEntry(Exception):
+    """Someone else saved the entry after this user opened it."""
+
+
+def hours_from_times(*, start, end, break_minutes=None):
+    """Hours worked from "Fra" to "Til" minus "Pause" (minutes), to the hundredth."""
+    if end <= start:
+        raise ValidationError({"end_time": _("“To” must be after “From”.")})
+    minutes = (
+        datetime.datetime.combine(datetime.date.min, end)
+        - datetime.datetime.combine(datetime.date.min, start)
+    ).seconds // 60
+    minutes -= break_minutes or 0
+    if minutes <= 0:
+        raise ValidationError({"break_minutes": _("The break is longer than the time worked.")})
+    return (Decimal(minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def validate_hours(hours):
+    if hours is None or hours <= 0:
+        raise ValidationError({"hours": _("Enter more than 0 hours.")})
+    if hours > MAX_HOURS:
+        raise ValidationError({"hours": _("A day has at most 24 hours.")})
+
+
+def _clean_fields(*, company, fields):
+    """Hours from the times when given, the project's customer when none is chosen,
+    and nothing of another firm."""
+    start, end = fields.get("start_time"), fields.get("end_time")
+    if start and end:
+        fields["hours"] = hours_from_times(
+            start=start, end=end, break_minutes=fields.get("break_minutes")
+        )
+    else:
+        fields["start_time"] = fields["end_time"] = fields["break_minutes"] = None
+    fields["hours"] = Decimal(fields["hours"]).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    validate_hours(fields["hours"])
+    project, customer = fields.get("project"), fields.get("customer")
+    for name, obj in (("project", project), ("customer", customer)):
+        if obj is not None and obj.company_id != company.pk:
+            raise ValidationError({name: _("Select a valid choice.")})
+    if project is not None and customer is None and project.customer_id:
+        if project.customer.deleted_at is None:
+            fields["customer"] = project.customer
+    return fields
+
+
+ENTRY_FIELDS = [
+    "date",
+    "hours",
+    "start_time",
+    "end_time",
+    "break_minutes",
+    "project",
+    "customer",
+    "description",
+]
+
+
+def _entry_fields(values):
+    fields = {name: values.get(name) for name in ENTRY_FIELDS}
+    fields["description"] = (fields["description"] or "").strip()
+    return fields
+
+
+@transaction.atomic
+def entry_create(*, company, by, **values):
+    """Log hours for ``by`` (everyone logs their own hours)."""
+    fields = _clean_fields(company=company, fields=_entry_fields(values))
+    entry = TimeEntry(company=company, user=by, **fields)
+    entry.full_clean(exclude=["company", "user"])
+    entry.save()
+    return entry
+
+
+def can_change(user, entry):
+    """The owner until approved; an Administrator always (GUIDE section 2)."""
+    if user.has_perm(perms.HOURS_CHANGE_APPROVED):
+        return True
+    return entry.user_id == user.pk and not entry.is_approved
+
+
+def _check_can_change(user, entry):
+    if not can_change(user, entry):
+        if entry.is_approved:
+            raise EntryLocked(_("This entry is approved and can no longer be changed."))
+        raise PermissionDenied
+
+
+def _display(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    return str(value)
+
+
+def _snapshot(entry):
+    return (
+        f"{_display(entry.date)} {_display(entry.hours)} h {entry.user.name}"
+        f" {entry.project or ''} {entry.customer or ''}".strip()
+    )
+
+
+@transaction.atomic
+def entry_update(*, entry, by, version, **values):
+    """Change an entry. ``version`` is the one the user read: a newer one means
+    someone else saved in between, and this save is refused (StaleEntry)."""
+    current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+    _check_can_change(by, current)
+    if current.version != version:
+        raise StaleEntry
+    fields = _clean_fields(company=current.company, fields=_entry_fields(values))
+    changes = {
+        name: [_display(getattr(current, name)), _display(value)]
+        for name, value in fields.items()
+        if getattr(current, name) != value
+    }
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["company", "user"])
+    current.version += 1
+    current.save()
+    if current.is_approved and changes:
+        TimeEntryChange.objects.create(
+            company=current.company,
+            entry=current,
+            by=by,
+            action=TimeEntryChange.Action.CHANGED,
+            changes=changes,
+        )
+    return current
+
+
+@transaction.atomic
+def entry_delete(*, entry, by):
+    current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+    _check_can_change(by, current)
+    if current.is_approved:
+        TimeEntryChange.objects.create(
+            company=current.company,
+            entry=current,
+            by=by,
+            action=TimeEntryChange.Action.DELETED,
+            changes={"entry": _snapshot(current)},
+        )
+    current.delete()
+
+
+@transaction.atomic
+def entries_approve(*, entries, by):
+    """Approve the not yet approved ones of ``entries`` (a queryset of by's firm).
+    Returns how many were approved."""
+    if not by.has_perm(perms.HOURS_APPROVE):
+        raise PermissionDenied
+    return entries.filter(company=by.company_id, approved_at__isnull=True).update(
+        approved_at=timezone.now(), approved_by=by, version=F("version") + 1
+    )
+
+
+@transaction.atomic
+def entry_reopen(*, entry, by):
+    """Undo an approval so the owner can change the entry again (Administrator)."""
+    if not by.has_perm(perms.HOURS_CHANGE_APPROVED):
+        raise PermissionDenied
+    current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+    if not current.is_approved:
+        return current
+    TimeEntryChange.objects.create(
+        company=current.company,
+        entry=current,
+        by=by,
+        action=TimeEntryChange.Action.REOPENED,
+        changes={
+            "approved": [
+                f"{current.approved_by.name if current.approved_by else ''} "
+                f"{timezone.localtime(current.approved_at):%d.%m.%Y %H:%M}".strip(),
+                "",
+            ]
+        },
+    )
+    current.approved_at = None
+    current.approved_by = None
+    current.version += 1
+    current.save()
+    return current
