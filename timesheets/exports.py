@@ -103,7 +103,8 @@ def export_csv(entries):
 
 def export_xlsx(entries):
     """Real dates and numbers; Excel shows the decimal comma of the user's locale."""
-    out = tempfile.TemporaryFile()
+    # The file is handed to the response, which closes it when it has been sent.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "remove_timezone": True})
     sheet = workbook.add_worksheet(_("Hours"))
     bold = workbook.add_format({"bold": True})

@@ -275,6 +275,6 @@ class OverviewFilterForm(forms.Form):
         }
 
     @property
-    def group(self):
+    def grouping(self):
         self.is_valid()
         return self.cleaned_data.get("group") or "employee"

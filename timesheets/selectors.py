@@ -16,19 +16,6 @@ from .models import TimeEntry
 
 ZERO = Decimal("0")
 
-try:  # the customers app's search (trigram-indexed), when it is there
-    from customers.selectors import search_customers
-except ImportError:  # pragma: no cover - until the customers app provides it
-
-    def search_customers(queryset, q):
-        q = (q or "").strip()
-        if not q:
-            return queryset
-        condition = Q(name__icontains=q)
-        if q.isdigit():
-            condition |= Q(number=int(q))
-        return queryset.filter(condition)
-
 
 def search_projects(queryset, q):
     q = (q or "").strip()

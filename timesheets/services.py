@@ -63,8 +63,7 @@ def _clean_fields(*, company, fields):
         if obj is not None and obj.company_id != company.pk:
             raise ValidationError({name: _("Select a valid choice.")})
     if project is not None and customer is None and project.customer_id:
-        if project.customer.deleted_at is None:
-            fields["customer"] = project.customer
+        fields["customer"] = project.customer if project.customer.deleted_at is None else None
     return fields
 
 

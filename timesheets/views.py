@@ -15,6 +15,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from accounts import permissions as perms
 from accounts.selectors import users_of_company
 from customers.models import Customer
+from customers.selectors import search_customers
 from projects.models import Project
 from projects.selectors import pickable_customers, pickable_projects
 from svenn.forms import render_options
@@ -178,7 +179,7 @@ def _with_deleted(request, alive, everything):
 @perms.role_required(perms.HOURS_LOG)
 def customer_options(request):
     customers = _with_deleted(request, pickable_customers(request.user), Customer.objects.all())
-    found = selectors.search_customers(customers, request.GET.get("q")).order_by("name", "number")
+    found = search_customers(customers, request.GET.get("q")).order_by("name", "number")
     return render_options(request, found, label=lambda c: f"{c.name} ({c.number})")
 
 
@@ -239,8 +240,8 @@ def overview(request):
     context = {
         "form": form,
         "page": page,
-        "totals": selectors.group_totals(entries, form.group),
-        "group": form.group,
+        "totals": selectors.group_totals(entries, form.grouping),
+        "group": form.grouping,
         "total": selectors.total_hours(entries),
         "query": _overview_query(request),
         "here": request.get_full_path(),
