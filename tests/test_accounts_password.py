@@ -1,0 +1,155 @@
+"""Changing a password, and choosing one from an e-mailed link (reset and invitation)."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts import services
+
+from .factories import PASSWORD, UserFactory
+
+NEW_PASSWORD = "Grus-og-Sement-2026"
+RESET = reverse("accounts:password_reset")
+
+
+def link_in(message):
+    return re.search(r"http://testserver(/\S+)", message.body).group(1)
+
+
+def can_log_in(email, password):
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": email, "password": password})
+    return client.get(reverse("home")).status_code == 200
+
+
+def choose_password(link, password=NEW_PASSWORD):
+    """Follow a set-password link (Django redirects it to a token-less URL first)."""
+    client = Client()
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": password, "new_password2": password},
+    )
+    return response
+
+
+def test_password_change_needs_the_old_password(world, client_for):
+    response = client_for(world.admin).post(
+        reverse("accounts:password_change"),
+        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 422
+    assert "old_password" in response.context["form"].errors
+    assert can_log_in(world.admin.email, PASSWORD)
+
+
+def test_password_change_keeps_the_user_logged_in_and_takes_effect(world, client_for):
+    client = client_for(world.admin)
+
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+
+    assert "Passordet ditt er endret." in response.content.decode()
+    assert client.get(reverse("home")).status_code == 200
+    assert can_log_in(world.admin.email, NEW_PASSWORD)
+    assert not can_log_in(world.admin.email, PASSWORD)
+
+
+def test_too_weak_new_password_is_refused(world, client_for):
+    response = client_for(world.admin).post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+
+    assert response.status_code == 422
+    assert "new_password2" in response.context["form"].errors
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(world):
+    response = Client().post(RESET, {"email": world.employee.email})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [world.employee.email]
+    assert message.subject == "Tilbakestill passordet ditt i Svenn"
+
+    done = choose_password(link_in(message))
+
+    assert done["Location"] == reverse("accounts:password_reset_complete")
+    assert can_log_in(world.employee.email, NEW_PASSWORD)
+
+
+def test_a_reset_link_works_only_once(world):
+    Client().post(RESET, {"email": world.employee.email})
+    link = link_in(mail.outbox[0])
+    choose_password(link)
+
+    response = Client().get(link, follow=True)
+
+    assert not response.context["validlink"]
+    assert "Lenken er ugyldig" in response.content.decode()
+
+
+def test_reset_mail_is_written_in_the_users_language(world):
+    world.employee.language = "en"
+    world.employee.save()
+
+    Client().post(RESET, {"email": world.employee.email})
+
+    assert mail.outbox[0].subject == "Reset your Svenn password"
+
+
+def test_invited_user_without_a_password_gets_a_reset_link(world):
+    invited = services.user_create(
+        company=world.company, by=world.admin, email="ny@demo.no", name="Nina Ny"
+    )
+    assert not invited.has_usable_password()
+
+    Client().post(RESET, {"email": "NY@demo.no"})
+
+    assert [m.to for m in mail.outbox] == [["ny@demo.no"]]
+    choose_password(link_in(mail.outbox[0]))
+    assert can_log_in("ny@demo.no", NEW_PASSWORD)
+
+
+@pytest.mark.parametrize("email", ["nobody@demo.no", "inactive@demo.no"])
+def test_unknown_or_inactive_address_gets_no_mail_and_the_same_answer(world, email):
+    UserFactory(company=world.company, email="inactive@demo.no", is_active=False)
+
+    response = Client().post(RESET, {"email": email})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert mail.outbox == []
+
+
+def test_invalid_reset_form_answers_422(db):
+    response = Client().post(RESET, {"email": "not-an-address"})
+
+    assert response.status_code == 422
+    assert "email" in response.context["form"].errors
+    assert mail.outbox == []
+
+
+def test_mismatched_new_passwords_are_refused(world):
+    Client().post(RESET, {"email": world.employee.email})
+    client = Client()
+    form_page = client.get(link_in(mail.outbox[0]), follow=True)
+
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x"},
+    )
+
+    assert response.status_code == 422
+    assert can_log_in(world.employee.email, PASSWORD)

@@ -1,0 +1,87 @@
+"""Production settings pass Django's deploy checks; responses carry security headers."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    """Run manage.py as production would: only the environment given here (the test
+    process's own switches, such as SVENN_TESTING, are left out)."""
+    base = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    base["DATABASE_URL"] = os.environ.get("DATABASE_URL", "")
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="svenn.example.no",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DEBUG="false", ALLOWED_HOSTS="svenn.example.no")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_pages_carry_security_headers(db):
+    response = Client().get(reverse("accounts:login"))
+
+    policy = response["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    assert directives["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy
+    assert "'unsafe-eval'" not in policy
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_session_and_csrf_cookies_are_not_readable_by_scripts_where_it_matters(world):
+    client = Client()
+    client.post(
+        reverse("accounts:login"),
+        {"username": world.admin.email, "password": "svenn-test-pw"},
+    )
+
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert session_cookie["httponly"]
+    assert session_cookie["samesite"] == "Lax"
+
+
+def test_argon2_hashes_passwords(db):
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+    user = User.objects.create_user("ny@demo.no", "Grus-og-Sement-2026", name="Nina Ny")
+
+    assert user.password.startswith("argon2")
+    assert user.check_password("Grus-og-Sement-2026")
