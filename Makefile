@@ -19,6 +19,8 @@ help:
 	@echo "make test      lint + the whole test suite (browser tests included)"
 	@echo "make lint      ruff check and format check"
 	@echo "make format    ruff format + fix"
+	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it)"
+	@echo "make bench     measure every everyday page over HTTP; writes bench/last.json"
 	@echo "make backup    pg_dump the database to .local/backups/ (OUT=file to choose)"
 	@echo "make restore FILE=x.dump [DB=name]   restore a backup into a new, empty database"
 	@echo "make db-stop   stop the project's own PostgreSQL cluster"
@@ -91,6 +93,18 @@ restore: install
 	@[ -n "$(FILE)" ] || { echo "usage: make restore FILE=backup.dump [DB=svenn_restored]"; exit 1; }
 	@export DATABASE_URL="$(call DB_URL,$(or $(DB),svenn_restored))" DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py restore "$(FILE)"
+
+BENCH_DB = $${BENCH_DATABASE_URL:-$$($(PYTHON_BASE) -m svenn.devdb url svenn_bench)}
+
+.PHONY: bench-data
+bench-data: install
+	@export DATABASE_URL="$(BENCH_DB)" DEBUG=true; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py bench_data $(if $(FORCE),--force)
+
+.PHONY: bench
+bench: install
+	@export DATABASE_URL="$(BENCH_DB)"; $(PY) bench/run.py
 
 .PHONY: db-stop
 db-stop:

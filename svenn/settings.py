@@ -73,6 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses HTML (Django adds random padding against BREACH); static files come
+    # pre-compressed from whitenoise.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +90,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The benchmark (make bench) counts queries per response and adds its floor view.
+BENCH = env_bool("SVENN_BENCH", False)
+if BENCH:
+    MIDDLEWARE.insert(0, "svenn.bench.QueryCountMiddleware")
 
 ROOT_URLCONF = "svenn.urls"
 WSGI_APPLICATION = "svenn.wsgi.application"

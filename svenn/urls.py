@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +15,11 @@ urlpatterns = [
     path("timesheets/", include("timesheets.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH:
+    from . import bench
+
+    urlpatterns.append(path("bench/floor/", bench.floor, name="bench_floor"))
 
 handler403 = "svenn.views.permission_denied"
 handler404 = "svenn.views.page_not_found"

@@ -1,0 +1,327 @@
+"""`make bench`: serve Svenn with gunicorn under production settings against the
+benchmark database (`make bench-data`) and measure every everyday page over HTTP.
+
+Prints one table and writes bench/last.json. Run through the Makefile, which sets
+DATABASE_URL to the benchmark database.
+"""
+
+import json
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urljoin
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "30"))
+LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "4"))
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SVENN_BENCH": "true",
+    "CONN_MAX_AGE": "600",
+}
+# The server thinks it is behind a TLS proxy, as in production.
+HEADERS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"}
+
+
+def setup_django():
+    os.environ.update(SERVER_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "svenn.settings")
+    import django
+
+    django.setup()
+
+
+def session_cookie(user):
+    """A logged-in session for ``user``, made directly in the database."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "accounts.backends.EmailRoleBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {settings.SESSION_COOKIE_NAME: session.session_key}
+
+
+def targets():
+    """Users, ids and dates the pages are measured with, for the big and a small firm."""
+    from django.db.models import Count, Max
+    from django_scopes import scopes_disabled
+
+    from accounts.models import Company, Role, User
+    from customers.models import Customer
+    from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX, STAFF_EMAIL
+    from timesheets.models import TimeEntry
+
+    with scopes_disabled():
+        firms = {
+            "big": Company.objects.get(name=BIG_FIRM),
+            "small": Company.objects.filter(name__startswith=SMALL_FIRM_PREFIX).order_by("pk")[0],
+        }
+        result = {"staff": User.objects.get(email=STAFF_EMAIL)}
+        for key, company in firms.items():
+            users = User.objects.filter(company=company, is_active=True).order_by("pk")
+            manager = users.filter(role=Role.ADMIN).first()
+            employee = (
+                users.filter(role=Role.EMPLOYEE)
+                .annotate(n=Count("time_entries"))
+                .order_by("-n")
+                .first()
+            )
+            latest = TimeEntry.objects.filter(company=company).aggregate(d=Max("date"))["d"]
+            customer = (
+                Customer.objects.filter(company=company, deleted_at__isnull=True)
+                .annotate(n=Count("time_entries"))
+                .order_by("-n")
+                .first()
+            )
+            result[key] = {
+                "manager": manager,
+                "employee": employee,
+                "customer": customer,
+                "latest": latest,
+            }
+    return result
+
+
+def pages(t):
+    """(name, path, who) for every measured page of one firm."""
+    latest = t["latest"]
+    month_start = latest.replace(day=1)
+    month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    iso = latest.isocalendar()
+    week = f"{iso.year}-W{iso.week:02d}"
+    period = f"from={month_start:%Y-%m-%d}&to={month_end:%Y-%m-%d}"
+    return [
+        ("customer list", "/customers/", "manager"),
+        ("customer list p200", "/customers/?page=200", "manager"),
+        ("customer search", "/customers/?q=nord", "manager"),
+        ("customer inactive", "/customers/?status=inactive", "manager"),
+        ("customer card", f"/customers/{t['customer'].pk}/", "manager"),
+        ("customer picker", "/timesheets/options/customers/?q=nord", "employee"),
+        ("project list", "/projects/", "manager"),
+        ("entry form", "/timesheets/new/", "employee"),
+        ("week view", f"/timesheets/?week={week}", "employee"),
+        ("month overview", f"/timesheets/overview/?{period}", "manager"),
+    ]
+
+
+def export_path(t, days):
+    end = t["latest"]
+    start = end - timedelta(days=days)
+    return f"/timesheets/export.csv?from={start:%Y-%m-%d}&to={end:%Y-%m-%d}"
+
+
+@contextmanager
+def server(workers):
+    env = {**os.environ, **SERVER_ENV}
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "svenn.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "600",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{BASE}/accounts/login/", headers=HEADERS, timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start: " + process.stderr.read1().decode())
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def worker_pids(master):
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def peak_rss_mb(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def measure(client, path):
+    """Median and p95 at concurrency 1, requests/s at concurrency 4, queries."""
+    for _ in range(3):
+        client.get(path).raise_for_status()
+    timings = []
+    queries = None
+    for _ in range(SAMPLES):
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+        response.raise_for_status()
+        queries = int(response.headers.get("X-Queries", "-1"))
+    timings.sort()
+    done = []
+    stop = time.monotonic() + LOAD_SECONDS
+
+    def hammer():
+        with httpx.Client(base_url=BASE, headers=HEADERS, cookies=client.cookies) as own:
+            count = 0
+            while time.monotonic() < stop:
+                own.get(path).raise_for_status()
+                count += 1
+            done.append(count)
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return {
+        "median_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+        "rps": round(sum(done) / elapsed, 1),
+        "queries": queries,
+    }
+
+
+def export_run(client, path):
+    rows = 0
+    start = time.perf_counter()
+    with client.stream("GET", path) as response:
+        response.raise_for_status()
+        for line in response.iter_lines():
+            if line:
+                rows += 1
+    elapsed = time.perf_counter() - start
+    return rows - 1, elapsed  # minus the header row
+
+
+def page_weight(client, path):
+    """First load of a page: HTML + its CSS and JS, compressed as served, in KB."""
+    response = client.get(path)
+    total = response.num_bytes_downloaded
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', response.text)
+    for asset in dict.fromkeys(assets):
+        total += client.get(urljoin(BASE, asset)).num_bytes_downloaded
+    return round(total / 1024, 1)
+
+
+def client_for(user):
+    return httpx.Client(base_url=BASE, headers=HEADERS, cookies=session_cookie(user), timeout=600)
+
+
+def main():
+    setup_django()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+        check=True,
+    )
+    t = targets()
+    results = {"pages": {}, "export": {}}
+    small_results = {}
+    with server(workers=2):
+        for firm, store in (("big", results["pages"]), ("small", small_results)):
+            clients = {
+                "manager": client_for(t[firm]["manager"]),
+                "employee": client_for(t[firm]["employee"]),
+            }
+            for name, path, who in pages(t[firm]):
+                print(f"  {firm:5} {name} ...", file=sys.stderr, flush=True)
+                store[name] = measure(clients[who], path)
+        big_manager = client_for(t["big"]["manager"])
+        results["page_weight_kb"] = page_weight(big_manager, "/customers/")
+        staff = client_for(t["staff"])
+        floor = measure(big_manager, "/bench/floor/")
+        admin_plain = measure(staff, "/admin/customers/customer/")
+        admin_search = measure(staff, "/admin/customers/customer/?q=nord")
+        rows, seconds = export_run(big_manager, export_path(t["big"], 31))
+        results["export"]["month_rows"] = rows
+        results["export"]["rows_per_s"] = round(rows / seconds)
+    # Peak memory: a fresh single worker streams the largest export (up to 1,000,000 rows).
+    with server(workers=1) as master:
+        (worker,) = worker_pids(master)
+        client = client_for(t["big"]["manager"])
+        before = peak_rss_mb(worker)
+        rows, seconds = export_run(client, export_path(t["big"], 365 * 5))
+        results["export"].update(
+            big_rows=rows,
+            big_rows_per_s=round(rows / seconds),
+            rss_before_mb=round(before, 1),
+            peak_rss_mb=round(peak_rss_mb(worker), 1),
+        )
+    results["baselines"] = {"floor": floor, "admin": admin_plain, "admin_search": admin_search}
+    for name, figures in results["pages"].items():
+        admin = admin_search if "search" in name else admin_plain
+        figures["vs_floor"] = round(figures["median_ms"] / floor["median_ms"], 2)
+        figures["vs_admin"] = round(figures["median_ms"] / admin["median_ms"], 2)
+        figures["big_vs_small"] = round(figures["median_ms"] / small_results[name]["median_ms"], 2)
+        figures["small_median_ms"] = small_results[name]["median_ms"]
+        figures["small_queries"] = small_results[name]["queries"]
+    report(results)
+    out = ROOT / "bench" / "last.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nFigures written to {out.relative_to(ROOT)}")
+
+
+def report(results):
+    head = (
+        f"{'page':22} {'median':>8} {'p95':>8} {'req/s':>7} {'queries':>7} "
+        f"{'/floor':>7} {'/admin':>7} {'big/small':>9} {'small q':>7}"
+    )
+    print("\n" + head + "\n" + "-" * len(head))
+    for name, f in results["pages"].items():
+        print(
+            f"{name:22} {f['median_ms']:>6.1f}ms {f['p95_ms']:>6.1f}ms {f['rps']:>7.1f} "
+            f"{f['queries']:>7} {f['vs_floor']:>7.2f} {f['vs_admin']:>7.2f} "
+            f"{f['big_vs_small']:>9.2f} {f['small_queries']:>7}"
+        )
+    for name, f in results["baselines"].items():
+        print(
+            f"{'[' + name + ']':22} {f['median_ms']:>6.1f}ms {f['p95_ms']:>6.1f}ms "
+            f"{f['rps']:>7.1f} {f['queries']:>7}"
+        )
+    e = results["export"]
+    print(
+        f"\nCSV export: one month {e['month_rows']} rows at {e['rows_per_s']} rows/s; "
+        f"{e['big_rows']} rows at {e['big_rows_per_s']} rows/s with worker peak RSS "
+        f"{e['peak_rss_mb']} MB (idle {e['rss_before_mb']} MB)"
+    )
+    print(f"First load of the customer list: {results['page_weight_kb']} KB compressed")
+
+
+if __name__ == "__main__":
+    main()

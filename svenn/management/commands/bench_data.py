@@ -1,0 +1,548 @@
+"""Fill a database with a big-firm data set for `make bench` (see `make bench-data`).
+
+One big firm (20,000 customers, 40,000 contact persons, 2,000 projects, 300 users,
+2,000,000 time entries over five years) and 200 small firms (50 customers, 20
+projects, 10 users, 2,000 entries each); ``--scale`` multiplies every count.
+Deterministic from ``--seed``; bulk-loaded with COPY. Without ``--force`` an existing
+data set is reused.
+"""
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django_scopes import scopes_disabled
+from stdnum.no import orgnr
+from tqdm import tqdm
+
+from accounts.demo import PASSWORD
+from accounts.models import Company, Role, User
+from customers.models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
+from projects.models import Project, ProjectAccess, ProjectMember, ProjectStatus
+from timesheets.models import TimeEntry
+
+BIG_FIRM = "Storbygg Entreprenør AS"
+SMALL_FIRM_PREFIX = "Småbygg"
+STAFF_EMAIL = "staff@svenn.no"
+TODAY = date(2026, 11, 26)
+YEARS = 5
+
+FIRST = [
+    "Ole",
+    "Per",
+    "Lars",
+    "Jan",
+    "Kari",
+    "Anne",
+    "Ingrid",
+    "Marit",
+    "Nils",
+    "Hans",
+    "Knut",
+    "Arne",
+    "Jon",
+    "Bjørn",
+    "Eva",
+    "Liv",
+    "Sofie",
+    "Emma",
+    "Nora",
+    "Ida",
+    "Jonas",
+    "Emil",
+    "Magnus",
+    "Henrik",
+    "Sander",
+    "Mathias",
+    "Tobias",
+    "Sindre",
+    "Åse",
+    "Øystein",
+    "Gro",
+    "Solveig",
+    "Tone",
+    "Randi",
+    "Håkon",
+    "Eirik",
+    "Jørgen",
+    "Kristin",
+    "Hilde",
+    "Silje",
+    "Torbjørn",
+    "Ragnhild",
+    "Aud",
+]
+LAST = [
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Johannessen",
+    "Andreassen",
+    "Jacobsen",
+    "Dahl",
+    "Jørgensen",
+    "Halvorsen",
+    "Henriksen",
+    "Lund",
+    "Sørensen",
+    "Moen",
+    "Gundersen",
+    "Iversen",
+    "Strand",
+    "Solberg",
+    "Svendsen",
+    "Eide",
+    "Knutsen",
+    "Martinsen",
+    "Paulsen",
+    "Bakken",
+    "Kristoffersen",
+    "Mathisen",
+    "Lie",
+    "Amundsen",
+    "Nordmann",
+    "Rønning",
+    "Aasen",
+    "Ødegård",
+    "Sæther",
+    "Bråten",
+    "Kvamme",
+    "Fjeld",
+    "Nygård",
+    "Røed",
+]
+TRADES = [
+    "Bygg",
+    "Rør",
+    "Elektro",
+    "Maler",
+    "Tak",
+    "Eiendom",
+    "Entreprenør",
+    "Snekkeri",
+    "Betong",
+    "Ventilasjon",
+]
+FORMS = ["AS", "AS", "AS", "ANS", "Eiendom AS", "Holding AS"]
+STREETS = [
+    "Storgata",
+    "Kirkeveien",
+    "Skogveien",
+    "Fjordgata",
+    "Bakkeveien",
+    "Solbergveien",
+    "Industriveien",
+    "Sjøgata",
+    "Parkveien",
+    "Havnegata",
+    "Granveien",
+    "Bjørkeveien",
+    "Eikeveien",
+    "Strandveien",
+    "Åsveien",
+]
+PLACES = [
+    ("0150", "Oslo"),
+    ("0565", "Oslo"),
+    ("1337", "Sandvika"),
+    ("1405", "Langhus"),
+    ("2000", "Lillestrøm"),
+    ("3015", "Drammen"),
+    ("4006", "Stavanger"),
+    ("5003", "Bergen"),
+    ("6002", "Ålesund"),
+    ("7010", "Trondheim"),
+    ("8006", "Bodø"),
+    ("9008", "Tromsø"),
+    ("1530", "Moss"),
+    ("3210", "Sandefjord"),
+    ("4610", "Kristiansand"),
+]
+WORK = [
+    "Riving av gammelt bad",
+    "Montering av gipsplater",
+    "Legging av parkett",
+    "Rørlegging kjøkken",
+    "Elektrisk anlegg, nye kurser",
+    "Maling av fasade",
+    "Taktekking",
+    "Befaring og måling",
+    "Støping av såle",
+    "Montering av vinduer",
+    "Flislegging bad",
+    "Opprydding byggeplass",
+    "Kjøring av materialer",
+    "",
+]
+PROJECT_KINDS = [
+    "Nytt bad",
+    "Tilbygg",
+    "Rehabilitering",
+    "Nytt kjøkken",
+    "Fasade",
+    "Takarbeid",
+    "Garasje",
+    "Loftsutbygging",
+    "Drenering",
+    "Ny enebolig",
+]
+
+
+class Loader:
+    def __init__(self, rng, password_hash, progress):
+        self.rng = rng
+        self.password_hash = password_hash
+        self.progress = progress
+
+    # --- names and numbers -------------------------------------------------------
+    def person(self):
+        return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
+
+    def org_number(self):
+        while True:
+            base = f"{self.rng.randint(80000000, 99999999)}"
+            for digit in "0123456789":
+                if orgnr.is_valid(base + digit):
+                    return base + digit
+
+    def phone(self):
+        return f"+47{self.rng.choice('49')}{self.rng.randint(0, 9999999):07d}"
+
+    def address(self):
+        code, place = self.rng.choice(PLACES)
+        return f"{self.rng.choice(STREETS)} {self.rng.randint(1, 120)}", code, place
+
+    # --- bulk loading ------------------------------------------------------------
+    def copy(self, model, columns, rows):
+        table = model._meta.db_table
+        cursor = connection.connection.cursor()
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                self.progress.update(1)
+
+    def ids_by(self, model, company, key):
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {key}, id FROM {table} WHERE company_id = %s", [company.pk])  # noqa: S608
+            return dict(cursor.fetchall())
+
+    # --- one firm ----------------------------------------------------------------
+    def firm(self, *, name, domain, customers, contacts, projects, users, entries):
+        rng = self.rng
+        company = Company.objects.create(name=name, org_number=self.org_number())
+        people = [
+            User(
+                email=email,
+                name=self.person(),
+                company=company,
+                role=role,
+                phone=self.phone(),
+                password=self.password_hash,
+            )
+            for email, role in [
+                (f"admin@{domain}", Role.ADMIN),
+                (f"moderator@{domain}", Role.MODERATOR),
+                (f"ansatt@{domain}", Role.EMPLOYEE),
+            ]
+        ]
+        people += [
+            User(
+                email=f"ansatt{n}@{domain}",
+                name=self.person(),
+                company=company,
+                role=Role.EMPLOYEE,
+                phone=self.phone(),
+                password=self.password_hash,
+                is_active=rng.random() > 0.05,
+            )
+            for n in range(2, users - 1)
+        ]
+        people = User.objects.bulk_create(people)
+        self.progress.update(len(people))
+        admin = people[0]
+        now = datetime.now(UTC)
+
+        contact_names = {n: [] for n in range(1, customers + 1)}
+        for _ in range(contacts):
+            contact_names[rng.randint(1, customers)].append(self.person())
+        customer_rows = []
+        for number in range(1, customers + 1):
+            is_company = rng.random() < 0.7
+            if is_company:
+                cname = f"{rng.choice(LAST)} {rng.choice(TRADES)} {rng.choice(FORMS)}"
+                org, kind = self.org_number(), CustomerKind.COMPANY
+            else:
+                cname, org, kind = self.person(), "", CustomerKind.PERSON
+            email = f"post{number}@{cname.split()[0].lower()}.no"
+            phone = self.phone()
+            street, code, place = self.address()
+            roll = rng.random()
+            deleted = now if roll < 0.02 else None
+            active = not (0.02 <= roll < 0.12)
+            search = search_key(
+                " ".join([cname, str(number), org, email, phone, *contact_names[number]])
+            )
+            customer_rows.append(
+                (
+                    company.pk,
+                    number,
+                    cname,
+                    kind,
+                    org,
+                    email,
+                    phone,
+                    street,
+                    code,
+                    place,
+                    "",
+                    "",
+                    active,
+                    search,
+                    1,
+                    now,
+                    admin.pk,
+                    now,
+                    admin.pk,
+                    deleted,
+                    admin.pk if deleted else None,
+                )
+            )
+        self.copy(
+            Customer,
+            [
+                "company_id",
+                "number",
+                "name",
+                "kind",
+                "org_number",
+                "email",
+                "phone",
+                "address",
+                "postal_code",
+                "postal_place",
+                "invoice_address",
+                "note",
+                "is_active",
+                "search_text",
+                "version",
+                "created_at",
+                "created_by_id",
+                "updated_at",
+                "updated_by_id",
+                "deleted_at",
+                "deleted_by_id",
+            ],
+            customer_rows,
+        )
+        customer_ids = self.ids_by(Customer, company, "number")
+        self.copy(
+            ContactPerson,
+            ["company_id", "customer_id", "name", "title", "phone", "email"],
+            (
+                (company.pk, customer_ids[number], person, "", self.phone(), "")
+                for number, names in contact_names.items()
+                for person in names
+            ),
+        )
+        self.copy(
+            CustomerChange,
+            ["company_id", "customer_id", "at", "by_id", "action", "changes"],
+            (
+                (company.pk, cid, now, admin.pk, CustomerChange.Action.CREATED, "{}")
+                for cid in customer_ids.values()
+            ),
+        )
+        alive = [customer_ids[row[1]] for row in customer_rows if row[19] is None]  # not deleted
+
+        start = TODAY - timedelta(days=365 * YEARS)
+        project_rows = []
+        for number in range(1, projects + 1):
+            begins = start + timedelta(days=rng.randint(0, 365 * YEARS - 30))
+            ends = begins + timedelta(days=rng.randint(14, 240))
+            street, code, place = self.address()
+            project_rows.append(
+                (
+                    company.pk,
+                    number,
+                    f"{rng.choice(PROJECT_KINDS)} {rng.choice(STREETS)}",
+                    rng.choice(alive),
+                    street,
+                    code,
+                    place,
+                    begins,
+                    ends,
+                    Decimal(rng.randint(20, 800)),
+                    "",
+                    ProjectStatus.DONE
+                    if ends < TODAY - timedelta(days=30)
+                    else ProjectStatus.IN_PROGRESS,
+                    ProjectAccess.SELECTED if number % 5 == 0 else ProjectAccess.ALL,
+                    1,
+                    now,
+                    admin.pk,
+                    now,
+                    admin.pk,
+                )
+            )
+        self.copy(
+            Project,
+            [
+                "company_id",
+                "number",
+                "name",
+                "customer_id",
+                "address",
+                "postal_code",
+                "postal_place",
+                "start_date",
+                "end_date",
+                "estimated_hours",
+                "description",
+                "status",
+                "access",
+                "version",
+                "created_at",
+                "created_by_id",
+                "updated_at",
+                "updated_by_id",
+            ],
+            project_rows,
+        )
+        project_ids = self.ids_by(Project, company, "number")
+        project_customer = {project_ids[row[1]]: row[3] for row in project_rows}
+        members = []
+        for row in project_rows:
+            if row[12] == ProjectAccess.SELECTED:
+                chosen = rng.sample(people, min(len(people), rng.randint(3, 10)))
+                members += [(company.pk, project_ids[row[1]], user.pk) for user in chosen]
+        self.copy(ProjectMember, ["company_id", "project_id", "user_id"], members)
+
+        workers = list(people)
+        per_user = max(1, entries // len(workers))
+        days = [start + timedelta(days=n) for n in range(365 * YEARS)]
+        weekdays = [day for day in days if day.weekday() < 5]
+        pids = list(project_ids.values())
+        approve_before = TODAY - timedelta(days=14)
+
+        def entry_rows():
+            made = 0
+            for index, user in enumerate(workers):
+                count = per_user if index < len(workers) - 1 else entries - made
+                for day in sorted(rng.choices(weekdays, k=count)):
+                    pid = rng.choice(pids) if rng.random() < 0.9 else None
+                    cid = project_customer[pid] if pid else rng.choice(alive)
+                    approved = day < approve_before and rng.random() < 0.97
+                    stamp = datetime.combine(day, time(16, 0), tzinfo=UTC)
+                    yield (
+                        company.pk,
+                        user.pk,
+                        day,
+                        Decimal(rng.choice((1, 1.5, 2, 2.5, 3, 4, 7.5))),
+                        pid,
+                        cid,
+                        rng.choice(WORK),
+                        stamp + timedelta(days=3) if approved else None,
+                        admin.pk if approved else None,
+                        1,
+                        stamp,
+                        stamp,
+                    )
+                made += count
+
+        self.copy(
+            TimeEntry,
+            [
+                "company_id",
+                "user_id",
+                "date",
+                "hours",
+                "project_id",
+                "customer_id",
+                "description",
+                "approved_at",
+                "approved_by_id",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
+            entry_rows(),
+        )
+        return company
+
+
+class Command(BaseCommand):
+    help = "Fill the database with the benchmark data set (a big firm and many small ones)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="Multiply every count.")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--force", action="store_true", help="Replace existing data.")
+
+    def handle(self, *args, scale, seed, force, **options):
+        with scopes_disabled():
+            if Company.objects.filter(name=BIG_FIRM).exists() and not force:
+                self.stdout.write(
+                    "The benchmark data set is already there (use --force to rebuild)."
+                )
+                return
+            if force:
+                call_command("flush", "--noinput", verbosity=0)
+
+            def n(count, least=1):
+                return max(least, round(count * scale))
+
+            small_firms = n(200)
+            big = {
+                "customers": n(20_000, 10),
+                "contacts": n(40_000, 10),
+                "projects": n(2_000, 5),
+                "users": n(300, 5),
+                "entries": n(2_000_000, 100),
+            }
+            small = {
+                "customers": n(50, 10),
+                "contacts": n(100, 10),
+                "projects": n(20, 5),
+                "users": 10,
+                "entries": n(2_000, 100),
+            }
+            total = (
+                sum(big.values())
+                + big["customers"]
+                + small_firms * (sum(small.values()) + small["customers"])
+            )
+            rng = random.Random(seed)
+            with tqdm(total=total, unit="rows", unit_scale=True, desc="bench data") as progress:
+                loader = Loader(rng, make_password(PASSWORD), progress)
+                with transaction.atomic():
+                    User.objects.create_superuser(
+                        email=STAFF_EMAIL, password=PASSWORD, name="Plattform Drift"
+                    )
+                    loader.firm(name=BIG_FIRM, domain="stor.no", **big)
+                    for number in range(1, small_firms + 1):
+                        loader.firm(
+                            name=f"{SMALL_FIRM_PREFIX} {number} AS",
+                            domain=f"liten{number}.no",
+                            **small,
+                        )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(self.style.SUCCESS("Benchmark data set ready."))

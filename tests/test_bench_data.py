@@ -1,0 +1,51 @@
+"""`manage.py bench_data` (behind `make bench-data`) at a tiny scale."""
+
+import io
+
+from django.core.management import call_command
+
+from accounts.models import Company, User
+from customers.models import ContactPerson, Customer
+from projects.models import Project, ProjectAccess
+from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX
+from timesheets.models import TimeEntry
+
+
+def run(**options):
+    out = io.StringIO()
+    call_command("bench_data", stdout=out, stderr=io.StringIO(), **options)
+    return out.getvalue()
+
+
+def test_bench_data_produces_the_promised_counts_at_a_tiny_scale(db):
+    run(scale=0.005)
+
+    big = Company.objects.get(name=BIG_FIRM)
+    assert Customer.objects.filter(company=big).count() == 100
+    assert ContactPerson.objects.filter(company=big).count() == 200
+    assert Project.objects.filter(company=big).count() == 10
+    assert Project.objects.filter(company=big, access=ProjectAccess.SELECTED).count() == 2
+    assert User.objects.filter(company=big).count() == 5
+    assert TimeEntry.objects.filter(company=big).count() == 10_000
+    small = Company.objects.filter(name__startswith=SMALL_FIRM_PREFIX)
+    assert small.count() == 1
+    assert Customer.objects.filter(company__in=small).count() == 10
+    assert User.objects.filter(company__in=small).count() == 10
+    assert TimeEntry.objects.filter(company__in=small).count() == 100
+    # A share of the customers is inactive or deleted, and most old hours are approved.
+    customers = Customer.objects.filter(company=big)
+    assert 0 < customers.filter(is_active=False).count() < 30
+    assert customers.filter(deleted_at__isnull=False).count() < 10
+    entries = TimeEntry.objects.filter(company=big)
+    assert entries.filter(approved_at__isnull=False).count() > 8_000
+
+
+def test_bench_data_is_deterministic_and_reused_without_force(transactional_db):
+    run(scale=0.002)
+    names = list(Customer.objects.order_by("company_id", "number").values_list("name", flat=True))
+
+    assert "already there" in run(scale=0.002)
+    run(scale=0.002, force=True)
+
+    again = list(Customer.objects.order_by("company_id", "number").values_list("name", flat=True))
+    assert again == names
