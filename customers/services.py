@@ -200,7 +200,11 @@ def customer_create(*, company, by, data, contacts=()):
 def customer_update(*, customer, by, version, data, contacts):
     """Save the card. ``version`` is the one the user's form was read at: if someone
     saved in between, raise CustomerChangedError and change nothing."""
-    current = Customer.objects.select_for_update().select_related("updated_by").get(pk=customer.pk)
+    current = (
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=customer.pk)
+    )
     if current.version != int(version):
         raise CustomerChangedError(current)
     values = _clean_customer(current.company_id, data, pk=current.pk)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -36,8 +37,8 @@ def _list_context(*, status, q, sort, page, highlight=None):
     page = Paginator(rows, PER_PAGE).get_page(page)
     counts = selectors.customer_tab_counts()
     tabs = [
-        (selectors.ACTIVE, _("Active"), counts["active"]),
-        (selectors.INACTIVE, _("Inactive"), counts["inactive"]),
+        (selectors.ACTIVE, pgettext("customer list tab", "Active"), counts["active"]),
+        (selectors.INACTIVE, pgettext("customer list tab", "Inactive"), counts["inactive"]),
     ]
     return {
         "status": status,
