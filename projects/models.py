@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import CompanyOwned, scoped_manager
@@ -105,6 +106,20 @@ class Project(CompanyOwned):
     @property
     def is_done(self):
         return self.status == ProjectStatus.DONE
+
+    @property
+    def is_behind_schedule(self):
+        """ "Bak skjema": the end date has passed and the project is not finished."""
+        return (
+            not self.is_done and self.end_date is not None and self.end_date < timezone.localdate()
+        )
+
+    @property
+    def is_over_budget(self):
+        """ "Over budsjett": more hours logged than estimated. Needs the ``logged_hours``
+        annotation of ``selectors.with_logged_hours``."""
+        logged = getattr(self, "logged_hours", None)
+        return bool(self.estimated_hours is not None and logged and logged > self.estimated_hours)
 
 
 class ProjectMember(CompanyOwned):

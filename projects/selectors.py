@@ -1,11 +1,15 @@
 """Reads of projects, and the customer selector that depends on project access."""
 
-from django.db.models import Q
+from django.db.models import Count, DecimalField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts import permissions as perms
+from accounts.selectors import active_users
 from customers.models import Customer
 
-from .models import Project, ProjectAccess, ProjectMember
+from .models import Project, ProjectAccess, ProjectMember, ProjectStatus
+
+FIRST_NUMBER = 1001
 
 
 def accessible_projects(user):
@@ -35,3 +39,114 @@ def pickable_customers(user):
         return customers
     of_my_projects = accessible_projects(user).filter(customer__isnull=False).values("customer_id")
     return customers.filter(Q(is_active=True) | Q(pk__in=of_my_projects))
+
+
+def search_customers(customers, q):
+    """The shared customer search of the Customers app, when it is there."""
+    try:
+        from customers.selectors import search_customers as shared
+    except ImportError:  # pragma: no cover - until customers.selectors lands
+        q = q.strip()
+        if not q:
+            return customers
+        match = Q(name__icontains=q)
+        if q.isdigit():
+            match |= Q(number=int(q))
+        return customers.filter(match)
+    return shared(customers, q)
+
+
+def customer_options(user, q=""):
+    """The customers the project form's "Kunde" picker offers for the search ``q``."""
+    return search_customers(pickable_customers(user), q).order_by("name", "number")
+
+
+def with_logged_hours(projects):
+    """Annotate ``logged_hours``: the sum of every hour logged on each project.
+
+    A correlated subquery through the reverse relation of the time entries, so a page
+    of projects stays one query and this app needs nothing from timesheets.
+    """
+    per_project = (
+        Project.objects.filter(pk=OuterRef("pk"))
+        .values("pk")
+        .annotate(total=Sum("time_entries__hours"))
+        .values("total")
+    )
+    zero = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
+    return projects.annotate(
+        logged_hours=Coalesce(
+            Subquery(per_project, output_field=DecimalField(max_digits=12, decimal_places=2)),
+            zero,
+        )
+    )
+
+
+def search_projects(projects, q):
+    """Projects whose name, number or customer's name contains ``q``."""
+    q = q.strip()
+    if not q:
+        return projects
+    match = Q(name__icontains=q) | Q(customer__name__icontains=q)
+    if q.isdigit():
+        match |= Q(number=int(q))
+    return projects.filter(match)
+
+
+def project_list(user, *, status, q=""):
+    """One tab of the project list: the accessible projects with ``status`` matching
+    ``q``, newest number first, with their customer and logged hours."""
+    projects = search_projects(accessible_projects(user), q).filter(status=status)
+    return with_logged_hours(projects.select_related("customer")).order_by("-number")
+
+
+def project_tab_counts(user, *, q=""):
+    """{status: count} of the accessible projects matching ``q``, in one query."""
+    projects = search_projects(accessible_projects(user), q)
+    return projects.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in ProjectStatus.values}
+    )
+
+
+def project_detail(user, pk):
+    """The project card's project, or None when ``user`` has no access to it."""
+    projects = with_logged_hours(accessible_projects(user).select_related("customer"))
+    return projects.filter(pk=pk).first()
+
+
+def next_project_number():
+    """The suggested number of a new project in the current firm: one above the highest
+    (deleted projects keep their numbers, so they count too)."""
+    highest = Project.objects.aggregate(top=Max("number"))["top"]
+    return FIRST_NUMBER if highest is None else highest + 1
+
+
+def project_number_taken(number, *, company, exclude=None):
+    """Whether a project of ``company`` (deleted ones too) has ``number``."""
+    taken = Project.objects.filter(company=company, number=number)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    return taken.exists()
+
+
+def access_candidates():
+    """The users listed with a checkbox under "Valgte ansatte": the firm's active users.
+    An inactive member keeps their membership but is not listed."""
+    return active_users()
+
+
+def project_member_ids(project):
+    return set(project.memberships.values_list("user_id", flat=True))
+
+
+def customer_projects(user, customer):
+    """The projects of ``customer`` that ``user`` may see (both statuses), for its card."""
+    return (
+        accessible_projects(user)
+        .filter(customer=customer)
+        .order_by("-status", "-number")  # "in_progress" before "done"
+    )
+
+
+def project_has_hours(project):
+    return project.time_entries.exists()

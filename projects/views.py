@@ -1,10 +1,202 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
+from svenn.forms import render_options
+
+from . import selectors, services
+from .forms import AccessForm, ProjectForm, customer_label
+from .models import ProjectStatus
+
+PAGE_SIZE = 50
+
+
+def get_project_for_user(request, pk):
+    """The project ``pk`` as ``request.user`` may see it; 404 for a project of another
+    firm, a deleted one, or one the employee has no access to."""
+    project = selectors.project_detail(request.user, pk)
+    if project is None:
+        raise Http404
+    return project
+
+
+def _redirect(request, url):
+    """After a write: htmx navigates the whole page, a plain form follows a redirect."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _status(form):
+    return 422 if form.is_bound and form.errors else 200
 
 
 @require_GET
 @perms.role_required(perms.HOURS_LOG)
 def project_list(request):
-    return render(request, "home.html")
+    status = request.GET.get("status")
+    if status not in ProjectStatus.values:
+        status = ProjectStatus.IN_PROGRESS
+    q = request.GET.get("q", "").strip()
+    counts = selectors.project_tab_counts(request.user, q=q)
+    paginator = Paginator(selectors.project_list(request.user, status=status, q=q), PAGE_SIZE)
+    paginator.count = counts[status]  # known already: saves the COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "q": q,
+        "tabs": [(value, label, counts[value]) for value, label in ProjectStatus.choices],
+    }
+    template = "projects/list.html#results" if request.htmx else "projects/list.html"
+    return render(request, template, context)
+
+
+def _form_page(request, form, project=None, status=None):
+    template = "projects/form.html#form" if request.htmx else "projects/form.html"
+    context = {"form": form, "project": project}
+    return render(request, template, context, status=status or _status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.PROJECTS_MANAGE)
+def project_create(request):
+    initial = {"number": selectors.next_project_number()}
+    customer = request.GET.get("customer", "")
+    if customer.isdigit():  # "Opprett prosjekt" on a customer card
+        initial["customer"] = int(customer)
+    form = ProjectForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                company=request.user.company, by=request.user, **form.project_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The project %(project)s has been created.") % {"project": project}
+            )
+            return _redirect(request, reverse("projects:detail", args=[project.pk]))
+    return _form_page(request, form)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.PROJECTS_MANAGE)
+def project_update(request, pk):
+    project = get_project_for_user(request, pk)
+    if project.is_done:
+        messages.error(request, _("A finished project cannot be changed. Reopen it first."))
+        return _redirect(request, reverse("projects:detail", args=[pk]))
+    initial = {field: getattr(project, field) for field in services.FIELDS}
+    initial["version"] = project.version
+    form = ProjectForm(request.POST or None, user=request.user, project=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                project=project,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.project_fields(),
+            )
+        except services.ProjectChangedError as error:
+            form.add_error(None, error.message)
+            return _form_page(request, form, project, status=409)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The project has been saved."))
+            return _redirect(request, reverse("projects:detail", args=[pk]))
+    return _form_page(request, form, project)
+
+
+def _detail_page(request, project, access_form=None, status=200):
+    if access_form is None:
+        access_form = AccessForm(
+            initial={
+                "access": project.access,
+                "members": list(selectors.project_member_ids(project)),
+            }
+        )
+    context = {
+        "project": project,
+        "customer_label": customer_label(project.customer) if project.customer else "",
+        "access_form": access_form,
+    }
+    return render(request, "projects/detail.html", context, status=status)
+
+
+@require_GET
+@perms.role_required(perms.HOURS_LOG)
+def project_detail(request, pk):
+    project = get_project_for_user(request, pk)
+    if not request.user.has_perm(perms.PROJECTS_MANAGE):
+        return render(request, "projects/detail.html", {"project": project})
+    return _detail_page(request, project)
+
+
+@require_POST
+@perms.role_required(perms.PROJECTS_MANAGE)
+def project_access(request, pk):
+    project = get_project_for_user(request, pk)
+    form = AccessForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_set_access(
+                project=project,
+                by=request.user,
+                access=form.cleaned_data["access"],
+                members=form.cleaned_data["members"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if request.htmx:
+        context = {"project": project, "access_form": form, "saved": not form.errors}
+        return render(request, "projects/detail.html#access", context, status=_status(form))
+    if form.errors:
+        return _detail_page(request, project, access_form=form, status=422)
+    messages.success(request, _("Employee access has been saved."))
+    return redirect("projects:detail", pk=pk)
+
+
+@require_POST
+@perms.role_required(perms.PROJECTS_MANAGE)
+def project_set_status(request, pk):
+    project = get_project_for_user(request, pk)
+    try:
+        services.project_set_status(
+            project=project, by=request.user, status=request.POST.get("status")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if project.is_done:
+            messages.success(request, _("The project is finished."))
+        else:
+            messages.success(request, _("The project has been reopened."))
+    return redirect("projects:detail", pk=pk)
+
+
+@require_POST
+@perms.role_required(perms.PROJECTS_MANAGE)
+def project_delete(request, pk):
+    project = get_project_for_user(request, pk)
+    try:
+        services.project_delete(project=project, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:detail", pk=pk)
+    messages.success(request, _("The project %(project)s has been deleted.") % {"project": project})
+    return redirect("projects:list")
+
+
+@require_GET
+@perms.role_required(perms.PROJECTS_MANAGE)
+def customer_options(request):
+    customers = selectors.customer_options(request.user, request.GET.get("q", ""))
+    return render_options(request, customers, label=customer_label, empty_label=_("No customer"))

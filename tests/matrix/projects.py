@@ -1,5 +1,34 @@
-from . import Route, everyone
+from . import Route, everyone, managers
+
+
+def project(world):
+    return [world.project.pk]
+
 
 ROUTES = [
     Route("projects:list", everyone()),
+    Route("projects:list", everyone(), query="?status=done&q=bad&page=2"),
+    Route("projects:create", managers()),
+    Route("projects:create", managers(), method="post"),
+    Route("projects:customer_options", managers(), query="?q=kari"),
+    # An employee has access to the world's project (open to all employees).
+    Route("projects:detail", everyone(other=404), args=project),
+    Route("projects:update", managers(other=404), args=project),
+    Route("projects:update", managers(other=404), args=project, method="post"),
+    Route(
+        "projects:access",
+        managers(other=404),
+        args=project,
+        method="post",
+        data=lambda w: {"access": "all"},
+    ),
+    Route(
+        "projects:set_status",
+        managers(other=404),
+        args=project,
+        method="post",
+        data=lambda w: {"status": "in_progress"},
+    ),
+    # The world's project has hours, so the delete is refused (with a message): 302.
+    Route("projects:delete", managers(other=404), args=project, method="post"),
 ]

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import Project, ProjectMember
+
+
+class ProjectMemberInline(admin.TabularInline):
+    model = ProjectMember
+    extra = 0
+    raw_id_fields = ["user"]
+    readonly_fields = ["company"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    """Platform staff's view of every firm's projects. Projects are soft-deleted by the
+    firms themselves, so the admin does not delete them."""
+
+    list_display = ["number", "name", "company", "customer", "status", "access", "deleted_at"]
+    list_filter = ["status", "access", "company"]
+    search_fields = ["name", "number", "customer__name"]
+    list_select_related = ["company", "customer"]
+    raw_id_fields = ["customer"]
+    readonly_fields = [
+        "company",
+        "version",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "deleted_at",
+        "deleted_by",
+    ]
+    inlines = [ProjectMemberInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

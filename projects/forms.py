@@ -1,0 +1,123 @@
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.urls import reverse_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer
+from svenn.forms import SearchSelect
+
+from . import selectors
+from .models import ProjectAccess
+from .services import NUMBER_TAKEN
+
+
+def customer_label(customer):
+    """A customer as the picker and the project card name it."""
+    if customer.is_deleted:
+        return gettext("%(name)s (deleted)") % {"name": customer.name}
+    if not customer.is_active:
+        return gettext("%(name)s (inactive)") % {"name": customer.name}
+    return customer.name
+
+
+class CustomerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return customer_label(obj)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(label=_("Project name"), max_length=200)
+    number = forms.IntegerField(label=_("Project number"), min_value=1, max_value=2_147_483_647)
+    customer = CustomerChoiceField(
+        label=_("Customer"),
+        queryset=None,
+        required=False,
+        empty_label=_("No customer"),
+        widget=SearchSelect(
+            options_url=reverse_lazy("projects:customer_options"),
+            search_label=_("Search for a customer"),
+        ),
+    )
+    address = forms.CharField(label=_("Site address"), max_length=200, required=False)
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    postal_place = forms.CharField(label=_("Postal place"), max_length=100, required=False)
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput)
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput)
+    estimated_hours = forms.DecimalField(
+        label=_("Estimated hours"),
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[MaxLengthValidator(5000)],
+    )
+    # Optimistic locking: the version of the project this form was opened at.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company, self.project = user.company, project
+        customers = selectors.pickable_customers(user)
+        if project is not None and project.customer_id:
+            # Keep the project's own customer choosable even if it was deleted since.
+            customers = customers | Customer.objects.filter(pk=project.customer_id)
+        self.fields["customer"].queryset = customers.order_by("name", "number")
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if selectors.project_number_taken(number, company=self.company, exclude=self.project):
+            raise forms.ValidationError(NUMBER_TAKEN)
+        return number
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return data
+
+    def project_fields(self):
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class UserChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AccessForm(forms.Form):
+    access = forms.ChoiceField(
+        label=_("Employee access"),
+        choices=ProjectAccess.choices,
+        widget=forms.RadioSelect,
+    )
+    members = UserChoices(
+        label=_("Selected employees"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = selectors.access_candidates()
