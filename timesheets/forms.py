@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.formats import number_format
@@ -218,7 +219,7 @@ class OverviewFilterForm(forms.Form):
     )
     user = forms.ModelChoiceField(
         label=_("Employee"),
-        queryset=users_of_company().none(),
+        queryset=get_user_model().objects.none(),
         required=False,
         empty_label=_("All"),
     )

@@ -1,0 +1,198 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from timesheets import services
+from timesheets.models import TimeEntry, TimeEntryChange
+
+from .factories import TimeEntryFactory
+
+T = datetime.time
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "pause", "hours"),
+    [
+        (T(7, 0), T(15, 0), None, "8.00"),
+        (T(7, 0), T(15, 0), 30, "7.50"),
+        (T(7, 30), T(11, 10), 0, "3.67"),
+        (T(0, 0), T(23, 59), None, "23.98"),
+        (T(22, 0), T(23, 0), 15, "0.75"),
+    ],
+)
+def test_hours_are_computed_from_from_to_and_break(start, end, pause, hours):
+    assert services.hours_from_times(start=start, end=end, break_minutes=pause) == Decimal(hours)
+
+
+def test_to_before_from_is_refused():
+    with pytest.raises(ValidationError) as error:
+        services.hours_from_times(start=T(15, 0), end=T(7, 0))
+    assert "end_time" in error.value.message_dict
+
+
+def test_a_break_as_long_as_the_work_is_refused():
+    with pytest.raises(ValidationError) as error:
+        services.hours_from_times(start=T(8, 0), end=T(9, 0), break_minutes=60)
+    assert "break_minutes" in error.value.message_dict
+
+
+@pytest.mark.parametrize("hours", ["0", "-1", "24.01", "25"])
+def test_hours_outside_a_day_are_refused_and_nothing_is_saved(world, hours):
+    with pytest.raises(ValidationError):
+        services.entry_create(
+            company=world.company,
+            by=world.employee,
+            date=datetime.date(2026, 11, 26),
+            hours=Decimal(hours),
+        )
+    assert TimeEntry.objects.filter(user=world.employee).count() == 1  # world.entry only
+
+
+@pytest.mark.parametrize("hours", ["0.25", "7.5", "24"])
+def test_hours_within_a_day_are_saved(world, hours):
+    entry = services.entry_create(
+        company=world.company,
+        by=world.employee,
+        date=datetime.date(2026, 11, 26),
+        hours=Decimal(hours),
+    )
+    assert entry.hours == Decimal(hours)
+    assert entry.user == world.employee and entry.company == world.company
+
+
+def test_times_override_typed_hours(world):
+    entry = services.entry_create(
+        company=world.company,
+        by=world.employee,
+        date=datetime.date(2026, 11, 26),
+        hours=Decimal("2"),
+        start_time=T(7, 0),
+        end_time=T(15, 30),
+        break_minutes=30,
+    )
+    assert entry.hours == Decimal("8.00")
+    assert (entry.start_time, entry.end_time, entry.break_minutes) == (T(7, 0), T(15, 30), 30)
+
+
+def test_the_project_fills_in_its_customer(world):
+    entry = services.entry_create(
+        company=world.company,
+        by=world.employee,
+        date=datetime.date(2026, 11, 26),
+        hours=Decimal("1"),
+        project=world.project,
+    )
+    assert entry.customer == world.customer
+
+
+def test_another_firms_project_or_customer_is_refused(world):
+    for field, obj in (("project", world.other_project), ("customer", world.other_customer)):
+        with pytest.raises(ValidationError) as error:
+            services.entry_create(
+                company=world.company,
+                by=world.employee,
+                date=datetime.date(2026, 11, 26),
+                hours=Decimal("1"),
+                **{field: obj},
+            )
+        assert field in error.value.message_dict
+
+
+def _update(entry, by, **changes):
+    values = {name: getattr(entry, name) for name in services.ENTRY_FIELDS}
+    return services.entry_update(entry=entry, by=by, version=entry.version, **{**values, **changes})
+
+
+def test_owner_changes_an_open_entry_and_the_version_goes_up(world):
+    entry = _update(world.entry, world.employee, hours=Decimal("6"))
+    assert entry.hours == Decimal("6.00") and entry.version == 2
+    assert not TimeEntryChange.objects.exists()  # only changes after approval are recorded
+
+
+def test_a_stale_version_is_refused_and_nothing_is_overwritten(world):
+    stale = TimeEntry.objects.get(pk=world.entry.pk)
+    _update(world.entry, world.employee, hours=Decimal("6"))
+    with pytest.raises(services.StaleEntry):
+        _update(stale, world.employee, hours=Decimal("3"))
+    assert TimeEntry.objects.get(pk=world.entry.pk).hours == Decimal("6.00")
+
+
+def test_approved_entries_are_locked_for_the_owner_and_a_moderator(world):
+    services.entries_approve(
+        entries=TimeEntry.objects.filter(pk=world.entry.pk), by=world.moderator
+    )
+    entry = TimeEntry.objects.get(pk=world.entry.pk)
+    assert entry.approved_by == world.moderator and entry.is_approved
+    for user in (world.employee, world.moderator):
+        with pytest.raises(services.EntryLocked):
+            _update(entry, user, hours=Decimal("1"))
+        with pytest.raises(services.EntryLocked):
+            services.entry_delete(entry=entry, by=user)
+    assert TimeEntry.objects.get(pk=entry.pk).hours == Decimal("7.50")
+
+
+def test_an_admin_changes_an_approved_entry_and_it_is_recorded(world):
+    services.entries_approve(
+        entries=TimeEntry.objects.filter(pk=world.entry.pk), by=world.moderator
+    )
+    entry = TimeEntry.objects.get(pk=world.entry.pk)
+    entry = _update(entry, world.admin, hours=Decimal("7"), description="Rettet")
+    assert entry.is_approved and entry.hours == Decimal("7.00")
+    change = TimeEntryChange.objects.get(entry=entry)
+    assert change.by == world.admin and change.action == TimeEntryChange.Action.CHANGED
+    assert change.changes["hours"] == ["7,5", "7"]
+    assert change.changes["description"] == ["", "Rettet"]
+
+
+def test_an_admin_reopens_an_entry_the_owner_may_change_again_and_it_is_recorded(world):
+    services.entries_approve(
+        entries=TimeEntry.objects.filter(pk=world.entry.pk), by=world.moderator
+    )
+    entry = services.entry_reopen(entry=TimeEntry.objects.get(pk=world.entry.pk), by=world.admin)
+    assert not entry.is_approved
+    change = TimeEntryChange.objects.get(entry=entry)
+    assert change.action == TimeEntryChange.Action.REOPENED and change.by == world.admin
+    assert "Lars Moen" in change.changes["approved"][0]
+    assert _update(entry, world.employee, hours=Decimal("5")).hours == Decimal("5.00")
+
+
+def test_a_moderator_cannot_reopen(world):
+    with pytest.raises(PermissionDenied):
+        services.entry_reopen(entry=world.entry, by=world.moderator)
+
+
+def test_an_employee_cannot_approve(world):
+    with pytest.raises(PermissionDenied):
+        services.entries_approve(entries=TimeEntry.objects.all(), by=world.employee)
+    assert not TimeEntry.objects.approved().exists()
+
+
+def test_approving_touches_only_the_approvers_firm_and_open_entries(world):
+    count = services.entries_approve(entries=TimeEntry.objects.all(), by=world.admin)
+    assert count == 1
+    assert not TimeEntry.objects.get(pk=world.other_entry.pk).is_approved
+    assert services.entries_approve(entries=TimeEntry.objects.all(), by=world.admin) == 0
+
+
+def test_an_admin_deleting_an_approved_entry_leaves_a_record(world):
+    services.entries_approve(entries=TimeEntry.objects.filter(pk=world.entry.pk), by=world.admin)
+    services.entry_delete(entry=TimeEntry.objects.get(pk=world.entry.pk), by=world.admin)
+    assert not TimeEntry.objects.filter(pk=world.entry.pk).exists()
+    change = TimeEntryChange.objects.get()
+    assert change.entry is None and change.action == TimeEntryChange.Action.DELETED
+    assert "Per Hansen" in change.changes["entry"]
+
+
+def test_a_reopened_entry_can_still_be_deleted_by_its_owner(world):
+    services.entries_approve(entries=TimeEntry.objects.filter(pk=world.entry.pk), by=world.admin)
+    entry = services.entry_reopen(entry=TimeEntry.objects.get(pk=world.entry.pk), by=world.admin)
+    services.entry_delete(entry=entry, by=world.employee)
+    assert TimeEntryChange.objects.get().entry is None
+
+
+def test_an_owner_cannot_change_someone_elses_entry(world):
+    entry = TimeEntryFactory(user=world.employee2)
+    with pytest.raises(PermissionDenied):
+        _update(entry, world.employee, hours=Decimal("1"))

@@ -1,0 +1,456 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from timesheets.models import TimeEntry, TimeEntryChange
+
+from .factories import ProjectFactory, TimeEntryFactory
+
+WEEK_URL = reverse("timesheets:week")
+THURSDAY = datetime.date(2026, 3, 5)  # week 10 of 2026: 02.03.-08.03.
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def approve(entry, by):
+    TimeEntry.objects.filter(pk=entry.pk).update(approved_at=timezone.now(), approved_by=by)
+    entry.refresh_from_db()
+    return entry
+
+
+# Week ------------------------------------------------------------------------
+
+
+def test_week_shows_the_users_entries_per_day_with_norwegian_totals(world, client_for):
+    TimeEntryFactory(
+        user=world.employee,
+        date=THURSDAY,
+        hours=Decimal("7.5"),
+        project=world.project,
+        customer=world.customer,
+    )
+    TimeEntryFactory(user=world.employee, date=THURSDAY, hours=Decimal("1.25"))
+    TimeEntryFactory(
+        user=world.employee, date=THURSDAY + datetime.timedelta(days=1), hours=Decimal("8")
+    )
+    TimeEntryFactory(
+        user=world.employee2, date=THURSDAY, hours=Decimal("3"), description="Ikke min"
+    )
+    response = client_for(world.employee).get(WEEK_URL, {"week": "2026-W10"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Uke 10" in html and "02.03.–08.03.2026" in html
+    assert "Torsdag" in html and "05.03.2026" in html
+    assert "8,75 t" in html  # Thursday
+    assert "16,75 t" in html  # the week
+    assert "Nytt bad" in html and "Kari Nordmann" in html
+    assert "Ikke min" not in html
+    days = response.context["days"]
+    assert [d.date.weekday() for d in days] == list(range(7))  # Monday first
+
+
+def test_week_defaults_to_this_week_and_survives_a_malformed_parameter(world, client_for):
+    client = client_for(world.employee)
+    today = timezone.localdate()
+    for query in ({}, {"week": "nonsense"}, {"week": "2026-W60"}):
+        week = client.get(WEEK_URL, query).context["week"]
+        assert week.monday <= today <= week.sunday
+
+
+def test_previous_and_next_week_work_with_and_without_htmx(world, client_for):
+    client = client_for(world.employee)
+    page = client.get(WEEK_URL, {"week": "2026-W01"}).content.decode()
+    assert (
+        'href="/timesheets/?week=2025-W52"' in page and 'href="/timesheets/?week=2026-W02"' in page
+    )
+    fragment = client.get(WEEK_URL, {"week": "2025-W52"}, **HTMX).content.decode()
+    assert "<html" not in fragment and 'id="week"' in fragment and "Uke 52" in fragment
+
+
+def test_a_manager_opens_an_employees_week_and_another_firm_gets_404(world, client_for):
+    for manager in (world.admin, world.moderator):
+        response = client_for(manager).get(WEEK_URL, {"user": world.employee.pk})
+        assert response.context["subject"] == world.employee
+        assert "Timer for Per Hansen" in response.content.decode()
+    # An employee asking for someone else's week just sees their own.
+    assert (
+        client_for(world.employee2).get(WEEK_URL, {"user": world.employee.pk}).context["subject"]
+        == world.employee2
+    )
+    assert (
+        client_for(world.other_admin).get(WEEK_URL, {"user": world.employee.pk}).status_code == 404
+    )
+
+
+def test_week_view_query_count_does_not_grow_with_entries(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.employee)
+    client.get(WEEK_URL)  # warm up the session and the user
+    with django_assert_max_num_queries(8) as few:
+        client.get(WEEK_URL)
+    TimeEntryFactory.create_batch(
+        30, user=world.employee, project=world.project, customer=world.customer
+    )
+    TimeEntryFactory.create_batch(
+        10, user=world.employee, project=ProjectFactory(company=world.company)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(WEEK_URL)
+    assert len(response.context["days"][timezone.localdate().weekday()].entries) == 41
+
+
+# Create ----------------------------------------------------------------------
+
+
+def test_logging_hours_with_a_decimal_comma_and_the_projects_customer(world, client_for):
+    response = client_for(world.employee).post(
+        reverse("timesheets:entry_create"),
+        {
+            "date": "2026-03-05",
+            "hours": "7,5",
+            "project": world.project.pk,
+            "description": "Flislegging",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/timesheets/?week=2026-W10"
+    entry = TimeEntry.objects.latest("id")
+    assert (entry.user, entry.hours, entry.customer, entry.company) == (
+        world.employee,
+        Decimal("7.50"),
+        world.customer,
+        world.company,
+    )
+
+
+def test_the_form_defaults_to_today_or_the_chosen_day(world, client_for):
+    client = client_for(world.employee)
+    form = client.get(reverse("timesheets:entry_create")).context["form"]
+    assert form["date"].value() == timezone.localdate()
+    html = client.get(reverse("timesheets:entry_create"), {"date": "2026-11-24"}).content.decode()
+    assert 'value="2026-11-24"' in html
+
+
+def test_logging_from_to_with_a_break(world, client_for):
+    client_for(world.employee).post(
+        reverse("timesheets:entry_create"),
+        {"date": "05.03.2026", "start_time": "07:00", "end_time": "15:00", "break_minutes": "30"},
+    )
+    assert TimeEntry.objects.latest("id").hours == Decimal("7.50")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"hours": ""}, "hours"),
+        ({"hours": "0"}, "hours"),
+        ({"hours": "24,5"}, "hours"),
+        ({"hours": "sju"}, "hours"),
+        ({"hours": "1,234"}, "hours"),
+        ({"start_time": "08:00"}, "end_time"),
+        ({"start_time": "15:00", "end_time": "07:00"}, "end_time"),
+        ({"start_time": "08:00", "end_time": "09:00", "break_minutes": "90"}, "break_minutes"),
+        ({"hours": "2", "date": "31.02.2026"}, "date"),
+    ],
+)
+def test_bad_input_gets_a_field_error_and_422(world, client_for, data, field):
+    before = TimeEntry.objects.count()
+    response = client_for(world.employee).post(
+        reverse("timesheets:entry_create"), {"date": "2026-03-05", **data}
+    )
+    assert response.status_code == 422
+    assert field in response.context["form"].errors
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert TimeEntry.objects.count() == before
+
+
+def test_htmx_create_returns_the_week_in_place_and_closes_the_dialog(world, client_for):
+    client = client_for(world.employee)
+    form = client.get(reverse("timesheets:entry_create"), **HTMX).content.decode()
+    assert "<html" not in form and "<form" in form
+    response = client.post(
+        reverse("timesheets:entry_create"), {"date": "2026-03-05", "hours": "7,5"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#week" and response["HX-Reswap"] == "outerHTML"
+    assert "closeDialog" in response["HX-Trigger"]
+    html = response.content.decode()
+    assert "<html" not in html and "Uke 10" in html and "7,5 t" in html
+
+
+def test_htmx_create_with_errors_returns_only_the_form(world, client_for):
+    response = client_for(world.employee).post(
+        reverse("timesheets:entry_create"), {"date": "2026-03-05"}, **HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and "<html" not in html and 'id="id_hours_error"' in html
+
+
+# Edit and delete ---------------------------------------------------------------
+
+
+def edit_data(entry, **changes):
+    return {
+        "date": entry.date.isoformat(),
+        "hours": str(entry.hours),
+        "project": entry.project_id or "",
+        "customer": entry.customer_id or "",
+        "description": entry.description,
+        "version": entry.version,
+        **changes,
+    }
+
+
+def test_the_owner_edits_an_open_entry(world, client_for):
+    url = reverse("timesheets:entry_update", args=[world.entry.pk])
+    client = client_for(world.employee)
+    assert 'value="7,5"' in client.get(url).content.decode()
+    response = client.post(url, edit_data(world.entry, hours="6,5"))
+    assert response.status_code == 302
+    world.entry.refresh_from_db()
+    assert world.entry.hours == Decimal("6.50") and world.entry.version == 2
+
+
+def test_a_second_save_of_the_same_version_is_refused_and_keeps_the_input(world, client_for):
+    url = reverse("timesheets:entry_update", args=[world.entry.pk])
+    client = client_for(world.employee)
+    client.post(url, edit_data(world.entry, hours="6"))
+    response = client.post(url, edit_data(world.entry, hours="3", description="Min tekst"))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Noen andre har endret" in html and "Min tekst" in html
+    world.entry.refresh_from_db()
+    assert world.entry.hours == Decimal("6.00")
+    # The form now carries the new version: saving again works.
+    assert 'name="version" value="2"' in html
+
+
+def test_nobody_else_in_the_firm_may_edit_or_delete_an_open_entry_but_an_admin(world, client_for):
+    for url_name in ("timesheets:entry_update", "timesheets:entry_delete"):
+        url = reverse(url_name, args=[world.entry.pk])
+        assert client_for(world.employee2).get(url).status_code == 404
+        assert client_for(world.moderator).get(url).status_code == 403
+        assert client_for(world.other_admin).get(url).status_code == 404
+        assert client_for(world.admin).get(url).status_code == 200
+    assert (
+        client_for(world.employee2)
+        .post(reverse("timesheets:entry_delete", args=[world.entry.pk]))
+        .status_code
+        == 404
+    )
+    assert TimeEntry.objects.filter(pk=world.entry.pk).exists()
+
+
+def test_an_approved_entry_is_locked_for_its_owner(world, client_for):
+    approve(world.entry, world.moderator)
+    client = client_for(world.employee)
+    assert client.get(reverse("timesheets:entry_update", args=[world.entry.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("timesheets:entry_update", args=[world.entry.pk]),
+            edit_data(world.entry, hours="1"),
+        ).status_code
+        == 403
+    )
+    assert client.post(reverse("timesheets:entry_delete", args=[world.entry.pk])).status_code == 403
+    world.entry.refresh_from_db()
+    assert world.entry.hours == Decimal("7.50")
+    html = client.get(WEEK_URL).content.decode()
+    assert "Godkjent" in html
+    assert reverse("timesheets:entry_update", args=[world.entry.pk]) not in html
+
+
+def test_an_admin_changes_an_approved_entry_and_it_is_recorded(world, client_for):
+    approve(world.entry, world.moderator)
+    url = reverse("timesheets:entry_update", args=[world.entry.pk])
+    response = client_for(world.admin).post(
+        url, {**edit_data(world.entry, hours="7"), "next": "/timesheets/overview/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/timesheets/overview/"
+    change = TimeEntryChange.objects.get(entry=world.entry)
+    assert change.by == world.admin and change.changes["hours"] == ["7,5", "7"]
+
+
+def test_the_owner_deletes_an_open_entry_with_and_without_htmx(world, client_for):
+    client = client_for(world.employee)
+    url = reverse("timesheets:entry_delete", args=[world.entry.pk])
+    assert "Slett timeføring?" in client.get(url).content.decode()
+    other = TimeEntryFactory(user=world.employee, date=world.entry.date)
+    response = client.post(url)
+    assert response.status_code == 302
+    response = client.post(reverse("timesheets:entry_delete", args=[other.pk]), **HTMX)
+    assert response.status_code == 200 and 'id="week"' in response.content.decode()
+    assert not TimeEntry.objects.filter(user=world.employee).exists()
+
+
+def test_write_views_reject_the_wrong_method(world, client_for):
+    client = client_for(world.admin)
+    assert client.get(reverse("timesheets:approve")).status_code == 405
+    assert client.get(reverse("timesheets:reopen", args=[world.entry.pk])).status_code == 405
+    assert client.post(WEEK_URL).status_code == 405
+    assert client.post(reverse("timesheets:overview")).status_code == 405
+
+
+# Overview and approval -------------------------------------------------------
+
+
+def overview(client, **query):
+    return client.get(reverse("timesheets:overview"), query)
+
+
+def test_the_overview_filters_and_totals_per_group(world, client_for):
+    other_project = ProjectFactory(company=world.company, name="Garasje")
+    TimeEntryFactory(user=world.employee2, date=THURSDAY, hours=Decimal("4"), project=other_project)
+    TimeEntryFactory(
+        user=world.employee,
+        date=THURSDAY,
+        hours=Decimal("2.5"),
+        project=world.project,
+        customer=world.customer,
+    )
+    approve(TimeEntryFactory(user=world.employee, date=THURSDAY, hours=Decimal("1")), world.admin)
+    TimeEntryFactory(
+        user=world.employee, date=THURSDAY - datetime.timedelta(days=30), hours=Decimal("9")
+    )
+    client = client_for(world.moderator)
+    week = {"date_from": "2026-03-02", "date_to": "2026-03-08"}
+    response = overview(client, **week)
+    assert response.context["total"] == Decimal("7.5")
+    assert [(r["name"], r["hours"]) for r in response.context["totals"]] == [
+        ("Sofie Lie", Decimal("4")),
+        ("Per Hansen", Decimal("3.5")),
+    ]
+    by_project = overview(client, **week, group="project").context["totals"]
+    assert [(r["name"], r["hours"]) for r in by_project] == [
+        ("Garasje", Decimal("4")),
+        ("Nytt bad", Decimal("2.5")),
+        (None, Decimal("1")),
+    ]
+    assert overview(client, **week, user=world.employee.pk).context["total"] == Decimal("3.5")
+    assert overview(client, **week, customer=world.customer.pk).context["total"] == Decimal("2.5")
+    assert overview(client, **week, project=other_project.pk).context["total"] == Decimal("4")
+    assert overview(client, **week, status="approved").context["total"] == Decimal("1")
+    assert overview(client, **week, status="open").context["total"] == Decimal("6.5")
+    html = overview(client, **week).content.decode()
+    assert "7,5 t" in html and "05.03.2026" in html
+
+
+def test_the_overview_defaults_to_this_week_and_shows_bad_filters_as_errors(world, client_for):
+    client = client_for(world.admin)
+    response = overview(client)
+    assert response.context["page"].paginator.count == 1  # world.entry, logged today
+    response = overview(client, date_from="tomorrow")
+    assert response.status_code == 200 and "date_from" in response.context["form"].errors
+
+
+def test_the_overview_is_for_managers_and_shows_only_their_firm(world, client_for):
+    assert overview(client_for(world.employee)).status_code == 403
+    html = overview(client_for(world.other_admin)).content.decode()
+    assert "Per Hansen" not in html and "Ola Nilsen" in html
+
+
+def test_overview_query_count_does_not_grow_with_entries(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.admin)
+    overview(client)
+    with django_assert_max_num_queries(12) as few:
+        overview(client)
+    for i in range(60):
+        TimeEntryFactory(
+            user=[world.employee, world.employee2][i % 2],
+            project=world.project,
+            customer=world.customer,
+        )
+    approve(TimeEntryFactory(user=world.employee), world.moderator)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = overview(client)
+    assert response.context["page"].paginator.count == 62
+
+
+def test_approving_one_entry(world, client_for):
+    other = TimeEntryFactory(user=world.employee)
+    response = client_for(world.moderator).post(
+        reverse("timesheets:approve"),
+        {
+            "entry": world.entry.pk,
+            "entries": [other.pk],
+            "next": "/timesheets/overview/?status=open",
+        },
+    )
+    assert (
+        response.status_code == 302 and response["Location"] == "/timesheets/overview/?status=open"
+    )
+    world.entry.refresh_from_db()
+    other.refresh_from_db()
+    assert world.entry.approved_by == world.moderator and not other.is_approved
+
+
+def test_approving_a_selection(world, client_for):
+    chosen = TimeEntryFactory.create_batch(3, user=world.employee2)
+    client_for(world.admin).post(reverse("timesheets:approve"), {"entries": [e.pk for e in chosen]})
+    assert TimeEntry.objects.approved().count() == 3
+    assert not TimeEntry.objects.get(pk=world.entry.pk).is_approved
+
+
+def test_approving_a_whole_week_of_one_employee(world, client_for):
+    in_week = [
+        TimeEntryFactory(user=world.employee, date=THURSDAY + datetime.timedelta(days=d))
+        for d in (-3, 0, 3)
+    ]
+    outside = TimeEntryFactory(user=world.employee, date=THURSDAY + datetime.timedelta(days=4))
+    someone_else = TimeEntryFactory(user=world.employee2, date=THURSDAY)
+    response = client_for(world.moderator).post(
+        reverse("timesheets:approve"), {"user": world.employee.pk, "week": "2026-W10"}
+    )
+    assert response.status_code == 302
+    assert all(TimeEntry.objects.get(pk=e.pk).is_approved for e in in_week)
+    assert not TimeEntry.objects.get(pk=outside.pk).is_approved
+    assert not TimeEntry.objects.get(pk=someone_else.pk).is_approved
+
+
+def test_the_week_of_an_employee_offers_approve_week_to_managers(world, client_for):
+    html = client_for(world.moderator).get(WEEK_URL, {"user": world.employee.pk}).content.decode()
+    assert "Godkjenn uke" in html
+    assert "Godkjenn uke" not in client_for(world.employee).get(WEEK_URL).content.decode()
+
+
+def test_nobody_approves_another_firms_entries(world, client_for):
+    client_for(world.other_admin).post(reverse("timesheets:approve"), {"entries": [world.entry.pk]})
+    client_for(world.admin).post(reverse("timesheets:approve"), {"entry": world.other_entry.pk})
+    assert not TimeEntry.objects.approved().exists()
+    assert (
+        client_for(world.other_admin)
+        .post(reverse("timesheets:approve"), {"user": world.employee.pk, "week": "2026-W10"})
+        .status_code
+        == 404
+    )
+
+
+def test_an_employee_cannot_approve(world, client_for):
+    response = client_for(world.employee).post(
+        reverse("timesheets:approve"), {"entry": world.entry.pk}
+    )
+    assert response.status_code == 403
+    assert not TimeEntry.objects.approved().exists()
+
+
+def test_only_an_admin_reopens_and_it_is_recorded(world, client_for):
+    approve(world.entry, world.moderator)
+    url = reverse("timesheets:reopen", args=[world.entry.pk])
+    assert client_for(world.moderator).post(url).status_code == 403
+    assert client_for(world.other_admin).post(url).status_code == 404
+    assert client_for(world.admin).post(url).status_code == 302
+    world.entry.refresh_from_db()
+    assert not world.entry.is_approved
+    assert TimeEntryChange.objects.get(entry=world.entry).action == "reopened"
+
+
+def test_redirects_never_leave_the_site(world, client_for):
+    response = client_for(world.admin).post(
+        reverse("timesheets:approve"), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("timesheets:overview")
