@@ -33,9 +33,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with translation.override(context["user"].language):
-            super().send_mail(
-                subject_template_name, email_template_name, context, *args, **kwargs
-            )
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class PhoneField(forms.CharField):

@@ -282,3 +282,14 @@ def test_user_management_refuses_wrong_methods(world, client_for):
 
     assert client.post(USERS).status_code == 405
     assert client.get(active_url(world.employee)).status_code == 405
+
+
+def test_edit_page_offers_deactivation_for_others_but_not_for_yourself(world, client_for):
+    client = client_for(world.admin)
+
+    other = client.get(update_url(world.employee)).content.decode()
+    own = client.get(update_url(world.admin)).content.decode()
+
+    assert f'action="{active_url(world.employee)}"' in other
+    assert "Deaktiver" in other
+    assert f'action="{active_url(world.admin)}"' not in own
