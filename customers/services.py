@@ -207,7 +207,7 @@ def customer_update(*, customer, by, version, data, contacts):
     )
     if current.version != int(version):
         raise CustomerChangedError(current)
-    values = _clean_customer(current.company_id, data, pk=current.pk)
+    values = _clean_customer(current.company_id, {"number": current.number, **data}, pk=current.pk)
     contact_rows = _clean_contacts(contacts)
     changes = {
         field: [getattr(current, field), value]

@@ -1,0 +1,137 @@
+"""Django admin for platform staff: every firm's customers (the admin runs unscoped).
+
+Deleting is soft everywhere: the foreign keys to a customer are PROTECT, so the
+admin cannot cascade into projects, time entries or history; staff restore a
+customer that a firm deleted with the "restore" action.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import ContactPerson, Customer, CustomerChange
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = _("deleted (yes/no)")
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Deleted")), ("no", _("Not deleted"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(deleted_at__isnull=True)
+        return queryset
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    fields = ["name", "title", "phone", "email"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CustomerChangeInline(admin.TabularInline):
+    model = CustomerChange
+    fields = ["at", "by", "action", "changes"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "kind", "company", "is_active", "deleted_at", "updated_at"]
+    list_display_links = ["number", "name"]
+    list_filter = [DeletedFilter, "is_active", "kind", "company"]
+    list_select_related = ["company"]
+    search_fields = ["name", "=number", "org_number", "email", "phone", "company__name"]
+    ordering = ["company__name", "number"]
+    readonly_fields = [
+        "company",
+        "search_text",
+        "version",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "deleted_at",
+        "deleted_by",
+    ]
+    inlines = [ContactPersonInline, CustomerChangeInline]
+    actions = ["restore"]
+
+    def get_queryset(self, request):
+        return Customer.objects.all().select_related("company")
+
+    def has_add_permission(self, request):
+        # Customers belong to a firm: they are created in the app, where the firm is known.
+        return False
+
+    @admin.action(description=_("Restore the selected deleted customers"))
+    def restore(self, request, queryset):
+        restored = 0
+        for customer in queryset.filter(deleted_at__isnull=False):
+            services.customer_restore(customer=customer, by=request.user)
+            restored += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d customer has been restored.",
+                "%(count)d customers have been restored.",
+                restored,
+            )
+            % {"count": restored},
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        # An edit here is a change like any other: open cards see a new version,
+        # and the card's history shows it.
+        obj.version += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        changes = {
+            field: [form.initial.get(field), form.cleaned_data.get(field)]
+            for field in form.changed_data
+        }
+        CustomerChange.objects.create(
+            company=obj.company,
+            customer=obj,
+            by=request.user,
+            action=CustomerChange.Action.UPDATED,
+            changes=changes,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.customer_refresh_search_text(customer=form.instance)
+
+
+@admin.register(CustomerChange)
+class CustomerChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "customer", "action", "by", "company"]
+    list_filter = ["action", "company"]
+    list_select_related = ["customer", "by", "company"]
+    search_fields = ["customer__name", "by__name"]
+    readonly_fields = ["company", "customer", "at", "by", "action", "changes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
