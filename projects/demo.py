@@ -52,7 +52,9 @@ def load(firms):
         if Project.objects.filter(company=company).exists():
             continue
         customers = list(
-            Customer.objects.filter(company=company, deleted_at__isnull=True).order_by("number")
+            Customer.objects.filter(company=company, deleted_at__isnull=True).order_by(
+                "-is_active", "number"
+            )
         )
         admin = next(iter(firm["users"].values()), None)
         for index, (name, address, code, place, start, days, estimate, extra) in enumerate(specs):

@@ -26,6 +26,10 @@ class CustomerChoiceField(forms.ModelChoiceField):
         return customer_label(obj)
 
 
+# The date picker sends ISO dates; typed Norwegian dates work too (no date picker).
+DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -54,8 +58,12 @@ class ProjectForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     postal_place = forms.CharField(label=_("Postal place"), max_length=100, required=False)
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput)
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput)
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
+    )
+    end_date = forms.DateField(
+        label=_("End date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
+    )
     estimated_hours = forms.DecimalField(
         label=_("Estimated hours"),
         required=False,
@@ -77,6 +85,9 @@ class ProjectForm(forms.Form):
     def __init__(self, *args, user, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.company, self.project = user.company, project
+        hours = self.initial.get("estimated_hours")
+        if hours is not None:
+            self.initial["estimated_hours"] = hours.normalize()  # 37,5 rather than 37,50
         customers = selectors.pickable_customers(user)
         if project is not None and project.customer_id:
             # Keep the project's own customer choosable even if it was deleted since.

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from accounts import permissions as perms
 from accounts.selectors import active_users
 from customers.models import Customer
+from customers.selectors import search_customers
 
 from .models import Project, ProjectAccess, ProjectMember, ProjectStatus
 
@@ -39,21 +40,6 @@ def pickable_customers(user):
         return customers
     of_my_projects = accessible_projects(user).filter(customer__isnull=False).values("customer_id")
     return customers.filter(Q(is_active=True) | Q(pk__in=of_my_projects))
-
-
-def search_customers(customers, q):
-    """The shared customer search of the Customers app, when it is there."""
-    try:
-        from customers.selectors import search_customers as shared
-    except ImportError:  # pragma: no cover - until customers.selectors lands
-        q = q.strip()
-        if not q:
-            return customers
-        match = Q(name__icontains=q)
-        if q.isdigit():
-            match |= Q(number=int(q))
-        return customers.filter(match)
-    return shared(customers, q)
 
 
 def customer_options(user, q=""):

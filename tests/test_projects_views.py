@@ -474,3 +474,33 @@ def test_create_form_query_count_does_not_grow_with_customers(
     CustomerFactory.create_batch(20, company=world.company)
     with django_assert_max_num_queries(6):
         client.get(CREATE)
+
+
+def test_typed_norwegian_dates_are_accepted(world, client_for):
+    response = client_for(world.admin).post(
+        CREATE, form_data(start_date="01.03.2026", end_date="1.4.2026")
+    )
+
+    assert response.status_code == 302
+    project = Project.objects.get(name="Nytt kjøkken")
+    assert project.end_date == datetime.date(2026, 4, 1)
+
+
+# The customer card
+
+
+def test_customer_card_lists_the_customers_projects_of_both_statuses(world, client_for):
+    ProjectFactory(company=world.company, customer=world.customer, name="Ferdig tak", status="done")
+    ProjectFactory(
+        company=world.company, customer=world.customer, name="Borte", deleted_at="2026-01-01T00:00Z"
+    )
+    ProjectFactory(company=world.company, name="Annen kundes")
+
+    response = client_for(world.admin).get(reverse("customers:detail", args=[world.customer.pk]))
+
+    assert response.status_code == 200
+    assert "Nytt bad" in response.text
+    assert "Ferdig tak" in response.text
+    assert "Borte" not in response.text
+    assert "Annen kundes" not in response.text
+    assert f"{CREATE}?customer={world.customer.pk}" in response.text
