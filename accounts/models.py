@@ -139,3 +139,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_manager(self):
         """Administrator or Moderator: the roles that manage the firm's data."""
         return self.role in (Role.ADMIN, Role.MODERATOR)
+
+
+class SubmittedForm(models.Model):
+    """The one-time token of a create form that was saved.
+
+    A double tap on "Lagre" sends the same form twice; the second POST finds its token
+    here and creates nothing (see accounts.idempotency).
+    """
+
+    token = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
+
+    def __str__(self):
+        return str(self.token)

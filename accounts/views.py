@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import permissions as perms
 from . import selectors, services
 from .forms import LoginForm, PasswordResetForm, ProfileForm, UserCreateForm, UserUpdateForm
+from .idempotency import once_per_form
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def user_list(request):
 
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.USERS_MANAGE)
+@once_per_form
 def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

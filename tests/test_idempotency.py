@@ -1,0 +1,85 @@
+"""A double-submitted create form (a double tap on "Lagre") creates one object."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+
+
+def user_form(token, email="ny@demo.no"):
+    return {"name": "Nina Ny", "email": email, "phone": "", "role": "employee", "form_token": token}
+
+
+def test_the_create_form_carries_a_fresh_token_each_time(world, client_for):
+    client = client_for(world.admin)
+    first = client.get(reverse("accounts:user_create")).content.decode()
+    second = client.get(reverse("accounts:user_create")).content.decode()
+    assert 'name="form_token"' in first
+    assert (
+        first.split('name="form_token" value="')[1][:36]
+        != second.split('name="form_token" value="')[1][:36]
+    )
+
+
+def test_two_identical_posts_create_one_user(world, client_for):
+    client = client_for(world.admin)
+    token = str(uuid.uuid4())
+    url = reverse("accounts:user_create")
+
+    first = client.post(url, user_form(token))
+    second = client.post(url, user_form(token))
+
+    assert first.status_code == 302
+    assert second.status_code == 302
+    assert User.objects.filter(email="ny@demo.no").count() == 1
+
+
+def test_a_form_with_errors_can_be_corrected_and_sent_with_the_same_token(world, client_for):
+    client = client_for(world.admin)
+    token = str(uuid.uuid4())
+    url = reverse("accounts:user_create")
+
+    bad = client.post(url, user_form(token, email="not-an-address"))
+    good = client.post(url, user_form(token))
+
+    assert bad.status_code == 422
+    assert good.status_code == 302
+    assert User.objects.filter(email="ny@demo.no").count() == 1
+
+
+def test_a_repeated_htmx_post_changes_nothing_on_the_page(world, client_for):
+    client = client_for(world.admin)
+    token = str(uuid.uuid4())
+    url = reverse("accounts:user_create")
+    client.post(url, user_form(token))
+
+    again = client.post(url, user_form(token), headers={"HX-Request": "true"})
+
+    assert again.status_code == 204
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_identical_posts_create_one_user(world):
+    token = str(uuid.uuid4())
+    url = reverse("accounts:user_create")
+    statuses = []
+
+    def submit():
+        client = Client()
+        client.force_login(world.admin)
+        statuses.append(client.post(url, user_form(token)).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302, 302]
+    assert User.objects.filter(email="ny@demo.no").count() == 1
