@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
+from accounts.idempotency import once_per_form
 from svenn.forms import render_options
 
 from . import selectors, services
@@ -65,6 +66,7 @@ def _form_page(request, form, project=None, status=None):
 
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.PROJECTS_MANAGE)
+@once_per_form
 def project_create(request):
     initial = {"number": selectors.next_project_number()}
     customer = request.GET.get("customer", "")

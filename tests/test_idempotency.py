@@ -83,3 +83,19 @@ def test_two_concurrent_identical_posts_create_one_user(world):
 
     assert statuses == [302, 302]
     assert User.objects.filter(email="ny@demo.no").count() == 1
+
+
+def test_two_identical_project_posts_create_one_project(world, client_for):
+    from projects.models import Project
+
+    client = client_for(world.moderator)
+    data = {"name": "Dobbelt trykk", "number": "777", "form_token": str(uuid.uuid4())}
+    url = reverse("projects:create")
+
+    assert 'name="form_token"' in client.get(url).content.decode()
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    assert first.status_code == 302
+    assert second.status_code == 302
+    assert Project.objects.filter(name="Dobbelt trykk").count() == 1
