@@ -151,6 +151,7 @@ def test_logging_from_to_with_a_break(world, client_for):
         ({"hours": "sju"}, "hours"),
         ({"hours": "1,234"}, "hours"),
         ({"start_time": "08:00"}, "end_time"),
+        ({"hours": "2", "start_time": "07:00", "end_time": "15:00"}, "hours"),
         ({"start_time": "15:00", "end_time": "07:00"}, "end_time"),
         ({"start_time": "08:00", "end_time": "09:00", "break_minutes": "90"}, "break_minutes"),
         ({"hours": "2", "date": "31.02.2026"}, "date"),

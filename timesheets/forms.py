@@ -92,7 +92,7 @@ class TimeEntryForm(forms.Form):
     start_time = forms.TimeField(label=_("From"), required=False, widget=TimeInput)
     end_time = forms.TimeField(label=_("To"), required=False, widget=TimeInput)
     break_minutes = forms.IntegerField(
-        label=_("Break (minutes)"), required=False, min_value=0, max_value=24 * 60
+        label=_("Break (min)"), required=False, min_value=0, max_value=24 * 60
     )
     project = ProjectChoiceField(
         label=_("Project"),
@@ -158,11 +158,24 @@ class TimeEntryForm(forms.Form):
                 self.add_error("end_time", _("Enter when you finished, or leave “From” empty."))
             else:
                 try:
-                    data["hours"] = services.hours_from_times(
+                    computed = services.hours_from_times(
                         start=start, end=end, break_minutes=data.get("break_minutes")
                     )
                 except ValidationError as error:
                     self.add_error(None, error)
+                else:
+                    typed = data.get("hours")
+                    if typed is not None and typed != computed:
+                        # Never drop what the user typed without a word.
+                        self.add_error(
+                            "hours",
+                            _(
+                                "From and To give %(hours)s hours. Change the hours or the "
+                                "times, or empty From and To."
+                            )
+                            % {"hours": number_format(computed.normalize(), use_l10n=True)},
+                        )
+                    data["hours"] = computed
         elif data.get("hours") is None and "hours" not in self.errors:
             self.add_error("hours", _("Enter the hours, or when you started and finished."))
         if data.get("hours") is not None and not self.errors.get("hours"):
