@@ -35,7 +35,8 @@ class SearchSelect(forms.Select):
         queryset = getattr(iterator, "queryset", None)
         if queryset is None:
             return super().optgroups(name, value, attrs)
-        selected = [v for v in value if v]
+        # The submitted value may be anything; only an id can select an option.
+        selected = [v for v in value if str(v).isdigit()]
         chosen = list(queryset.filter(pk__in=selected)) if selected else []
         others = list(queryset.exclude(pk__in=selected)[:PICKER_LIMIT])
         choices = [iterator.choice(obj) for obj in chosen + others]
