@@ -154,7 +154,7 @@ def test_an_admin_reopens_an_entry_the_owner_may_change_again_and_it_is_recorded
     assert not entry.is_approved
     change = TimeEntryChange.objects.get(entry=entry)
     assert change.action == TimeEntryChange.Action.REOPENED and change.by == world.admin
-    assert "Lars Moen" in change.changes["approved"][0]
+    assert "Lars Moen" in change.changes["approved_at"][0]
     assert _update(entry, world.employee, hours=Decimal("5")).hours == Decimal("5.00")
 
 

@@ -273,6 +273,9 @@ def test_an_admin_changes_an_approved_entry_and_it_is_recorded(world, client_for
     assert response.status_code == 302 and response["Location"] == "/timesheets/overview/"
     change = TimeEntryChange.objects.get(entry=world.entry)
     assert change.by == world.admin and change.changes["hours"] == ["7,5", "7"]
+    html = client_for(world.admin).get(url).content.decode()
+    assert "Endringer etter godkjenning" in html and "Ingrid Berg" in html
+    assert "Timer: 7,5 → 7" in html
 
 
 def test_the_owner_deletes_an_open_entry_with_and_without_htmx(world, client_for):

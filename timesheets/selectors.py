@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import permissions as perms
 
-from .models import TimeEntry
+from .models import TimeEntry, TimeEntryChange
 
 ZERO = Decimal("0")
 
@@ -128,6 +128,23 @@ def get_entry_for_user(request, pk):
     return get_object_or_404(
         visible_entries(request.user).select_related("user", "project", "customer"), pk=pk
     )
+
+
+def entry_history(entry):
+    """What happened to ``entry`` after it was approved, newest first, each change
+    with its fields as (label, old, new) in the reader's language."""
+    labels = {field.name: field.verbose_name for field in TimeEntry._meta.fields}
+    return [
+        {
+            "change": change,
+            "fields": [
+                (labels.get(name, name), old, new)
+                for name, (old, new) in change.changes.items()
+                if isinstance(change.changes.get(name), list)
+            ],
+        }
+        for change in TimeEntryChange.objects.filter(entry=entry).select_related("by")
+    ]
 
 
 # Overview ---------------------------------------------------------------------

@@ -79,7 +79,13 @@ def _form_response(request, form, status):
         back = _week_url(selectors.Week.of(entry.date), entry.user, request)
     else:
         back = _week_url(selectors.Week.of(_date(request.GET.get("date"))))
-    context = {"form": form, "entry": entry, "next": _safe_next(request, back), "back": back}
+    context = {
+        "form": form,
+        "entry": entry,
+        "history": selectors.entry_history(entry) if entry else [],
+        "next": _safe_next(request, back),
+        "back": back,
+    }
     return render(request, template, context, status=status)
 
 
