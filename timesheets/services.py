@@ -198,7 +198,7 @@ def entry_reopen(*, entry, by):
         by=by,
         action=TimeEntryChange.Action.REOPENED,
         changes={
-            "approved": [
+            "approved_at": [
                 f"{current.approved_by.name if current.approved_by else ''} "
                 f"{timezone.localtime(current.approved_at):%d.%m.%Y %H:%M}".strip(),
                 "",
