@@ -129,6 +129,14 @@ class Customer(CompanyOwned):
         return self.deleted_at is not None
 
     @property
+    def display_name(self):
+        """The name as projects and time entries show it: "Kari Nordmann (deleted)"
+        once the customer is deleted, so history keeps the name and says why it is gone."""
+        if self.is_deleted:
+            return _("%(name)s (deleted)") % {"name": self.name}
+        return self.name
+
+    @property
     def org_number_display(self):
         return format_org_number(self.org_number)
 

@@ -12,6 +12,12 @@ def shot(page, name, viewport):
     page.screenshot(path=f"/tmp/cust-{name}-{viewport['width']}.png", full_page=name == "card")
 
 
+def open_link(page, name):
+    """Follow a plain link and let the new page (and htmx) finish loading."""
+    page.get_by_role("link", name=name).first.click()
+    page.wait_for_load_state()
+
+
 def search(page, text):
     with page.expect_response(re.compile(r"/customers/\?")):
         page.get_by_label("Søk i kunder").fill(text)
@@ -52,13 +58,13 @@ def test_create_search_deactivate_activate_and_delete_a_customer(
     expect(rows).to_have_count(1)
 
     # Set it inactive on the card; it moves to the "Inaktive" tab.
-    page.get_by_role("link", name=NAME).click()
+    open_link(page, NAME)
     expect(page.get_by_role("heading", name=NAME, level=1)).to_be_visible()
     shot(page, "card", viewport)
     page.get_by_role("button", name="Sett inaktiv").click()
     expect(page.locator("#customer-status .badge")).to_have_text("Inaktiv")
     expect(page.locator("#customer-history")).to_contain_text("Satt til inaktiv")
-    page.get_by_role("link", name="Kunder", exact=False).filter(has_text="←").click()
+    open_link(page, "← Kunder")
     search(page, "solberg")
     expect(page.locator("#customer-list tbody tr")).to_have_count(0)
     page.get_by_role("link", name=re.compile("^Inaktive")).click()
@@ -67,14 +73,14 @@ def test_create_search_deactivate_activate_and_delete_a_customer(
     shot(page, "inactive", viewport)
 
     # Set it active again.
-    page.get_by_role("link", name=NAME).click()
+    open_link(page, NAME)
     page.get_by_role("button", name="Sett aktiv").click()
     expect(page.locator("#customer-status .badge")).to_have_text("Aktiv")
     page.goto(f"{live_server.url}/customers/?q=solberg")
     expect(page.locator("#customer-list")).to_contain_text(NAME)
 
     # Delete it after the confirmation; it is gone from both tabs.
-    page.get_by_role("link", name=NAME).click()
+    open_link(page, NAME)
     page.get_by_role("link", name="Slett kunde").click()
     dialog = page.locator("dialog[open]")
     expect(dialog).to_contain_text("Timeføringer og prosjekter")
@@ -101,7 +107,6 @@ def test_customer_list_and_card_have_no_accessibility_violations(
     page.locator("#customer-list tbody a").first.click()
     expect(page.get_by_role("heading", name="Kundekort")).to_be_visible()
     axe(page)
-    page.get_by_role("link", name="Opprett kunde").count()  # not on the card
     page.goto(f"{live_server.url}/customers/new/")
     axe(page)
 
