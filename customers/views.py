@@ -149,7 +149,7 @@ def customer_create(request):
 def _after_create(request, customer):
     """Back on the list (htmx): show the page that holds the new customer; else the card."""
     card = reverse("customers:detail", args=[customer.pk])
-    on_list = request.htmx and request.htmx.current_url_abs_path.startswith(
+    on_list = request.htmx and (request.htmx.current_url_abs_path or "").startswith(
         reverse("customers:list")
     )
     if not on_list:

@@ -231,6 +231,12 @@ def test_htmx_create_from_the_list_swaps_in_the_list_with_the_new_customer(world
     assert response["HX-Trigger"] == "closeDialog"
 
 
+def test_htmx_create_outside_the_list_sends_the_browser_to_the_card(world, client_for):
+    response = client_for(world.admin).post(CREATE, new_customer_post(), **HTMX)
+    customer = Customer.objects.get(name="Bjørnstad Elektro AS")
+    assert response["HX-Redirect"] == detail(customer)
+
+
 def test_htmx_invalid_create_returns_the_form_with_422(world, client_for):
     response = client_for(world.admin).post(CREATE, new_customer_post(name=""), **HTMX)
     assert response.status_code == 422
