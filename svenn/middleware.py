@@ -1,5 +1,5 @@
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -37,3 +37,17 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable_response()
         return None
+
+
+class RejectNulInQueryMiddleware:
+    """A NUL byte in a query string answers 400: PostgreSQL cannot compare text with
+    one, and no search box, filter or page number ever needs it. (Forms reject NUL in
+    POSTed fields themselves, with a message next to the field.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in "".join([key, *values]) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest("NUL bytes are not allowed in the address.")
+        return self.get_response(request)

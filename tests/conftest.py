@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
+from hypothesis import HealthCheck, settings
 
 from accounts.models import Role
 
@@ -19,6 +20,18 @@ from .factories import (
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls
 # from that thread are safe here (pytest-playwright's documented workaround).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property-based tests: a few hundred examples per form in `make test`, thousands in
+# `make fuzz`. Examples of one test share its database transaction and clients.
+for name, examples in [("default", 200), ("fuzz", 3000)]:
+    settings.register_profile(
+        name,
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        database=None,
+    )
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
