@@ -3,8 +3,9 @@
 Create forms carry a one-time token (``{% form_token %}``). ``@once_per_form`` runs
 the view and the token's insert in one transaction: a second POST with the same token
 (a double tap, a resent request) waits for the first to commit, finds the token taken
-and creates nothing. A form that came back with errors keeps no token, so the corrected
-form can be sent again; a re-rendered form gets a fresh token anyway.
+and creates nothing. The view calls ``saved(request, url)`` when it created its object;
+otherwise (errors, a re-rendered form) the token is given back, so the corrected form
+can be sent again.
 """
 
 import uuid
@@ -28,8 +29,9 @@ def _token(request):
         return None
 
 
-def _result_url(response):
-    return response.headers.get("HX-Redirect") or response.headers.get("Location") or ""
+def saved(request, url=""):
+    """Tell @once_per_form that this request created its object (shown at ``url``)."""
+    request.form_saved_url = str(url)
 
 
 def _already_saved(request, token):
@@ -55,11 +57,12 @@ def once_per_form(view):
             except IntegrityError:
                 return _already_saved(request, token)
             response = view(request, *args, **kwargs)
-            if response.status_code >= 400:
-                # Nothing was saved; let the corrected form use a token again.
-                transaction.set_rollback(True)
+            mine = SubmittedForm.objects.filter(token=token)
+            url = getattr(request, "form_saved_url", None)
+            if url is None or response.status_code >= 400:
+                mine.delete()  # nothing was made: the token may be used again
             else:
-                SubmittedForm.objects.filter(token=token).update(result_url=_result_url(response))
+                mine.update(result_url=url)
             return response
 
     return wrapped

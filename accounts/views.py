@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import permissions as perms
 from . import selectors, services
 from .forms import LoginForm, PasswordResetForm, ProfileForm, UserCreateForm, UserUpdateForm
-from .idempotency import once_per_form
+from .idempotency import once_per_form, saved
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,7 @@ def user_create(request):
         user = services.user_create(
             company=request.user.company, by=request.user, **form.cleaned_data
         )
+        saved(request, reverse("accounts:users"))
         try:
             services.user_send_welcome(request=request, user=user, by=request.user)
         except (SMTPException, OSError):

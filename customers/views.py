@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
+from accounts.idempotency import once_per_form, saved
 
 from . import selectors, services
 from .forms import CustomerForm, contact_formset, with_contact_added, with_contact_removed
@@ -122,6 +123,7 @@ def _close_dialog(response):
 
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.CUSTOMERS_MANAGE)
+@once_per_form
 def customer_create(request):
     form, contacts, only_rows = _bind(request)
     status = 200
@@ -135,6 +137,7 @@ def customer_create(request):
         customer, status = _save(request, form, contacts, write)
         if customer is not None:
             messages.success(request, _("%(name)s has been created.") % {"name": customer.name})
+            saved(request, reverse("customers:detail", args=[customer.pk]))
             return _after_create(request, customer)
     context = {"form": form, "contacts": contacts, "action": reverse("customers:create")}
     if request.method == "POST" and request.htmx:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
-from accounts.idempotency import once_per_form
+from accounts.idempotency import once_per_form, saved
 from svenn.forms import render_options
 
 from . import selectors, services
@@ -84,6 +84,7 @@ def project_create(request):
             messages.success(
                 request, _("The project %(project)s has been created.") % {"project": project}
             )
+            saved(request, reverse("projects:detail", args=[project.pk]))
             return _redirect(request, reverse("projects:detail", args=[project.pk]))
     return _form_page(request, form)
 

@@ -99,3 +99,36 @@ def test_two_identical_project_posts_create_one_project(world, client_for):
     assert first.status_code == 302
     assert second.status_code == 302
     assert Project.objects.filter(name="Dobbelt trykk").count() == 1
+
+
+def test_two_identical_customer_posts_create_one_customer(world, client_for):
+    from customers.models import Customer
+
+    client = client_for(world.moderator)
+    url = reverse("customers:create")
+    assert 'name="form_token"' in client.get(url).content.decode()
+    data = {
+        "name": "Dobbel Trykk AS",
+        "number": "4242",
+        "kind": "company",
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-0-name": "Kari Kontakt",
+        "form_token": str(uuid.uuid4()),
+    }
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    assert first.status_code == 302
+    assert second.status_code == 302
+    assert Customer.objects.filter(name="Dobbel Trykk AS").count() == 1
+
+
+def test_a_form_re_rendered_without_saving_gives_its_token_back(world, client_for):
+    token = str(uuid.uuid4())
+    client = client_for(world.admin)
+    url = reverse("accounts:user_create")
+    client.post(url, user_form(token, email=""))  # errors: nothing saved
+    assert client.post(url, user_form(token)).status_code == 302
+    assert User.objects.filter(email="ny@demo.no").exists()
