@@ -106,12 +106,14 @@ class BaseContactFormSet(forms.BaseFormSet):
         ]
 
 
+# At most 50 contact persons; a request claiming more is refused, not processed.
+LIMITS = {"max_num": 50, "absolute_max": 50, "validate_max": True}
 ContactFormSet = forms.formset_factory(
-    ContactForm, formset=BaseContactFormSet, extra=0, can_delete=True, max_num=50
+    ContactForm, formset=BaseContactFormSet, extra=0, can_delete=True, **LIMITS
 )
 # A new customer's card starts with one empty contact person, which may stay empty.
 NewContactFormSet = forms.formset_factory(
-    ContactForm, formset=BaseContactFormSet, extra=1, can_delete=True, max_num=50
+    ContactForm, formset=BaseContactFormSet, extra=1, can_delete=True, **LIMITS
 )
 CONTACTS_PREFIX = "contacts"
 
