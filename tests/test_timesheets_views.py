@@ -150,6 +150,8 @@ def test_logging_from_to_with_a_break(world, client_for):
         ({"hours": "24,5"}, "hours"),
         ({"hours": "sju"}, "hours"),
         ({"hours": "1,234"}, "hours"),
+        ({"hours": "NaN"}, "hours"),
+        ({"hours": "1e100"}, "hours"),
         ({"start_time": "08:00"}, "end_time"),
         ({"hours": "2", "start_time": "07:00", "end_time": "15:00"}, "hours"),
         ({"start_time": "15:00", "end_time": "07:00"}, "end_time"),

@@ -59,16 +59,17 @@ class HoursField(forms.DecimalField):
         if value in self.empty_values:
             return None
         try:
-            return Decimal(value)
+            value = Decimal(value)
         except (InvalidOperation, TypeError, ValueError):
-            raise ValidationError(
-                _("Enter hours as a number, for example 7,5."), code="invalid"
-            ) from None
+            value = None
+        if value is None or not value.is_finite():  # "NaN", "Infinity"
+            raise ValidationError(_("Enter hours as a number, for example 7,5."), code="invalid")
+        return value
 
     def validate(self, value):
         # Bounds are the service's (one message for "0" and "25"); precision is ours.
         forms.Field.validate(self, value)
-        if value is not None and value != value.quantize(Decimal("0.01")):
+        if value is not None and abs(value) <= 1000 and value != round(value, 2):
             raise ValidationError(_("Use at most two decimals."), code="max_decimal_places")
 
 

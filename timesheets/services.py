@@ -56,8 +56,8 @@ def _clean_fields(*, company, fields):
         )
     else:
         fields["start_time"] = fields["end_time"] = fields["break_minutes"] = None
-    fields["hours"] = Decimal(fields["hours"]).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
     validate_hours(fields["hours"])
+    fields["hours"] = Decimal(fields["hours"]).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
     project, customer = fields.get("project"), fields.get("customer")
     for name, obj in (("project", project), ("customer", customer)):
         if obj is not None and obj.company_id != company.pk:
