@@ -119,6 +119,14 @@ def test_the_overview_search_finds_deleted_customers_for_managers_only(world, ca
     )
 
 
+def test_searched_options_keep_the_pickers_empty_choice(world, client_for):
+    client = client_for(world.employee)
+    assert "Ingen kunde" in option_texts(client, "customer_options", "kari")
+    assert "Uten prosjekt" in option_texts(client, "project_options", "bad")
+    url = reverse("timesheets:project_options")
+    assert "Alle" in client_for(world.admin).get(url, {"all": 1}).content.decode()
+
+
 def test_pickers_render_at_most_fifty_options(world, client_for):
     CustomerFactory.create_batch(120, company=world.company)
     html = option_texts(client_for(world.admin), "customer_options")

@@ -181,12 +181,22 @@ def _with_deleted(request, alive, everything):
     return alive
 
 
+def _empty_label(request, name):
+    form = OverviewFilterForm if request.GET.get("all") else TimeEntryForm
+    return form.base_fields[name].empty_label
+
+
 @require_GET
 @perms.role_required(perms.HOURS_LOG)
 def customer_options(request):
     customers = _with_deleted(request, pickable_customers(request.user), Customer.objects.all())
     found = search_customers(customers, request.GET.get("q")).order_by("name", "number")
-    return render_options(request, found, label=lambda c: f"{c.name} ({c.number})")
+    return render_options(
+        request,
+        found,
+        label=TimeEntryForm.base_fields["customer"].label_from_instance,
+        empty_label=_empty_label(request, "customer"),
+    )
 
 
 @require_GET
@@ -196,7 +206,10 @@ def project_options(request):
     found = selectors.search_projects(projects, request.GET.get("q"))
     found = found.select_related("customer").order_by("-number")
     return render_options(
-        request, found, label=TimeEntryForm.base_fields["project"].label_from_instance
+        request,
+        found,
+        label=TimeEntryForm.base_fields["project"].label_from_instance,
+        empty_label=_empty_label(request, "project"),
     )
 
 
