@@ -132,3 +132,24 @@ def test_a_form_re_rendered_without_saving_gives_its_token_back(world, client_fo
     client.post(url, user_form(token, email=""))  # errors: nothing saved
     assert client.post(url, user_form(token)).status_code == 302
     assert User.objects.filter(email="ny@demo.no").exists()
+
+
+def test_two_identical_hour_posts_create_one_entry(world, client_for):
+    from timesheets.models import TimeEntry
+
+    client = client_for(world.employee)
+    url = reverse("timesheets:entry_create")
+    assert 'name="form_token"' in client.get(url).content.decode()
+    data = {
+        "date": "2026-03-05",
+        "hours": "7,5",
+        "description": "Dobbelt",
+        "form_token": str(uuid.uuid4()),
+    }
+
+    first = client.post(url, data)
+    second = client.post(url, data, headers={"HX-Request": "true"})
+
+    assert first.status_code == 302
+    assert second.status_code == 204
+    assert TimeEntry.objects.filter(description="Dobbelt").count() == 1

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts import permissions as perms
+from accounts.idempotency import once_per_form, saved
 from accounts.selectors import users_of_company
 from customers.models import Customer
 from customers.selectors import search_customers
@@ -101,6 +102,7 @@ def _saved(request, entry):
 
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.HOURS_LOG)
+@once_per_form
 def entry_create(request):
     initial = {}
     if request.method == "GET" and request.GET.get("date"):
@@ -115,6 +117,7 @@ def entry_create(request):
             form.add_error(None, error)
         else:
             messages.success(request, _("The hours have been saved."))
+            saved(request, _week_url(selectors.Week.of(entry.date), entry.user, request))
             return _saved(request, entry)
     return _form_response(request, form, 422 if form.is_bound else 200)
 
