@@ -68,7 +68,7 @@ def week(request):
     """ "Mine timer": the user's ISO week; managers may open an employee's week."""
     subject = request.user
     if request.GET.get("user") and request.user.has_perm(perms.HOURS_VIEW_ALL):
-        subject = get_object_or_404(users_of_company(), pk=request.GET["user"])
+        subject = get_object_or_404(users_of_company(), pk=_int(request.GET["user"]))
     current = selectors.Week.parse(request.GET.get("week"), default=selectors.today())
     return _render_week(request, subject, current)
 
