@@ -63,6 +63,30 @@ def test_password_change_keeps_the_user_logged_in_and_takes_effect(world, client
     assert not can_log_in(world.admin.email, PASSWORD)
 
 
+def logged_in(client):
+    return client.get(reverse("home")).status_code == 200
+
+
+def test_password_change_logs_out_the_users_other_sessions(world, client_for):
+    phone, pc = Client(), Client()
+    for client in (phone, pc):
+        client.post(
+            reverse("accounts:login"), {"username": world.admin.email, "password": PASSWORD}
+        )
+    colleague = client_for(world.moderator)
+    assert logged_in(phone) and logged_in(pc)
+    before = pc.session.session_key
+
+    pc.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert logged_in(pc) and pc.session.session_key != before
+    assert not logged_in(phone)
+    assert logged_in(colleague)
+
+
 def test_too_weak_new_password_is_refused(world, client_for):
     response = client_for(world.admin).post(
         reverse("accounts:password_change"),
@@ -87,6 +111,15 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(world):
 
     assert done["Location"] == reverse("accounts:password_reset_complete")
     assert can_log_in(world.employee.email, NEW_PASSWORD)
+
+
+def test_a_password_reset_logs_out_every_open_session(world, client_for):
+    open_session = client_for(world.employee)
+    Client().post(RESET, {"email": world.employee.email})
+
+    choose_password(link_in(mail.outbox[0]))
+
+    assert not logged_in(open_session)
 
 
 def test_a_reset_link_works_only_once(world):

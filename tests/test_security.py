@@ -1,5 +1,6 @@
 """Production settings pass Django's deploy checks; responses carry security headers."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -85,3 +86,47 @@ def test_argon2_hashes_passwords(db):
 
     assert user.password.startswith("argon2")
     assert user.check_password("Grus-og-Sement-2026")
+
+
+PRODUCTION_REQUESTS = """
+import json
+from django.test import Client
+client = Client(HTTP_HOST="svenn.example.no")
+plain = client.get("/accounts/login/")
+https = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "https": [https.status_code, dict(https.headers)],
+    "cookies": {name: bool(c["secure"]) for name, c in https.cookies.items()},
+}))
+"""
+
+
+def test_production_sends_plain_http_to_https_and_https_gets_hsts_and_secure_cookies():
+    result = manage(
+        "shell",
+        "-c",
+        PRODUCTION_REQUESTS,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="svenn.example.no",
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert answers["plain"] == [301, "https://svenn.example.no/accounts/login/"]
+    status, headers = answers["https"]
+    assert status == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert answers["cookies"] == {settings.CSRF_COOKIE_NAME: True}
+
+
+def test_plain_http_gets_no_hsts(db):
+    response = Client().get(reverse("accounts:login"))
+
+    assert "Strict-Transport-Security" not in response
