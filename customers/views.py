@@ -36,6 +36,7 @@ def _list_url(status, q, sort, page=1):
 def _list_context(*, status, q, sort, page, highlight=None):
     rows = selectors.customer_list(status=status, q=q, sort=sort)
     page = Paginator(rows, PER_PAGE).get_page(page)
+    page.object_list = selectors.customer_page_rows(page.object_list, sort)
     counts = selectors.customer_tab_counts()
     tabs = [
         (selectors.ACTIVE, pgettext("customer list tab", "Active"), counts["active"]),

@@ -198,7 +198,7 @@ def test_hard_delete_cannot_cascade_into_history(world):
 def test_list_selector_gives_each_row_its_first_contact(world):
     ContactPersonFactory(customer=world.customer, name="Andre Kontakt")
     with scope(company=world.company.pk):
-        rows = list(selectors.customer_list())
+        rows = list(selectors.customer_page_rows(selectors.customer_list()[:50]))
     assert [(c.name, c.contact_name, c.contact_count) for c in rows] == [
         ("Kari Nordmann", "Kari Kontakt", 2)
     ]

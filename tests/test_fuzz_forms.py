@@ -247,8 +247,8 @@ def test_fuzz_hours_overview_week_and_export(
     world_once, date_from, date_to, user, customer, project, status, group, week
 ):
     params = {
-        "from": date_from,
-        "to": date_to,
+        "date_from": date_from,
+        "date_to": date_to,
         "user": user,
         "customer": customer,
         "project": project,

@@ -36,6 +36,7 @@ class TimeEntry(CompanyOwned):
         blank=True,
         related_name="time_entries",
         verbose_name=_("project"),
+        db_index=False,  # entry_project_hours below serves lookups by project
     )
     customer = models.ForeignKey(
         "customers.Customer",
@@ -76,6 +77,9 @@ class TimeEntry(CompanyOwned):
             models.Index(fields=["company", "date"], name="entry_company_date"),
             models.Index(fields=["company", "customer", "date"], name="entry_company_customer"),
             models.Index(fields=["company", "project", "date"], name="entry_company_project"),
+            # A project's logged hours (project list, card, "Over budsjett") from the
+            # index alone, without visiting each entry's row.
+            models.Index(fields=["project"], include=["hours"], name="entry_project_hours"),
         ]
 
     def __str__(self):
