@@ -35,9 +35,12 @@ def _list_url(status, q, sort, page=1):
 
 def _list_context(*, status, q, sort, page, highlight=None):
     rows = selectors.customer_list(status=status, q=q, sort=sort)
-    page = Paginator(rows, PER_PAGE).get_page(page)
-    page.object_list = selectors.customer_page_rows(page.object_list, sort)
     counts = selectors.customer_tab_counts()
+    paginator = Paginator(rows, PER_PAGE)
+    if not q:
+        paginator.count = counts[status]  # the tab's count is the list's count
+    page = paginator.get_page(page)
+    page.object_list = selectors.customer_page_rows(page.object_list, sort)
     tabs = [
         (selectors.ACTIVE, pgettext("customer list tab", "Active"), counts["active"]),
         (selectors.INACTIVE, pgettext("customer list tab", "Inactive"), counts["inactive"]),

@@ -293,3 +293,15 @@ def test_edit_page_offers_deactivation_for_others_but_not_for_yourself(world, cl
     assert f'action="{active_url(world.employee)}"' in other
     assert "Deaktiver" in other
     assert f'action="{active_url(world.admin)}"' not in own
+
+
+def test_phone_numbers_are_shown_grouped_as_phonenumbers_groups_them():
+    import phonenumbers
+
+    from accounts.validators import format_phone
+
+    for number in ["+4741234567", "+4722123456", "+4790000000", "+4780012345", "+4633334444"]:
+        expected = phonenumbers.format_number(
+            phonenumbers.parse(number, "NO"), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        assert format_phone(number) == expected
