@@ -21,6 +21,7 @@ help:
 	@echo "make format    ruff format + fix"
 	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it)"
 	@echo "make bench     measure every everyday page over HTTP; writes bench/last.json"
+	@echo "make loadtest  two servers, 50 users for 60 s, PostgreSQL restarted midway; writes loadtest/last.json"
 	@echo "make backup    pg_dump the database to .local/backups/ (OUT=file to choose)"
 	@echo "make restore FILE=x.dump [DB=name]   restore a backup into a new, empty database"
 	@echo "make db-stop   stop the project's own PostgreSQL cluster"
@@ -105,6 +106,12 @@ bench-data: install
 .PHONY: bench
 bench: install
 	@export DATABASE_URL="$(BENCH_DB)"; $(PY) bench/run.py
+
+# Its own database svenn_load in the project's cluster, which it restarts midway;
+# LOAD_DATABASE_URL points it at another (empty-able) database and skips the restart.
+.PHONY: loadtest
+loadtest: install
+	@$(PY) loadtest/run.py
 
 .PHONY: db-stop
 db-stop:
