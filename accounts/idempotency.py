@@ -9,17 +9,20 @@ can be sent again.
 """
 
 import uuid
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import SubmittedForm
 
 FIELD = "form_token"
+KEEP = timedelta(days=1)
 
 
 def _token(request):
@@ -63,6 +66,10 @@ def once_per_form(view):
                 mine.delete()  # nothing was made: the token may be used again
             else:
                 mine.update(result_url=url)
+                # A token only matters while a repeat can arrive: keep a day of them.
+                SubmittedForm.objects.filter(
+                    user=request.user, created_at__lt=timezone.now() - KEEP
+                ).delete()
             return response
 
     return wrapped

@@ -17,6 +17,8 @@ EVERYONE = frozenset({ADMIN, MODERATOR, EMPLOYEE})
 CUSTOMERS_VIEW = "svenn.customers_view"
 CUSTOMERS_MANAGE = "svenn.customers_manage"
 CUSTOMERS_DELETE = "svenn.customers_delete"
+CUSTOMERS_PICK_ANY = "svenn.customers_pick_any"
+PROJECTS_VIEW = "svenn.projects_view"
 PROJECTS_VIEW_ALL = "svenn.projects_view_all"
 PROJECTS_MANAGE = "svenn.projects_manage"
 HOURS_LOG = "svenn.hours_log"
@@ -31,6 +33,9 @@ TABLE = {
     CUSTOMERS_VIEW: MANAGERS,
     CUSTOMERS_MANAGE: MANAGERS,
     CUSTOMERS_DELETE: MANAGERS,
+    # Any customer that is not deleted; others pick from projects.selectors.pickable_customers.
+    CUSTOMERS_PICK_ANY: MANAGERS,
+    PROJECTS_VIEW: EVERYONE,  # an employee sees only the projects they have access to
     PROJECTS_VIEW_ALL: MANAGERS,
     PROJECTS_MANAGE: MANAGERS,
     HOURS_LOG: EVERYONE,

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict, ErrorList
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,11 +18,6 @@ from . import selectors, services
 from .forms import CustomerForm, contact_formset, with_contact_added, with_contact_removed
 
 PER_PAGE = 50
-
-
-def _fragment(request):
-    """Render only the part htmx swaps, except when htmx restores history."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _list_url(status, q, sort, page=1):
@@ -75,10 +69,8 @@ def customer_list(request):
     sort = sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
     q = request.GET.get("q", "").strip()[:100]
     context = _list_context(status=status, q=q, sort=sort, page=request.GET.get("page"))
-    template = "customers/list.html#list" if _fragment(request) else "customers/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    template = "customers/list.html#list" if request.htmx else "customers/list.html"
+    return render(request, template, context)
 
 
 def _bind(request, customer=None):
@@ -146,7 +138,7 @@ def customer_create(request):
     context = {"form": form, "contacts": contacts, "action": reverse("customers:create")}
     if request.method == "POST" and request.htmx:
         template = "customers/_form.html"
-    elif _fragment(request):
+    elif request.htmx:
         template = "customers/create.html#dialog"
     else:
         template = "customers/create.html"
@@ -215,7 +207,7 @@ def customer_detail(request, pk):
     context = _card_context(request, customer, form, contacts)
     if request.method == "POST" and request.htmx:
         return render(request, "customers/_form.html", context, status=status)
-    template = "customers/detail.html#card" if _fragment(request) else "customers/detail.html"
+    template = "customers/detail.html#card" if request.htmx else "customers/detail.html"
     return render(request, template, context, status=status)
 
 
@@ -251,5 +243,5 @@ def customer_delete(request, pk):
         if request.htmx:
             return HttpResponseClientRedirect(reverse("customers:list"))
         return redirect("customers:list")
-    template = "customers/delete.html#confirm" if _fragment(request) else "customers/delete.html"
+    template = "customers/delete.html#confirm" if request.htmx else "customers/delete.html"
     return render(request, template, {"customer": customer})

@@ -33,7 +33,13 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loadtest.accounting import MUST_BE_ZERO, account, overlaps, percentile  # noqa: E402
+from loadtest.accounting import (  # noqa: E402
+    MUST_BE_ZERO,
+    account,
+    clean_503,
+    overlaps,
+    percentile,
+)
 from svenn import devdb  # noqa: E402
 
 DBNAME = "svenn_load"
@@ -44,7 +50,6 @@ MAX_RECOVERY_SECONDS = 5
 COUNTS = {"employee": 40, "moderator": 5, "admin": 5}
 PROBE_PATH = "/timesheets/"
 PROBE_INTERVAL = 0.1
-CLEAN_503 = "Prøv igjen om litt"
 # Production settings, as behind a TLS-terminating proxy.
 SERVER_ENV = {
     "DEBUG": "false",
@@ -126,7 +131,7 @@ def create_users():
         probe_user = User.objects.get(email=emails["employee"][0])
     session = SessionStore()
     session[SESSION_KEY] = str(probe_user.pk)
-    session[BACKEND_SESSION_KEY] = "accounts.backends.EmailRoleBackend"
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = probe_user.get_session_auth_hash()
     session.create()
     return emails, PASSWORD, session.session_key
@@ -201,8 +206,7 @@ class Probe(threading.Thread):
             except httpx.HTTPError:
                 status, text = 0, ""
             t1 = time.time()
-            clean = CLEAN_503 in text and "Traceback" not in text
-            self.results.append({"t0": t0, "t1": t1, "status": status, "clean": clean})
+            self.results.append({"t0": t0, "t1": t1, "status": status, "clean": clean_503(text)})
             self.done.wait(max(0.0, PROBE_INTERVAL - (t1 - t0)))
 
 

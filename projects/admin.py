@@ -4,10 +4,19 @@ from .models import Project, ProjectMember
 
 
 class ProjectMemberInline(admin.TabularInline):
+    """Who was chosen under "Valgte ansatte". Read-only: the firm decides that on the
+    project card, where only its own users can be chosen."""
+
     model = ProjectMember
     extra = 0
-    raw_id_fields = ["user"]
-    readonly_fields = ["company"]
+    can_delete = False
+    fields = readonly_fields = ["user"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Project)

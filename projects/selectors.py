@@ -36,7 +36,7 @@ def pickable_customers(user):
     those customers are inactive. Never a deleted customer.
     """
     customers = Customer.objects.alive()
-    if user.has_perm(perms.PROJECTS_VIEW_ALL):
+    if user.has_perm(perms.CUSTOMERS_PICK_ANY):
         return customers
     of_my_projects = accessible_projects(user).filter(customer__isnull=False).values("customer_id")
     return customers.filter(Q(is_active=True) | Q(pk__in=of_my_projects))
@@ -126,12 +126,11 @@ def project_member_ids(project):
 
 
 def customer_projects(user, customer):
-    """The projects of ``customer`` that ``user`` may see (both statuses), for its card."""
-    return (
-        accessible_projects(user)
-        .filter(customer=customer)
-        .order_by("-status", "-number")  # "in_progress" before "done"
-    )
+    """The projects of ``customer`` that ``user`` may see (both statuses), for its card,
+    with their logged hours (for the "Over budsjett" badge)."""
+    return with_logged_hours(accessible_projects(user).filter(customer=customer)).order_by(
+        "-status", "-number"
+    )  # "in_progress" before "done"
 
 
 def project_has_hours(project):

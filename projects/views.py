@@ -38,7 +38,7 @@ def _status(form):
 
 
 @require_GET
-@perms.role_required(perms.HOURS_LOG)
+@perms.role_required(perms.PROJECTS_VIEW)
 def project_list(request):
     status = request.GET.get("status")
     if status not in ProjectStatus.values:
@@ -135,7 +135,7 @@ def _detail_page(request, project, access_form=None, status=200):
 
 
 @require_GET
-@perms.role_required(perms.HOURS_LOG)
+@perms.role_required(perms.PROJECTS_VIEW)
 def project_detail(request, pk):
     project = get_project_for_user(request, pk)
     if not request.user.has_perm(perms.PROJECTS_MANAGE):

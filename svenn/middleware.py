@@ -1,6 +1,7 @@
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
@@ -51,3 +52,23 @@ class RejectNulInQueryMiddleware:
         if any("\x00" in "".join([key, *values]) for key, values in request.GET.lists()):
             return HttpResponseBadRequest("NUL bytes are not allowed in the address.")
         return self.get_response(request)
+
+
+class HtmxPageOrFragmentMiddleware:
+    """Lets every view answer ``request.htmx`` with a fragment, safely:
+
+    - htmx restoring history after a cache miss asks for the whole page, so that
+      request is treated as an ordinary one (no fragment without the layout);
+    - every response varies on HX-Request, so a cache never serves a fragment for
+      a page or the other way round.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST") == "true":
+            request.META.pop("HTTP_HX_REQUEST", None)
+        response = self.get_response(request)
+        patch_vary_headers(response, ["HX-Request"])
+        return response

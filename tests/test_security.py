@@ -130,3 +130,20 @@ def test_plain_http_gets_no_hsts(db):
     response = Client().get(reverse("accounts:login"))
 
     assert "Strict-Transport-Security" not in response
+
+
+def test_htmx_history_restore_gets_the_whole_page_and_responses_vary_on_htmx(world, client_for):
+    client = client_for(world.moderator)
+    fragment = client.get("/customers/", headers={"HX-Request": "true"})
+    restore = client.get(
+        "/customers/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert b"<html" not in fragment.content
+    assert b"<html" in restore.content
+    assert "HX-Request" in fragment["Vary"]
+
+
+def test_firm_permissions_come_from_the_role_table_even_for_a_superuser(world, client_for):
+    world.employee.is_superuser = True
+    world.employee.save()
+    assert client_for(world.employee).get("/customers/").status_code == 403

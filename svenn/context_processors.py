@@ -1,12 +1,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions as perms
+from accounts import permissions as perms
 
-# The main menu: (URL name, label, permission or None for every firm user).
+# The main menu: (URL name, label, the permission that shows it).
 MENU = [
     ("customers:list", _("Customers"), perms.CUSTOMERS_VIEW),
-    ("projects:list", _("Projects"), None),
+    ("projects:list", _("Projects"), perms.PROJECTS_VIEW),
     ("timesheets:week", _("Hours"), perms.HOURS_LOG),
     ("accounts:users", _("Employees"), perms.USERS_MANAGE),
 ]
@@ -14,11 +14,11 @@ MENU = [
 
 def menu(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.company_id:
+    if user is None or not user.is_authenticated:
         return {"menu": []}
     items = []
     for url_name, label, perm in MENU:
-        if perm is None or user.has_perm(perm):
+        if user.has_perm(perm):
             url = reverse(url_name)
             items.append({"url": url, "label": label, "active": request.path.startswith(url)})
     return {"menu": items}
