@@ -256,7 +256,7 @@ def test_an_approved_entry_is_locked_for_its_owner(world, client_for):
             reverse("timesheets:entry_update", args=[world.entry.pk]),
             edit_data(world.entry, hours="1"),
         ).status_code
-        == 403
+        == 409  # refused, with the reason in the form
     )
     assert client.post(reverse("timesheets:entry_delete", args=[world.entry.pk])).status_code == 403
     world.entry.refresh_from_db()
@@ -460,3 +460,32 @@ def test_redirects_never_leave_the_site(world, client_for):
         reverse("timesheets:approve"), {"next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("timesheets:overview")
+
+
+def test_saving_an_entry_approved_while_the_form_was_open_says_so_and_keeps_the_input(
+    world, client_for
+):
+    from django.utils import timezone
+
+    client = client_for(world.employee)
+    url = reverse("timesheets:entry_update", args=[world.entry.pk])
+    client.get(url)
+    world.entry.approved_at, world.entry.approved_by = timezone.now(), world.moderator
+    world.entry.save()
+
+    response = client.post(
+        url,
+        {
+            "date": "2026-03-05",
+            "hours": "3",
+            "description": "Endret",
+            "version": world.entry.version,
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 409
+    assert "godkjent" in response.content.decode()
+    assert "Endret" in response.content.decode()
+    world.entry.refresh_from_db()
+    assert world.entry.description != "Endret"

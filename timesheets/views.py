@@ -126,9 +126,13 @@ def entry_create(request):
 @perms.role_required(perms.HOURS_LOG)
 def entry_update(request, pk):
     entry = selectors.get_entry_for_user(request, pk)
-    if not services.can_change(request.user, entry):
-        raise services.EntryLocked
     form = TimeEntryForm(request.POST or None, user=request.user, entry=entry)
+    if not services.can_change(request.user, entry):
+        if request.method == "POST" and entry.user_id == request.user.pk and entry.is_approved:
+            # Approved while its owner had the form open: say so and keep their input.
+            form.add_error(None, _("This entry is approved and can no longer be changed."))
+            return _form_response(request, form, 409)
+        raise services.EntryLocked
     status = 422 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
