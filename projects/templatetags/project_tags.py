@@ -1,7 +1,4 @@
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
 
 from projects import selectors
 from projects.forms import customer_label as _customer_label
@@ -25,12 +22,3 @@ def customer_projects(context, customer):
 def customer_label(customer):
     """A customer's name, marked when it is inactive or deleted."""
     return _customer_label(customer) if customer else ""
-
-
-@register.filter
-def hours(value):
-    """Hours the Norwegian way, without trailing zeros: 7,5 and 12."""
-    if value in (None, ""):
-        return ""
-    value = Decimal(value).quantize(Decimal("0.01")).normalize()
-    return number_format(value, use_l10n=True)

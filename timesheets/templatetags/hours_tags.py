@@ -1,26 +1,13 @@
-"""Hours in templates: Norwegian number format, names that survive deletion, and
-the hours shown on a customer's and a project's card."""
-
-from decimal import Decimal
+"""Hours in templates: names that survive deletion, and the hours shown on a
+customer's and a project's card (the number format is svenn's ``hours`` filter)."""
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from projects.models import Project
 from timesheets import selectors
 
 register = template.Library()
-
-
-@register.filter
-def hours(value):
-    """7.50 -> "7,5" (in Norwegian), 8.00 -> "8"; no trailing zeros."""
-    if value in (None, ""):
-        return ""
-    value = Decimal(value)
-    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return number_format(value, use_l10n=True, force_grouping=True)
 
 
 @register.filter
