@@ -69,8 +69,8 @@ def with_logged_hours(projects):
 
 
 def search_projects(projects, q):
-    """Projects whose name, number or customer's name contains ``q``."""
-    q = q.strip()
+    """Projects whose name, number or customer's name contains ``q`` (None: all)."""
+    q = (q or "").strip()
     if not q:
         return projects
     match = Q(name__icontains=q) | Q(customer__name__icontains=q)

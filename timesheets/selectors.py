@@ -17,16 +17,6 @@ from .models import TimeEntry, TimeEntryChange
 ZERO = Decimal("0")
 
 
-def search_projects(queryset, q):
-    q = (q or "").strip()
-    if not q:
-        return queryset
-    condition = Q(name__icontains=q) | Q(customer__name__icontains=q)
-    if q.isdigit():
-        condition |= Q(number=int(q))
-    return queryset.filter(condition)
-
-
 # Weeks ------------------------------------------------------------------------
 
 
