@@ -21,6 +21,11 @@ EDIT_MARKER = re.compile(rf"{EDIT_PREFIX}[0-9a-f]{{12}}")
 HTMX_SUCCESS_HEADERS = ("HX-Redirect", "HX-Location", "HX-Retarget", "HX-Trigger")
 
 
+def clean_503(text):
+    """Whether a 503 is the app's own "try again" page (templates/errors/503.html)."""
+    return "Prøv igjen om litt" in text and "Traceback" not in text
+
+
 def new_marker(prefix=CREATE_PREFIX):
     return prefix + secrets.token_hex(6)
 

@@ -23,7 +23,13 @@ from locust.exception import StopUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loadtest.accounting import EDIT_PREFIX, acknowledged, new_marker, parse_form  # noqa: E402
+from loadtest.accounting import (  # noqa: E402
+    EDIT_PREFIX,
+    acknowledged,
+    clean_503,
+    new_marker,
+    parse_form,
+)
 
 CONFIG = json.loads(Path(os.environ["LOADTEST_CONFIG"]).read_text())
 HOSTS = CONFIG["hosts"]
@@ -33,7 +39,6 @@ WRITES_LOG = (OUT / "writes.jsonl").open("a", buffering=1)
 COUNTERS = {role: itertools.count() for role in CONFIG["users"]}
 # Share of new entries sent twice at once, as from a double tap on "Lagre".
 DOUBLE_SUBMIT_SHARE = 0.1
-CLEAN_503 = "Prøv igjen om litt"
 
 
 class SecureCookiesOverHttp(http.cookiejar.DefaultCookiePolicy):
@@ -69,8 +74,7 @@ def log_request(request_type, name, response_time, response=None, start_time=Non
         "server": server_of(kwargs.get("url") or ""),
     }
     if status >= 500:
-        text = response.text or ""
-        record["clean"] = CLEAN_503 in text and "Traceback" not in text
+        record["clean"] = clean_503(response.text or "")
     REQUESTS_LOG.write(json.dumps(record) + "\n")
 
 

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -104,6 +105,7 @@ def setup_django(env):
 def create_users():
     """The load's users in the first demo firm, with the demo password; returns their
     e-mails per role and a session cookie for the probe."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django_scopes import scopes_disabled
@@ -131,7 +133,7 @@ def create_users():
         probe_user = User.objects.get(email=emails["employee"][0])
     session = SessionStore()
     session[SESSION_KEY] = str(probe_user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = probe_user.get_session_auth_hash()
     session.create()
     return emails, PASSWORD, session.session_key
@@ -316,6 +318,8 @@ def request_figures(requests, window, started, finished):
 
 def probe_figures(probes, fault, window, recovered):
     figures = {"probes": sum(len(p.results) for p in probes), "probe_errors": 0}
+    statuses = Counter(str(r["status"]) for p in probes for r in p.results)
+    figures["probe_statuses"] = dict(sorted(statuses.items()))
     for probe in probes:
         for r in probe.results:
             in_window = overlaps(r["t0"], r["t1"], window)
@@ -480,6 +484,9 @@ def main():
     if "Traceback" in locust_text:
         print(locust_text[-4000:], file=sys.stderr)
         raise SystemExit("loadtest: the simulated users failed (see above)")
+    with (work / "probes.jsonl").open("w") as log:
+        for index, probe in enumerate(probes):
+            log.writelines(json.dumps({"server": index, **r}) + "\n" for r in probe.results)
     window, recovered = outage(fault, probes)
     requests = read_jsonl(work / "requests.jsonl")
     writes = read_jsonl(work / "writes.jsonl")

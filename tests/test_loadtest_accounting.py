@@ -4,6 +4,7 @@ doubled, and what a form sends."""
 from loadtest.accounting import (
     account,
     acknowledged,
+    clean_503,
     markers,
     parse_form,
     percentile,
@@ -97,6 +98,12 @@ def test_acknowledged_approval_must_leave_its_entries_approved():
 def test_markers_are_read_from_names_and_descriptions():
     assert markers(f"Kunde {A} {E1} {E2}") == (A, E2)
     assert markers("Demo customer") == (None, None)
+
+
+def test_only_the_apps_own_503_page_is_clean():
+    assert clean_503("<h1>Prøv igjen om litt</h1>")
+    assert not clean_503("<h1>Service Unavailable</h1>")
+    assert not clean_503("Prøv igjen om litt Traceback (most recent call last)")
 
 
 def test_percentile_is_nearest_rank():
