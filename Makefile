@@ -17,6 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run       install, start PostgreSQL, migrate, load demo data, serve on :$(PORT)"
 	@echo "make test      lint + the whole test suite (browser tests included)"
+	@echo "make fuzz      the property-based form tests with thousands of examples each"
 	@echo "make lint      ruff check and format check"
 	@echo "make format    ruff format + fix"
 	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it)"
@@ -78,6 +79,11 @@ test: install chromium lint
 	@export DATABASE_URL="$(call DB_URL,svenn)" SVENN_TESTING=true; \
 	$(PY) manage.py makemigrations --check --dry-run -v0 || { echo "svenn: models changed without a migration"; exit 1; }; \
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: fuzz
+fuzz: install
+	@export DATABASE_URL="$(call DB_URL,svenn)" SVENN_TESTING=true HYPOTHESIS_PROFILE=fuzz; \
+	$(PY) -m pytest tests/test_fuzz_forms.py -q $(PYTEST_ARGS)
 
 .PHONY: messages
 messages: $(STAMP)
