@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
-from svenn.forms import SearchSelect
+from svenn.forms import DATE_INPUTS, DateInput, SearchSelect
 
 from . import selectors
 from .models import ProjectAccess
@@ -24,17 +24,6 @@ def customer_label(customer):
 class CustomerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return customer_label(obj)
-
-
-# The date picker sends ISO dates; typed Norwegian dates work too (no date picker).
-DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProjectForm(forms.Form):

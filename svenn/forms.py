@@ -4,6 +4,19 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+# The date picker sends ISO dates; typed Norwegian dates work too (no date picker).
+DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; it shows and sends ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 # A picker never renders more options than this, however many rows the firm has.
 PICKER_LIMIT = 50
 

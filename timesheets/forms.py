@@ -11,19 +11,10 @@ from accounts.selectors import users_of_company
 from customers.models import Customer
 from projects.models import Project
 from projects.selectors import pickable_customers, pickable_projects
-from svenn.forms import SearchSelect
+from svenn.forms import DATE_INPUTS, DateInput, SearchSelect
 
 from . import services
 from .selectors import Week, today
-
-DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):
