@@ -15,7 +15,7 @@ from .services import NUMBER_TAKEN
 def customer_label(customer):
     """A customer as the picker and the project card name it."""
     if customer.is_deleted:
-        return gettext("%(name)s (deleted)") % {"name": customer.name}
+        return customer.display_name
     if not customer.is_active:
         return gettext("%(name)s (inactive)") % {"name": customer.name}
     return customer.name

@@ -104,6 +104,14 @@ class Project(CompanyOwned):
         return self.deleted_at is not None
 
     @property
+    def display_name(self):
+        """Number and name as time entries show them: "12 Nytt bad (deleted)" once the
+        project is deleted, so history keeps the name and says why it is gone."""
+        if self.is_deleted:
+            return _("%(name)s (deleted)") % {"name": str(self)}
+        return str(self)
+
+    @property
     def is_done(self):
         return self.status == ProjectStatus.DONE
 

@@ -138,3 +138,14 @@ def test_hours_are_shown_the_norwegian_way(world):
         )
         == "7,5 8 1\xa0234,25"
     )
+
+
+def test_a_deleted_project_keeps_its_number_and_name_on_the_week(world, client_for):
+    world.project.deleted_at = timezone.now()
+    world.project.save()
+    week = world.entry.date.strftime("%G-W%V")
+
+    response = client_for(world.employee).get(reverse("timesheets:week"), {"week": week})
+
+    expected = f"{world.project.number} {world.project.name} (slettet)"
+    assert expected in response.content.decode()
