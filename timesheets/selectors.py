@@ -71,17 +71,32 @@ def today():
     return timezone.localdate()
 
 
+# The related rows every list of entries shows.
+NAMES = ("user", "project", "customer", "approved_by")
+
+
 def entries_with_names():
     """Entries with what every list shows (one query, however many rows)."""
-    return TimeEntry.objects.select_related("user", "project", "customer", "approved_by")
+    return TimeEntry.objects.select_related(*NAMES)
+
+
+def entries_in_week(user, week):
+    return TimeEntry.objects.filter(user=user, date__range=(week.monday, week.sunday))
 
 
 def week_entries(user, week):
-    return (
-        entries_with_names()
-        .filter(user=user, date__range=(week.monday, week.sunday))
-        .order_by("date", "id")
-    )
+    """``user``'s entries of ``week`` as the week page lists them."""
+    return entries_in_week(user, week).select_related(*NAMES).order_by("date", "id")
+
+
+def entries_by_ids(ids):
+    """The entries with these ids; an id that is not a number (None) matches nothing."""
+    return TimeEntry.objects.filter(pk__in=[pk for pk in ids if pk is not None])
+
+
+def saved_version(entry):
+    """The version of ``entry`` as saved now (someone else may have saved it since)."""
+    return TimeEntry.objects.values_list("version", flat=True).get(pk=entry.pk)
 
 
 @dataclass

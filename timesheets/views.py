@@ -23,7 +23,6 @@ from svenn.forms import render_options
 
 from . import exports, selectors, services
 from .forms import OverviewFilterForm, TimeEntryForm
-from .models import TimeEntry
 
 PAGE_SIZE = 50
 
@@ -152,7 +151,7 @@ def entry_update(request, pk):
                 ),
             )
             form.data = form.data.copy()
-            form.data["version"] = TimeEntry.objects.get(pk=entry.pk).version
+            form.data["version"] = selectors.saved_version(entry)
             status = 409
         except ValidationError as error:
             form.add_error(None, error)
@@ -280,15 +279,14 @@ def overview(request):
 @perms.role_required(perms.HOURS_APPROVE)
 def approve(request):
     """ "Godkjenn": one entry, the selected ones, or a whole week of one employee."""
-    entries = TimeEntry.objects.all()
     if request.POST.get("entry"):
-        entries = entries.filter(pk=_int(request.POST["entry"]))
+        entries = selectors.entries_by_ids([_int(request.POST["entry"])])
     elif request.POST.get("week") and request.POST.get("user"):
         subject = get_object_or_404(users_of_company(), pk=_int(request.POST["user"]))
         week = selectors.Week.parse(request.POST["week"], default=selectors.today())
-        entries = entries.filter(user=subject, date__range=(week.monday, week.sunday))
+        entries = selectors.entries_in_week(subject, week)
     else:
-        entries = entries.filter(pk__in=[_int(pk) for pk in request.POST.getlist("entries")])
+        entries = selectors.entries_by_ids([_int(pk) for pk in request.POST.getlist("entries")])
     count = services.entries_approve(entries=entries, by=request.user)
     if count:
         messages.success(
