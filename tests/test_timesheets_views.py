@@ -489,3 +489,10 @@ def test_saving_an_entry_approved_while_the_form_was_open_says_so_and_keeps_the_
     assert "Endret" in response.content.decode()
     world.entry.refresh_from_db()
     assert world.entry.description != "Endret"
+
+
+def test_only_those_who_see_everyones_hours_get_the_overview_tab(world, client_for):
+    overview_url = reverse("timesheets:overview")
+    assert overview_url not in client_for(world.employee).get(WEEK_URL).content.decode()
+    for user in (world.moderator, world.admin):
+        assert f'href="{overview_url}"' in client_for(user).get(WEEK_URL).content.decode()
