@@ -185,10 +185,14 @@ def project_set_status(request, pk):
     return redirect("projects:detail", pk=pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @perms.role_required(perms.PROJECTS_MANAGE)
 def project_delete(request, pk):
+    """POST deletes; GET asks first (the page the delete button opens)."""
     project = get_project_for_user(request, pk)
+    if request.method == "GET":
+        context = {"project": project, "has_hours": selectors.project_has_hours(project)}
+        return render(request, "projects/delete.html", context)
     try:
         services.project_delete(project=project, by=request.user)
     except ValidationError as error:

@@ -384,6 +384,32 @@ def test_delete_with_hours_is_refused_with_advice(world, client_for):
     assert world.project.deleted_at is None
 
 
+def test_delete_asks_first_without_javascript(world, client_for):
+    project = ProjectFactory(company=world.company, name="Feilregistrert")
+    card = client_for(world.admin).get(url("detail", project)).text
+    assert f'href="{url("delete", project)}"' in card and "data-confirm" not in card
+
+    response = client_for(world.moderator).get(url("delete", project))
+
+    assert response.status_code == 200
+    assert f"Slette {project.number} Feilregistrert?" in response.text
+    assert f'<form method="post" action="{url("delete", project)}">' in response.text
+    project.refresh_from_db()
+    assert project.deleted_at is None
+
+
+def test_delete_page_of_a_project_with_hours_explains_why_it_cannot_go(world, client_for):
+    response = client_for(world.admin).get(url("delete", world.project))
+
+    assert response.status_code == 200
+    assert "Sett det til Ferdig i stedet" in response.text
+    assert 'method="post"' not in response.text.split("<main")[-1].split("</main>")[0]
+
+
+def test_another_firms_admin_gets_404_on_our_delete_page(world, client_for):
+    assert client_for(world.other_admin).get(url("delete", world.project)).status_code == 404
+
+
 def test_delete_without_hours(world, client_for):
     project = ProjectFactory(company=world.company, name="Feilregistrert")
 
@@ -403,6 +429,7 @@ def test_delete_without_hours(world, client_for):
         ("update", "post"),
         ("access", "post"),
         ("set_status", "post"),
+        ("delete", "get"),
         ("delete", "post"),
     ],
 )
@@ -412,9 +439,13 @@ def test_employee_cannot_change_a_project(world, client_for, name, method):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("name", ["access", "set_status", "delete"])
+@pytest.mark.parametrize("name", ["access", "set_status"])
 def test_writes_reject_get(world, client_for, name):
     assert client_for(world.admin).get(url(name, world.project)).status_code == 405
+
+
+def test_delete_rejects_other_methods(world, client_for):
+    assert client_for(world.admin).put(url("delete", world.project)).status_code == 405
 
 
 @pytest.mark.parametrize("name", ["access", "set_status", "delete"])

@@ -29,6 +29,8 @@ ROUTES = [
         method="post",
         data=lambda w: {"status": "in_progress"},
     ),
+    # GET asks first; the world's project has hours, so the page says why it cannot go.
+    Route("projects:delete", managers(other=404), args=project),
     # The world's project has hours, so the delete is refused (with a message): 302.
     Route("projects:delete", managers(other=404), args=project, method="post"),
 ]
