@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role, User
-from .validators import clean_phone
+from .validators import clean_org_number, clean_phone
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -75,3 +75,20 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=User._meta.get_field("language").choices
     )
+
+
+class CompanyForm(forms.Form):
+    """The firm's own settings ("Firma")."""
+
+    name = forms.CharField(label=_("Firm name"), max_length=200)
+    org_number = forms.CharField(
+        label=_("Organisation number"),
+        max_length=20,
+        required=False,
+        help_text=_("9 digits, for example 123 456 785."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_org_number(self):
+        value = self.cleaned_data["org_number"].strip()
+        return clean_org_number(value) if value else ""

@@ -1,7 +1,7 @@
 """Writes on firms and users. Keyword-only, validated, one transaction each."""
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,7 +11,29 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from .models import Role, User
+from . import permissions as perms
+from .models import Company, Role, User
+from .validators import clean_org_number
+
+
+@transaction.atomic
+def company_update(*, company, by, name, org_number):
+    """Rename ``by``'s firm and set its organisation number (stored as 9 digits, or
+    empty). Invalid input raises ValidationError by field and saves nothing."""
+    if company.pk != by.company_id or not by.has_perm(perms.COMPANY_MANAGE):
+        raise PermissionDenied
+    current = Company.objects.select_for_update().get(pk=company.pk)
+    current.name = (name or "").strip()
+    org_number = (org_number or "").strip()
+    if org_number:
+        try:
+            org_number = clean_org_number(org_number)
+        except ValidationError as error:
+            raise ValidationError({"org_number": error.messages}) from error
+    current.org_number = org_number
+    current.full_clean(exclude=["created_at"])
+    current.save(update_fields=["name", "org_number"])
+    return current
 
 
 def _other_active_admins(user):

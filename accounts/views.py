@@ -14,7 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import LoginForm, PasswordResetForm, ProfileForm, UserCreateForm, UserUpdateForm
+from .forms import (
+    CompanyForm,
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
 from .idempotency import once_per_form, saved
 
 logger = logging.getLogger(__name__)
@@ -80,6 +87,24 @@ def profile(request):
             messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=_form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.COMPANY_MANAGE)
+def company_settings(request):
+    """ "Firma": the firm's name and organisation number (Administrator)."""
+    company = request.user.company
+    initial = {"name": company.name, "org_number": company.org_number_display}
+    form = CompanyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update(company=company, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The firm has been saved."))
+            return redirect("accounts:firm")
+    return render(request, "accounts/firm.html", {"form": form}, status=_form_status(form))
 
 
 @require_http_methods(["GET"])

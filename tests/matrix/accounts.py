@@ -19,6 +19,9 @@ ROUTES = [
         public=True,
     ),
     Route("accounts:password_reset_complete", everyone(), public=True),
+    # Another firm's Administrator gets their own firm's page.
+    Route("accounts:firm", admins()),
+    Route("accounts:firm", admins(), method="post"),
     Route("accounts:users", admins()),
     Route("accounts:user_create", admins()),
     Route("accounts:user_update", admins(other=404), args=lambda w: [w.employee.pk]),
