@@ -44,6 +44,16 @@
     document.querySelectorAll("dialog[open]").forEach(function (d) { d.close(); });
   });
 
+  // htmx parses responses (and restored history) with DOMParser, where nothing runs
+  // scripts, so a <noscript> there holds real elements: a search button meant for pages
+  // without JavaScript would become its form's default button and take Enter. With
+  // JavaScript running, no <noscript> is needed anywhere.
+  function dropNoscript() {
+    document.querySelectorAll("noscript").forEach(function (n) { n.remove(); });
+  }
+  document.addEventListener("htmx:afterSwap", dropNoscript);
+  document.addEventListener("htmx:historyRestore", dropNoscript);
+
   // Let 4xx form responses (422 with field errors) swap in like 200s.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
@@ -53,9 +63,13 @@
     }
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setupMenu);
-  } else {
+  function setup() {
     setupMenu();
+    dropNoscript();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
   }
 })();
