@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
@@ -5,7 +7,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
-from svenn.forms import DATE_INPUTS, DateInput, SearchSelect
+from customers.selectors import search_customers
+from svenn.forms import DATE_INPUTS, DateInput, PickerForm, SearchSelect
 
 from . import selectors
 from .models import ProjectAccess
@@ -26,7 +29,7 @@ class CustomerChoiceField(forms.ModelChoiceField):
         return customer_label(obj)
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(PickerForm):
     name = forms.CharField(label=_("Project name"), max_length=200)
     number = forms.IntegerField(label=_("Project number"), min_value=1, max_value=2_147_483_647)
     customer = CustomerChoiceField(
@@ -36,6 +39,7 @@ class ProjectForm(forms.Form):
         empty_label=_("No customer"),
         widget=SearchSelect(
             options_url=reverse_lazy("projects:customer_options"),
+            search=search_customers,
             search_label=_("Search for a customer"),
         ),
     )
@@ -75,7 +79,7 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.company, self.project = user.company, project
         hours = self.initial.get("estimated_hours")
-        if hours is not None:
+        if isinstance(hours, Decimal):  # what was typed (kept over a search) stays as is
             self.initial["estimated_hours"] = hours.normalize()  # 37,5 rather than 37,50
         customers = selectors.pickable_customers(user)
         if project is not None and project.customer_id:

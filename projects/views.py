@@ -10,7 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
 from accounts.idempotency import once_per_form, saved
-from svenn.forms import render_options
+from svenn.forms import render_options, search_term
 
 from . import selectors, services
 from .forms import AccessForm, ProjectForm, customer_label
@@ -68,10 +68,9 @@ def _form_page(request, form, project=None, status=None):
 @perms.role_required(perms.PROJECTS_MANAGE)
 @once_per_form
 def project_create(request):
-    initial = {"number": selectors.next_project_number()}
-    customer = request.GET.get("customer", "")
-    if customer.isdigit():  # "Opprett prosjekt" on a customer card
-        initial["customer"] = int(customer)
+    # ?customer= from "Opprett prosjekt" on a customer card; after a search without
+    # JavaScript, everything typed so far.
+    initial = {"number": selectors.next_project_number(), **request.GET.dict()}
     form = ProjectForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,6 +97,7 @@ def project_update(request, pk):
         return _redirect(request, reverse("projects:detail", args=[pk]))
     initial = {field: getattr(project, field) for field in services.FIELDS}
     initial["version"] = project.version
+    initial.update(request.GET.dict())  # what was typed before a search without JavaScript
     form = ProjectForm(request.POST or None, user=request.user, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,5 +205,5 @@ def project_delete(request, pk):
 @require_GET
 @perms.role_required(perms.PROJECTS_MANAGE)
 def customer_options(request):
-    customers = selectors.customer_options(request.user, request.GET.get("q", ""))
+    customers = selectors.customer_options(request.user, search_term(request, "customer"))
     return render_options(request, customers, label=customer_label, empty_label=_("No customer"))

@@ -25,22 +25,29 @@ class SearchSelect(forms.Select):
     """A <select> for a ModelChoiceField over a possibly huge queryset.
 
     It renders the selected object plus the first PICKER_LIMIT others, and a search
-    box above it that, with htmx, replaces the options with the matches found by
-    ``options_url`` (a view using ``render_options``). Validation still uses the
-    field's whole queryset, so any allowed object can be chosen, and nothing else.
+    box above it named ``<field>_q``. With htmx, typing there replaces the options with
+    the matches found by ``options_url`` (a view using ``render_options``). Without
+    JavaScript a search button (in <noscript>) sends the form with GET to its own page,
+    which shows the form again with the typed values and, since the box's ``term``
+    comes along (``PickerForm``), only ``search(queryset, term)`` as options.
+    Validation still uses the field's whole queryset, so any allowed object can be
+    chosen, and nothing else.
     """
 
     template_name = "widgets/search_select.html"
 
-    def __init__(self, *, options_url, search_label=None, attrs=None):
+    def __init__(self, *, options_url, search, search_label=None, attrs=None):
         super().__init__(attrs)
         self.options_url = options_url
+        self.search = search  # (queryset, term) -> the objects of queryset matching term
         self.search_label = search_label or _("Search")
+        self.term = ""
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["options_url"] = str(self.options_url)
         context["widget"]["search_label"] = self.search_label
+        context["widget"]["term"] = self.term
         return context
 
     def optgroups(self, name, value, attrs=None):
@@ -51,7 +58,10 @@ class SearchSelect(forms.Select):
         # The submitted value may be anything; only an id can select an option.
         selected = [v for v in value if str(v).isdigit()]
         chosen = list(queryset.filter(pk__in=selected)) if selected else []
-        others = list(queryset.exclude(pk__in=selected)[:PICKER_LIMIT])
+        others = queryset.exclude(pk__in=selected)
+        if self.term:
+            others = self.search(others, self.term)
+        others = list(others[:PICKER_LIMIT])
         choices = [iterator.choice(obj) for obj in chosen + others]
         if iterator.field.empty_label is not None:
             choices.insert(0, ("", iterator.field.empty_label))
@@ -60,6 +70,24 @@ class SearchSelect(forms.Select):
             return super().optgroups(name, value, attrs)
         finally:
             self.choices = full
+
+
+class PickerForm(forms.Form):
+    """A form with SearchSelect pickers: each picker offers the matches of what its
+    search box (``<field>_q``) holds in the submitted data or, for a form shown again
+    after a search without JavaScript, in the initial data."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = self.data if self.is_bound else self.initial
+        for name, field in self.fields.items():
+            if isinstance(field.widget, SearchSelect):
+                field.widget.term = str(values.get(f"{self.add_prefix(name)}_q") or "")
+
+
+def search_term(request, name):
+    """What an options view searches for: the picker's box ``<name>_q``, or ``q``."""
+    return request.GET.get(f"{name}_q", request.GET.get("q", ""))
 
 
 def render_options(request, objects, label=str, empty_label="---------"):

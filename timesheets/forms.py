@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import users_of_company
 from customers.models import Customer
+from customers.selectors import search_customers
 from projects.models import Project
-from projects.selectors import pickable_customers, pickable_projects
-from svenn.forms import DATE_INPUTS, DateInput, SearchSelect
+from projects.selectors import pickable_customers, pickable_projects, search_projects
+from svenn.forms import DATE_INPUTS, DateInput, PickerForm, SearchSelect
 
 from . import services
 from .selectors import Week, today
@@ -75,7 +76,7 @@ class ProjectChoiceField(forms.ModelChoiceField):
         return f"{obj.number} {obj.name}{customer}"
 
 
-class TimeEntryForm(forms.Form):
+class TimeEntryForm(PickerForm):
     """Log or change hours. The choices are exactly what ``user`` may pick
     (projects.selectors); anything else, however it was posted, is a field error."""
 
@@ -93,6 +94,7 @@ class TimeEntryForm(forms.Form):
         empty_label=_("No project"),
         widget=SearchSelect(
             options_url=reverse_lazy("timesheets:project_options"),
+            search=search_projects,
             search_label=_("Search projects"),
             attrs={
                 "hx-get": reverse_lazy("timesheets:customer_field"),
@@ -110,6 +112,7 @@ class TimeEntryForm(forms.Form):
         empty_label=_("No customer"),
         widget=SearchSelect(
             options_url=reverse_lazy("timesheets:customer_options"),
+            search=search_customers,
             search_label=_("Search customers"),
         ),
     )
@@ -123,7 +126,8 @@ class TimeEntryForm(forms.Form):
 
     def __init__(self, *args, user, entry=None, **kwargs):
         if entry is not None:
-            kwargs.setdefault("initial", entry_initial(entry))
+            # What was typed before a search without JavaScript overrides the saved values.
+            kwargs["initial"] = {**entry_initial(entry), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.entry = entry
         projects = pickable_projects(user)
@@ -202,7 +206,7 @@ def entry_initial(entry):
     }
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(PickerForm):
     """The filters of "Timeoversikt" (GET); invalid ones are shown and ignored."""
 
     STATUS_CHOICES = [
@@ -235,6 +239,7 @@ class OverviewFilterForm(forms.Form):
         empty_label=_("All"),
         widget=SearchSelect(
             options_url=reverse_lazy("timesheets:customer_options"),
+            search=search_customers,
             search_label=_("Search customers"),
         ),
     )
@@ -245,6 +250,7 @@ class OverviewFilterForm(forms.Form):
         empty_label=_("All"),
         widget=SearchSelect(
             options_url=reverse_lazy("timesheets:project_options"),
+            search=search_projects,
             search_label=_("Search projects"),
         ),
     )

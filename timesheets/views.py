@@ -19,7 +19,7 @@ from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
 from projects.selectors import pickable_customers, pickable_projects, search_projects
-from svenn.forms import render_options
+from svenn.forms import render_options, search_term
 
 from . import exports, selectors, services
 from .forms import OverviewFilterForm, TimeEntryForm
@@ -103,9 +103,8 @@ def _saved(request, entry):
 @perms.role_required(perms.HOURS_LOG)
 @once_per_form
 def entry_create(request):
-    initial = {}
-    if request.method == "GET" and request.GET.get("date"):
-        initial["date"] = request.GET["date"]
+    # ?date= from the week; after a search without JavaScript, everything typed so far.
+    initial = request.GET.dict()
     form = TimeEntryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +124,9 @@ def entry_create(request):
 @perms.role_required(perms.HOURS_LOG)
 def entry_update(request, pk):
     entry = selectors.get_entry_for_user(request, pk)
-    form = TimeEntryForm(request.POST or None, user=request.user, entry=entry)
+    form = TimeEntryForm(
+        request.POST or None, user=request.user, entry=entry, initial=request.GET.dict()
+    )
     if not services.can_change(request.user, entry):
         if request.method == "POST" and entry.user_id == request.user.pk and entry.is_approved:
             # Approved while its owner had the form open: say so and keep their input.
@@ -196,7 +197,7 @@ def _empty_label(request, name):
 @perms.role_required(perms.HOURS_LOG)
 def customer_options(request):
     customers = _with_deleted(request, pickable_customers(request.user), Customer.objects.all())
-    found = search_customers(customers, request.GET.get("q")).order_by("name", "number")
+    found = search_customers(customers, search_term(request, "customer")).order_by("name", "number")
     return render_options(
         request,
         found,
@@ -209,7 +210,7 @@ def customer_options(request):
 @perms.role_required(perms.HOURS_LOG)
 def project_options(request):
     projects = _with_deleted(request, pickable_projects(request.user), Project.objects.all())
-    found = search_projects(projects, request.GET.get("q"))
+    found = search_projects(projects, search_term(request, "project"))
     found = found.select_related("customer").order_by("-number")
     return render_options(
         request,
