@@ -3,11 +3,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from customers.models import Customer
+from projects.models import Project, ProjectAccess, ProjectStatus
 from timesheets import services
 from timesheets.models import TimeEntry, TimeEntryChange
 
-from .factories import TimeEntryFactory
+from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
 
 T = datetime.time
 
@@ -196,3 +199,71 @@ def test_an_owner_cannot_change_someone_elses_entry(world):
     entry = TimeEntryFactory(user=world.employee2)
     with pytest.raises(PermissionDenied):
         _update(entry, world.employee, hours=Decimal("1"))
+
+
+# The pick rules hold in the service too, whatever the form offered.
+
+
+def _create(world, by, **fields):
+    return services.entry_create(
+        company=world.company, by=by, date=datetime.date(2026, 11, 26), hours=Decimal("1"), **fields
+    )
+
+
+def test_an_employee_cannot_log_on_a_project_without_access_finished_or_deleted(world):
+    hidden = ProjectFactory(company=world.company, access=ProjectAccess.SELECTED)
+    done = ProjectFactory(company=world.company, status=ProjectStatus.DONE)
+    gone = ProjectFactory(company=world.company, deleted_at=timezone.now())
+    for project in (hidden, done, gone):
+        with pytest.raises(ValidationError) as error:
+            _create(world, world.employee, project=project)
+        assert "project" in error.value.message_dict
+    assert not TimeEntry.objects.filter(project__in=[hidden, done, gone]).exists()
+
+
+def test_an_employee_cannot_pick_an_inactive_customer_of_no_project_of_theirs(world):
+    inactive = CustomerFactory(company=world.company, is_active=False)
+    gone = CustomerFactory(company=world.company, deleted_at=timezone.now())
+    for customer in (inactive, gone):
+        with pytest.raises(ValidationError) as error:
+            _create(world, world.employee, customer=customer)
+        assert "customer" in error.value.message_dict
+    # A manager may pick the inactive one, nobody the deleted one.
+    assert _create(world, world.moderator, customer=inactive).customer == inactive
+    with pytest.raises(ValidationError):
+        _create(world, world.moderator, customer=gone)
+
+
+def test_an_employee_picks_the_inactive_customer_of_a_project_they_have_access_to(world):
+    Customer.objects.filter(pk=world.customer.pk).update(is_active=False)
+    world.customer.refresh_from_db()
+
+    entry = _create(world, world.employee, project=world.project, customer=world.customer)
+
+    assert entry.customer == world.customer
+
+
+def test_an_edit_keeps_a_project_finished_and_a_customer_deleted_since(world):
+    Project.objects.filter(pk=world.project.pk).update(status=ProjectStatus.DONE)
+    Customer.objects.filter(pk=world.customer.pk).update(deleted_at=timezone.now())
+    entry = TimeEntry.objects.get(pk=world.entry.pk)
+    entry.project, entry.customer = world.project, world.customer
+    entry.save()
+
+    entry = _update(entry, world.employee, hours=Decimal("3"))
+
+    assert (entry.project, entry.customer, entry.hours) == (
+        world.project,
+        world.customer,
+        Decimal("3.00"),
+    )
+
+
+def test_an_edit_cannot_move_an_entry_to_a_project_or_customer_not_pickable(world):
+    done = ProjectFactory(company=world.company, status=ProjectStatus.DONE)
+    gone = CustomerFactory(company=world.company, deleted_at=timezone.now())
+    for field, obj in (("project", done), ("customer", gone)):
+        with pytest.raises(ValidationError) as error:
+            _update(TimeEntry.objects.get(pk=world.entry.pk), world.employee, **{field: obj})
+        assert field in error.value.message_dict
+    assert TimeEntry.objects.get(pk=world.entry.pk).version == world.entry.version

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as perms
+from projects.selectors import pickable_customers, pickable_projects
 
 from .models import TimeEntry, TimeEntryChange
 
@@ -67,6 +68,18 @@ def _clean_fields(*, company, fields):
     return fields
 
 
+def _check_pickable(*, by, fields, current=None):
+    """The project and customer are ones ``by`` may pick when logging hours
+    (projects.selectors), or the ones ``current`` already has: keeping a project
+    finished since or a customer deleted since is not a new choice."""
+    for name, pickable in (("project", pickable_projects), ("customer", pickable_customers)):
+        obj = fields.get(name)
+        if obj is None or (current is not None and getattr(current, f"{name}_id") == obj.pk):
+            continue
+        if not pickable(by).filter(pk=obj.pk).exists():
+            raise ValidationError({name: _("Select a valid choice.")})
+
+
 ENTRY_FIELDS = [
     "date",
     "hours",
@@ -89,6 +102,7 @@ def _entry_fields(values):
 def entry_create(*, company, by, **values):
     """Log hours for ``by`` (everyone logs their own hours)."""
     fields = _clean_fields(company=company, fields=_entry_fields(values))
+    _check_pickable(by=by, fields=fields)
     entry = TimeEntry(company=company, user=by, **fields)
     entry.full_clean(exclude=["company", "user"])
     entry.save()
@@ -137,6 +151,7 @@ def entry_update(*, entry, by, version, **values):
     if current.version != version:
         raise StaleEntry
     fields = _clean_fields(company=current.company, fields=_entry_fields(values))
+    _check_pickable(by=by, fields=fields, current=current)
     changes = {
         name: [_display(getattr(current, name)), _display(value)]
         for name, value in fields.items()
