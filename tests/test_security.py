@@ -102,15 +102,16 @@ print(json.dumps({
 """
 
 
-def test_production_sends_plain_http_to_https_and_https_gets_hsts_and_secure_cookies():
-    result = manage(
-        "shell",
-        "-c",
-        PRODUCTION_REQUESTS,
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="svenn.example.no",
-    )
+def test_production_sends_plain_http_to_https_and_https_gets_hsts_and_secure_cookies(tmp_path):
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "svenn.example.no",
+        "STATIC_ROOT": str(tmp_path),  # production pages need collected static files
+    }
+    collected = manage("collectstatic", "--noinput", "-v0", **production)
+    assert collected.returncode == 0, collected.stderr
+    result = manage("shell", "-c", PRODUCTION_REQUESTS, **production)
     assert result.returncode == 0, result.stderr
     answers = json.loads(result.stdout.strip().splitlines()[-1])
 
