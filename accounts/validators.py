@@ -24,6 +24,11 @@ def validate_org_number(value):
         clean_org_number(value)
 
 
+def is_postal_code(value):
+    """Four ASCII digits ("0150"); "²³⁴⁵" and other Unicode digits are not."""
+    return bool(re.fullmatch(r"[0-9]{4}", value))
+
+
 def format_org_number(value):
     """'123456785' -> '123 456 785' (as the Brønnøysund registers write it)."""
     return orgnr.format(value) if value else ""

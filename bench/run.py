@@ -9,13 +9,11 @@ import json
 import os
 import re
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urljoin
@@ -24,6 +22,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from svenn.tooling import PROXY_HEADERS, gunicorn, session_key_for  # noqa: E402
+
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "30"))
@@ -37,7 +37,7 @@ SERVER_ENV = {
     "CONN_MAX_AGE": "600",
 }
 # The server thinks it is behind a TLS proxy, as in production.
-HEADERS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"}
+HEADERS = {**PROXY_HEADERS, "Accept-Encoding": "gzip"}
 
 
 def setup_django():
@@ -49,17 +49,9 @@ def setup_django():
 
 
 def session_cookie(user):
-    """A logged-in session for ``user``, made directly in the database."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return {settings.SESSION_COOKIE_NAME: session.session_key}
+    return {settings.SESSION_COOKIE_NAME: session_key_for(user)}
 
 
 def targets():
@@ -132,40 +124,10 @@ def export_path(t, days):
     return f"/timesheets/export.csv?date_from={start:%Y-%m-%d}&date_to={end:%Y-%m-%d}"
 
 
-@contextmanager
 def server(workers):
-    env = {**os.environ, **SERVER_ENV}
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "svenn.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "600",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
+    return gunicorn(
+        PORT, {**os.environ, **SERVER_ENV}, args=["--workers", str(workers), "--timeout", "600"]
     )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{BASE}/accounts/login/", headers=HEADERS, timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start: " + process.stderr.read1().decode())
-        yield process
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def worker_pids(master):

@@ -140,7 +140,7 @@ def with_contact_added(data):
     data = data.copy()
     key = f"{CONTACTS_PREFIX}-TOTAL_FORMS"
     total = data.get(key, "")
-    total = int(total) if total.isdigit() else 0
+    total = int(total) if total.isdecimal() else 0
     data[key] = str(min(total + 1, ContactFormSet.max_num))
     return data
 
@@ -148,6 +148,6 @@ def with_contact_added(data):
 def with_contact_removed(data, index):
     """The posted card with contact person ``index`` marked for removal on save."""
     data = data.copy()
-    if str(index).isdigit():
+    if str(index).isdecimal():
         data[f"{CONTACTS_PREFIX}-{index}-DELETE"] = "on"
     return data

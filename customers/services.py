@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import clean_org_number, clean_phone
+from accounts.validators import clean_org_number, clean_phone, is_postal_code
 
 from .models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
 
@@ -77,9 +77,7 @@ def _clean_customer(company, data, pk=None):
             except ValidationError as error:
                 errors["org_number"] = error.messages[0]
     _clean_email_and_phone(data, errors)
-    if data["postal_code"] and not (
-        len(data["postal_code"]) == 4 and data["postal_code"].isdigit()
-    ):
+    if data["postal_code"] and not is_postal_code(data["postal_code"]):
         errors["postal_code"] = _("A postal code has 4 digits.")
     if errors:
         raise ValidationError(errors)

@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -42,6 +41,7 @@ from loadtest.accounting import (  # noqa: E402
     percentile,
 )
 from svenn import devdb  # noqa: E402
+from svenn.tooling import PROXY_HEADERS, gunicorn, session_key_for  # noqa: E402
 
 DBNAME = "svenn_load"
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
@@ -61,7 +61,7 @@ SERVER_ENV = {
     "CONN_MAX_AGE": "60",
     "LOG_LEVEL": "WARNING",
 }
-HEADERS = {"X-Forwarded-Proto": "https"}
+HEADERS = PROXY_HEADERS
 
 
 def say(message):
@@ -105,9 +105,6 @@ def setup_django(env):
 def create_users():
     """The load's users in the first demo firm, with the demo password; returns their
     e-mails per role and a session cookie for the probe."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django_scopes import scopes_disabled
 
     from accounts.demo import FIRMS, PASSWORD
@@ -131,12 +128,7 @@ def create_users():
             for i, email in enumerate(addresses)
         )
         probe_user = User.objects.get(email=emails["employee"][0])
-    session = SessionStore()
-    session[SESSION_KEY] = str(probe_user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = probe_user.get_session_auth_hash()
-    session.create()
-    return emails, PASSWORD, session.session_key
+    return emails, PASSWORD, session_key_for(probe_user)
 
 
 def free_ports(count):
@@ -149,14 +141,12 @@ def free_ports(count):
     return ports
 
 
-@contextmanager
 def server(port, env, log):
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "svenn.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
+    return gunicorn(
+        port,
+        env,
+        log=log,
+        args=[
             "--workers",
             "2",
             "--threads",
@@ -167,26 +157,7 @@ def server(port, env, log):
             "--keep-alive",
             "75",
         ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/accounts/login/", headers=HEADERS, timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit(f"gunicorn on port {port} did not start; see {log.name}")
-        yield process
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 class Probe(threading.Thread):

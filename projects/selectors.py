@@ -74,7 +74,7 @@ def search_projects(projects, q):
     if not q:
         return projects
     match = Q(name__icontains=q) | Q(customer__name__icontains=q)
-    if q.isdigit():
+    if q.isdecimal():  # int() reads these; "²" is a digit it cannot read
         match |= Q(number=int(q))
     return projects.filter(match)
 

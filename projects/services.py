@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import is_postal_code
+
 from .models import Project, ProjectAccess, ProjectMember, ProjectStatus
 from .selectors import project_has_hours, project_number_taken
 
@@ -62,9 +64,7 @@ def _clean_project(company, data, project=None):
         unchanged = project is not None and customer.pk == project.customer_id
         if customer.company_id != company.pk or (customer.is_deleted and not unchanged):
             errors["customer"] = _("Choose a customer from the list.")
-    if data["postal_code"] and not (
-        len(data["postal_code"]) == 4 and data["postal_code"].isdigit()
-    ):
+    if data["postal_code"] and not is_postal_code(data["postal_code"]):
         errors["postal_code"] = _("A postal code has four digits.")
     start, end = data["start_date"], data["end_date"]
     if start and end and end < start:

@@ -56,7 +56,7 @@ class SearchSelect(forms.Select):
         if queryset is None:
             return super().optgroups(name, value, attrs)
         # The submitted value may be anything; only an id can select an option.
-        selected = [v for v in value if str(v).isdigit()]
+        selected = [v for v in value if str(v).isdecimal()]
         chosen = list(queryset.filter(pk__in=selected)) if selected else []
         others = queryset.exclude(pk__in=selected)
         if self.term:

@@ -270,3 +270,20 @@ def test_a_nul_byte_in_a_search_answers_400_not_500(world, client_for):
     response = client.get(reverse("customers:list"), {"q": "ab\x00c", "page": "1"})
     assert response.status_code == 400
     assert client.get(reverse("customers:list"), {"q": "nord"}).status_code == 200
+
+
+def test_unicode_digits_are_not_postal_codes_or_ids(world, client_for):
+    client = client_for(world.moderator)
+    data = {
+        "name": "Hevet Skrift AS",
+        "number": "31337",
+        "kind": "company",
+        "postal_code": "²³⁴⁵",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("customers:create"), data)
+    assert response.status_code == 422
+    assert not Customer.objects.filter(name="Hevet Skrift AS").exists()
+    assert client.get(reverse("projects:list"), {"q": "²"}).status_code == 200
+    assert client.get(reverse("timesheets:overview"), {"project": "²"}).status_code == 200
