@@ -27,7 +27,9 @@ nasty = st.one_of(
         lambda part, times: part * times, st.text(min_size=1, max_size=8), st.integers(40, 500)
     ),
     st.text(alphabet="\x00\t\n\r <>\"'&;%\\", max_size=20),
-    st.sampled_from(["", " ", "0", "-1", "1e309", "NaN", "∞", "٣", "７,５", "<script>x</script>"]),
+    st.sampled_from(
+        ["", " ", "0", "-1", "1e309", "NaN", "∞", "٣", "²", "①", "７,５", "<script>x</script>"]
+    ),
 )
 numbers = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
