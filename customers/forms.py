@@ -64,6 +64,8 @@ class CustomerForm(forms.Form):
             initial["version"] = customer.version
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        if customer is not None:
+            self.fields["number"].help_text = ""  # the suggestion is for a new customer
 
     def clean_org_number(self):
         value = self.cleaned_data["org_number"].strip()
