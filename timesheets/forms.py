@@ -76,6 +76,37 @@ class ProjectChoiceField(forms.ModelChoiceField):
         return f"{obj.number} {obj.name}{customer}"
 
 
+def project_picker(empty_label, **attrs):
+    """The searchable "Prosjekt" picker of this app's forms (querysets set per form)."""
+    return ProjectChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label=empty_label,
+        widget=SearchSelect(
+            options_url=reverse_lazy("timesheets:project_options"),
+            search=search_projects,
+            search_label=_("Search projects"),
+            attrs=attrs,
+        ),
+    )
+
+
+def customer_picker(empty_label):
+    """The searchable "Kunde" picker of this app's forms (querysets set per form)."""
+    return CustomerChoiceField(
+        label=_("Customer"),
+        queryset=Customer.objects.none(),
+        required=False,
+        empty_label=empty_label,
+        widget=SearchSelect(
+            options_url=reverse_lazy("timesheets:customer_options"),
+            search=search_customers,
+            search_label=_("Search customers"),
+        ),
+    )
+
+
 class TimeEntryForm(PickerForm):
     """Log or change hours. The choices are exactly what ``user`` may pick
     (projects.selectors); anything else, however it was posted, is a field error."""
@@ -87,35 +118,18 @@ class TimeEntryForm(PickerForm):
     break_minutes = forms.IntegerField(
         label=_("Break (min)"), required=False, min_value=0, max_value=24 * 60
     )
-    project = ProjectChoiceField(
-        label=_("Project"),
-        queryset=Project.objects.none(),
-        required=False,
-        empty_label=_("No project"),
-        widget=SearchSelect(
-            options_url=reverse_lazy("timesheets:project_options"),
-            search=search_projects,
-            search_label=_("Search projects"),
-            attrs={
-                "hx-get": reverse_lazy("timesheets:customer_field"),
-                "hx-trigger": "change",
-                "hx-target": "#customer-field",
-                "hx-swap": "outerHTML",
-                "hx-include": "#id_customer",
-            },
-        ),
+    # Choosing a project fills in its customer.
+    project = project_picker(
+        _("No project"),
+        **{
+            "hx-get": reverse_lazy("timesheets:customer_field"),
+            "hx-trigger": "change",
+            "hx-target": "#customer-field",
+            "hx-swap": "outerHTML",
+            "hx-include": "#id_customer",
+        },
     )
-    customer = CustomerChoiceField(
-        label=_("Customer"),
-        queryset=Customer.objects.none(),
-        required=False,
-        empty_label=_("No customer"),
-        widget=SearchSelect(
-            options_url=reverse_lazy("timesheets:customer_options"),
-            search=search_customers,
-            search_label=_("Search customers"),
-        ),
-    )
+    customer = customer_picker(_("No customer"))
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -232,28 +246,8 @@ class OverviewFilterForm(PickerForm):
         required=False,
         empty_label=_("All"),
     )
-    customer = CustomerChoiceField(
-        label=_("Customer"),
-        queryset=Customer.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=SearchSelect(
-            options_url=reverse_lazy("timesheets:customer_options"),
-            search=search_customers,
-            search_label=_("Search customers"),
-        ),
-    )
-    project = ProjectChoiceField(
-        label=_("Project"),
-        queryset=Project.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=SearchSelect(
-            options_url=reverse_lazy("timesheets:project_options"),
-            search=search_projects,
-            search_label=_("Search projects"),
-        ),
-    )
+    customer = customer_picker(_("All"))
+    project = project_picker(_("All"))
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     group = forms.ChoiceField(label=_("Totals per"), choices=GROUP_CHOICES, required=False)
 
