@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, SubmittedForm, User
+from .models import Company, User
 
 
 @admin.register(Company)
@@ -39,19 +39,3 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "name", "company", "role", "password1", "password2"]}),
     ]
-
-
-@admin.register(SubmittedForm)
-class SubmittedFormAdmin(admin.ModelAdmin):
-    """The tokens of saved create forms (double-submit guard); read-only."""
-
-    list_display = ["token", "user", "result_url", "created_at"]
-    list_select_related = ["user"]
-    search_fields = ["user__email", "result_url"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,8 @@
 
 from django.contrib.auth.hashers import make_password
 
-from .models import Company, Role, User
+from .models import Company, User
+from .permissions import Role
 
 PASSWORD = "svenn-demo"
 

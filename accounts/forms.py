@@ -4,8 +4,11 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, User
-from .validators import clean_org_number, clean_phone
+from core.forms import PhoneField
+from core.validators import clean_org_number
+
+from .models import User
+from .permissions import Role
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -34,20 +37,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with translation.override(context["user"].language):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
-
-
-class PhoneField(forms.CharField):
-    """Accepts Norwegian numbers with or without +47; cleans to E.164."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return clean_phone(value) if value else ""
 
 
 class UserCreateForm(forms.Form):

@@ -5,7 +5,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from .validators import format_org_number, format_phone, validate_org_number
+from core.validators import format_org_number, format_phone, validate_org_number
+
+from .permissions import TABLE, Role, role_allows
 
 
 class Company(models.Model):
@@ -32,12 +34,6 @@ class Company(models.Model):
     @property
     def org_number_display(self):
         return format_org_number(self.org_number)
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    MODERATOR = "moderator", _("Moderator")
-    EMPLOYEE = "employee", _("Employee")
 
 
 class UserManager(BaseUserManager):
@@ -135,28 +131,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Firm permissions come from the role table alone, for superusers too (Django
         would grant a superuser everything); Django's model permissions (the admin)
         work as usual."""
-        from .permissions import TABLE, role_allows  # permissions imports this module
-
         if perm in TABLE:
             return role_allows(self, perm)
         return super().has_perm(perm, obj)
-
-
-class SubmittedForm(models.Model):
-    """The one-time token of a create form that was saved.
-
-    A double tap on "Lagre" sends the same form twice; the second POST finds its token
-    here and creates nothing (see accounts.idempotency).
-    """
-
-    token = models.UUIDField(primary_key=True)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    result_url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("submitted form")
-        verbose_name_plural = _("submitted forms")
-
-    def __str__(self):
-        return str(self.token)

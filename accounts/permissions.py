@@ -7,8 +7,15 @@ no view compares roles itself.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MODERATOR = "moderator", _("Moderator")
+    EMPLOYEE = "employee", _("Employee")
+
 
 ADMIN, MODERATOR, EMPLOYEE = Role.ADMIN, Role.MODERATOR, Role.EMPLOYEE
 MANAGERS = frozenset({ADMIN, MODERATOR})

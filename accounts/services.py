@@ -11,9 +11,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.validators import clean_org_number
+
 from . import permissions as perms
-from .models import Company, Role, User
-from .validators import clean_org_number
+from .models import Company, User
+from .permissions import Role
 
 
 @transaction.atomic

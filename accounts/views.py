@@ -12,6 +12,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.idempotency import once_per_form, saved
+
 from . import permissions as perms
 from . import selectors, services
 from .forms import (
@@ -22,7 +24,6 @@ from .forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from .idempotency import once_per_form, saved
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ SERVER_ENV = {
     "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
-    "SVENN_BENCH": "true",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
     "CONN_MAX_AGE": "600",
 }
 # The server thinks it is behind a TLS proxy, as in production.
@@ -42,7 +42,7 @@ HEADERS = {**PROXY_HEADERS, "Accept-Encoding": "gzip"}
 
 def setup_django():
     os.environ.update(SERVER_ENV)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "svenn.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
@@ -59,7 +59,8 @@ def targets():
     from django.db.models import Count, Max
     from django_scopes import scopes_disabled
 
-    from accounts.models import Company, Role, User
+    from accounts.models import Company, User
+    from accounts.permissions import Role
     from customers.models import Customer
     from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX, STAFF_EMAIL
     from timesheets.models import TimeEntry

@@ -2,7 +2,7 @@
 
 from stdnum.no import orgnr
 
-from accounts.models import Role
+from accounts.permissions import Role
 
 from . import services
 from .models import Customer, CustomerKind, search_key

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
-from accounts.validators import clean_org_number, format_org_number, format_phone
+from core.validators import clean_org_number, format_org_number, format_phone
 
 from .models import Customer, CustomerKind
 from .services import FIELDS, customer_next_number

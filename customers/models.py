@@ -6,8 +6,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import CompanyOwned, scoped_manager
-from accounts.validators import format_org_number, format_phone
+from core.tenancy import CompanyOwned, scoped_manager
+from core.validators import format_org_number, format_phone
 
 # Letters NFKD does not split into a base letter and an accent.
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import format_org_number, format_phone
+from core.validators import format_org_number, format_phone
 
 from .models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
 

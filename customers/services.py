@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import clean_org_number, clean_phone, is_postal_code
+from core.validators import clean_org_number, clean_phone, is_postal_code
 
 from .models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
 

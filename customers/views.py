@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
-from accounts.idempotency import once_per_form, saved
+from core.idempotency import once_per_form, saved
 
 from . import selectors, services
 from .forms import CustomerForm, contact_formset, with_contact_added, with_contact_removed

@@ -108,7 +108,8 @@ def create_users():
     from django_scopes import scopes_disabled
 
     from accounts.demo import FIRMS, PASSWORD
-    from accounts.models import Role, User
+    from accounts.models import User
+    from accounts.permissions import Role
 
     roles = {"employee": Role.EMPLOYEE, "moderator": Role.MODERATOR, "admin": Role.ADMIN}
     with scopes_disabled():

@@ -6,9 +6,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_INPUTS, DateInput, PickerForm, SearchSelect
 from customers.models import Customer
 from customers.selectors import search_customers
-from svenn.forms import DATE_INPUTS, DateInput, PickerForm, SearchSelect
 
 from . import selectors
 from .models import ProjectAccess

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import CompanyOwned, scoped_manager
+from core.tenancy import CompanyOwned, scoped_manager
 
 
 class ProjectStatus(models.TextChoices):

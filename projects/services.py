@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import is_postal_code
+from core.validators import is_postal_code
 
 from .models import Project, ProjectAccess, ProjectMember, ProjectStatus
 from .selectors import project_has_hours, project_number_taken

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
-from accounts.idempotency import once_per_form, saved
-from svenn.forms import render_options, search_term
+from core.forms import render_options, search_term
+from core.idempotency import once_per_form, saved
 
 from . import selectors, services
 from .forms import AccessForm, ProjectForm, customer_label

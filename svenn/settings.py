@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "core",
     "svenn",
     "accounts",
     "customers",
@@ -79,25 +80,20 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "svenn.middleware.RejectNulInQueryMiddleware",
+    "core.middleware.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "svenn.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "accounts.middleware.UserLanguageMiddleware",
-    "accounts.middleware.CompanyScopeMiddleware",
+    "core.middleware.UserLanguageMiddleware",
+    "core.middleware.CompanyScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "svenn.middleware.HtmxPageOrFragmentMiddleware",
+    "core.middleware.HtmxPageOrFragmentMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
-
-# The benchmark (make bench) counts queries per response and adds its floor view.
-BENCH = env_bool("SVENN_BENCH", False)
-if BENCH:
-    MIDDLEWARE.insert(0, "svenn.bench.QueryCountMiddleware")
 
 ROOT_URLCONF = "svenn.urls"
 WSGI_APPLICATION = "svenn.wsgi.application"

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,11 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.BENCH:
-    from . import bench
-
-    urlpatterns.append(path("bench/floor/", bench.floor, name="bench_floor"))
-
-handler403 = "svenn.views.permission_denied"
-handler404 = "svenn.views.page_not_found"
-handler500 = "svenn.views.server_error"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

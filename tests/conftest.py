@@ -6,7 +6,7 @@ from django.test import Client
 from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, settings
 
-from accounts.models import Role
+from accounts.permissions import Role
 
 from .factories import (
     CompanyFactory,

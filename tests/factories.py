@@ -4,7 +4,8 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.hashers import make_password
 
-from accounts.models import Company, Role, User
+from accounts.models import Company, User
+from accounts.permissions import Role
 from customers.models import ContactPerson, Customer, CustomerKind
 from projects.models import Project, ProjectMember
 from timesheets.models import TimeEntry

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client, override_settings
 from django.urls import reverse
 
-MIDDLEWARE = "svenn.middleware.DatabaseUnavailableMiddleware"
+MIDDLEWARE = "core.middleware.DatabaseUnavailableMiddleware"
 
 
 @pytest.fixture

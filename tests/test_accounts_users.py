@@ -10,7 +10,8 @@ from django.urls import reverse
 from django_scopes import scope
 
 from accounts import services
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import Role
 
 from .factories import UserFactory
 
@@ -298,7 +299,7 @@ def test_edit_page_offers_deactivation_for_others_but_not_for_yourself(world, cl
 def test_phone_numbers_are_shown_grouped_as_phonenumbers_groups_them():
     import phonenumbers
 
-    from accounts.validators import format_phone
+    from core.validators import format_phone
 
     for number in ["+4741234567", "+4722123456", "+4790000000", "+4780012345", "+4633334444"]:
         expected = phonenumbers.format_number(

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import Role
 from customers.models import ContactPerson, Customer, CustomerChange
 from projects.models import Project, ProjectMember
 from timesheets.models import TimeEntry, TimeEntryChange

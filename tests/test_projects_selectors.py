@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django_scopes import scope
 
-from accounts.models import Role
+from accounts.permissions import Role
 from projects import selectors
 from projects.models import ProjectAccess, ProjectStatus
 

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.permissions import Role
 
 from .factories import UserFactory
 

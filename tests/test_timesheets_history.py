@@ -100,7 +100,7 @@ def test_a_new_entry_on_a_project_of_a_deleted_customer_gets_no_customer(world, 
 
 
 def render(source, **context):
-    return Template("{% load hours_tags svenn %}" + source).render(Context(context))
+    return Template("{% load hours_tags core %}" + source).render(Context(context))
 
 
 def test_customer_card_shows_total_and_this_months_hours(world):

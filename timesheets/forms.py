@@ -8,11 +8,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import users_of_company
+from core.forms import DATE_INPUTS, DateInput, PickerForm, SearchSelect
 from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
 from projects.selectors import pickable_customers, pickable_projects, search_projects
-from svenn.forms import DATE_INPUTS, DateInput, PickerForm, SearchSelect
 
 from . import services
 from .selectors import Week, today

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import CompanyOwned, scoped_manager
+from core.tenancy import CompanyOwned, scoped_manager
 
 
 class TimeEntryQuerySet(models.QuerySet):

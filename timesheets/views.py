@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts import permissions as perms
-from accounts.idempotency import once_per_form, saved
 from accounts.selectors import users_of_company
+from core.forms import render_options, search_term
+from core.idempotency import once_per_form, saved
 from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
 from projects.selectors import pickable_customers, pickable_projects, search_projects
-from svenn.forms import render_options, search_term
 
 from . import exports, selectors, services
 from .forms import OverviewFilterForm, TimeEntryForm

@@ -20,7 +20,8 @@ from stdnum.no import orgnr
 from tqdm import tqdm
 
 from accounts.demo import PASSWORD
-from accounts.models import Company, Role, User
+from accounts.models import Company, User
+from accounts.permissions import Role
 from customers.models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
 from projects.models import Project, ProjectAccess, ProjectMember, ProjectStatus
 from timesheets.models import TimeEntry

@@ -6,7 +6,7 @@ from django.utils import translation
 
 def render(source, **context):
     with translation.override("nb"):
-        return Template("{% load svenn %}" + source).render(Context(context))
+        return Template("{% load core %}" + source).render(Context(context))
 
 
 def test_hours_drop_trailing_zeros_and_use_a_decimal_comma():

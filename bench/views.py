@@ -1,4 +1,4 @@
-"""Pieces that exist only when the benchmark serves the app (SVENN_BENCH=true).
+"""Pieces that exist only under the benchmark's own settings (bench.settings).
 
 - QueryCountMiddleware: answers every response with an ``X-Queries`` header, so the
   benchmark can report SQL queries per request with DEBUG off.
@@ -9,6 +9,8 @@
 from django.db import connection
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from accounts import permissions as perms
 
 
 class QueryCountMiddleware:
@@ -33,7 +35,10 @@ class QueryCountMiddleware:
 
 
 @require_GET
+@perms.role_required(perms.CUSTOMERS_VIEW)
 def floor(request):
+    """The customer list's rows with nothing between the database and the template
+    (same role check as the list, so the floor pays for it too)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, number, name, email, phone FROM customers_customer "
@@ -42,4 +47,4 @@ def floor(request):
             [request.user.company_id],
         )
         rows = cursor.fetchall()
-    return render(request, "bench_floor.html", {"rows": rows})
+    return render(request, "bench/floor.html", {"rows": rows})

@@ -1,9 +1,13 @@
-"""Template filters every app uses: ``{% load svenn %}``."""
+"""Template tags and filters every app uses: ``{% load core %}``."""
 
+import uuid
 from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from core.idempotency import FIELD
 
 register = template.Library()
 
@@ -18,3 +22,15 @@ def hours(value):
     # normalize() alone would turn 100 into 1E+2.
     value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
     return number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes, rounded up: 0:15:00 -> 15."""
+    return -(-int(duration.total_seconds()) // 60)
+
+
+@register.simple_tag
+def form_token():
+    """A hidden one-time token for a create form (see core.idempotency)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, uuid.uuid4())

@@ -1,8 +1,10 @@
-"""Form pieces shared by the apps."""
+"""Form fields and widgets shared by the apps."""
 
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from .validators import clean_phone
 
 # The date picker sends ISO dates; typed Norwegian dates work too (no date picker).
 DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
@@ -15,6 +17,20 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PhoneField(forms.CharField):
+    """Accepts Norwegian numbers with or without +47; cleans to E.164."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return clean_phone(value) if value else ""
 
 
 # A picker never renders more options than this, however many rows the firm has.
