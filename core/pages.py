@@ -1,0 +1,91 @@
+"""The one save protocol every form page follows (docs/architecture.md, "A page").
+
+A form view reads the same in every app::
+
+    obj = get_x_for_user(request, pk)                 # 404 outside the firm
+    form = XForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.x_update(x=obj, by=request.user, **form.cleaned_data)
+        except StaleVersion as stale:
+            conflict(form, stale)                     # 409, input kept, version refreshed
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            return after_write(request, obj.get_absolute_url(), _("Saved."))
+    return page(request, "x/detail.html", "form", {"form": form}, status=form_status(form))
+
+- ``page`` renders the whole page, or for an htmx request the named partial.
+- ``form_status`` is 200 for a fresh or valid form, 422 when invalid, 409 when stale.
+- ``after_write`` adds the message and redirects, or answers htmx with a client
+  redirect or with a swap of the response the view made (``swap=``).
+- Messages reach an htmx page at once: core.middleware.HtmxMessagesMiddleware puts
+  them in the page's live region.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+
+from .models import StaleVersion  # noqa: F401 - re-exported: views catch it from here
+
+STALE = "stale"
+VERSION_FIELD = "version"
+
+
+def page(request, template, partial, context, *, status=200):
+    """``template`` for a page load, ``template#partial`` for an htmx request."""
+    name = f"{template}#{partial}" if request.htmx and partial else template
+    return render(request, name, context, status=status)
+
+
+def form_status(*forms):
+    """The status of an answer that shows ``forms`` again."""
+    status = 200
+    for form in forms:
+        if form is None or not form.is_bound:
+            continue
+        errors = form.errors.as_data() if hasattr(form.errors, "as_data") else {}
+        if any(e.code == STALE for e in errors.get("__all__", [])):
+            return 409
+        if form.errors or getattr(form, "non_form_errors", lambda: [])():
+            status = 422
+    return status
+
+
+def form_errors(form, error):
+    """Put a service's ValidationError on the form: on its field where the form has
+    one, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def conflict(form, stale):
+    """Someone saved the object since this form was read: say who and what differs,
+    keep the user's input, and carry the saved version, so "Lagre" again saves."""
+    form.add_error(None, ValidationError(stale.message_for(form), code=STALE))
+    form.data = form.data.copy()
+    form.data[form.add_prefix(VERSION_FIELD)] = stale.current.version
+
+
+def after_write(request, url, message=None, *, swap=None, target=None, close_dialog=False):
+    """The answer to a successful write.
+
+    A plain form follows a redirect to ``url``. htmx swaps ``swap`` (a response the
+    view rendered) into ``target`` when given, else navigates to ``url``.
+    """
+    if message:
+        messages.success(request, message)
+    if not request.htmx:
+        return redirect(url)
+    if swap is None:
+        return HttpResponseClientRedirect(url)
+    if target:
+        swap = reswap(retarget(swap, target), "outerHTML")
+    if close_dialog:
+        swap = trigger_client_event(swap, "closeDialog")
+    return swap
