@@ -95,6 +95,8 @@ class Customer(CompanyOwned):
         verbose_name=_("deleted by"),
     )
 
+    stale_message = _("The customer has been changed by %(name)s since you opened it.")
+
     objects = scoped_manager(CustomerQuerySet)
 
     class Meta:

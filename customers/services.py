@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StaleVersion
 from core.validators import clean_org_number, clean_phone, is_postal_code
 
 from .models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
@@ -28,20 +29,6 @@ FIELDS = [
     "note",
 ]
 CONTACT_FIELDS = ["name", "title", "phone", "email"]
-
-
-class CustomerChangedError(Exception):
-    """The card was saved by someone else after this user opened it."""
-
-    def __init__(self, customer):
-        super().__init__(f"customer {customer.pk} is at version {customer.version}")
-        self.customer = customer
-
-    @property
-    def message(self):
-        by = self.customer.updated_by
-        name = by.name if by else _("someone else")
-        return _("The customer has been changed by %(name)s since you opened it.") % {"name": name}
 
 
 def customer_next_number(*, company):
@@ -197,14 +184,14 @@ def customer_create(*, company, by, data, contacts=()):
 @transaction.atomic
 def customer_update(*, customer, by, version, data, contacts):
     """Save the card. ``version`` is the one the user's form was read at: if someone
-    saved in between, raise CustomerChangedError and change nothing."""
+    saved in between, raise StaleVersion and change nothing."""
     current = (
         Customer.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .get(pk=customer.pk)
     )
     if current.version != int(version):
-        raise CustomerChangedError(current)
+        raise StaleVersion(current)
     values = _clean_customer(current.company_id, {"number": current.number, **data}, pk=current.pk)
     contact_rows = _clean_contacts(contacts)
     changes = {

@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
 from core.idempotency import once_per_form, saved
+from core.pages import StaleVersion, conflict
 
 from . import selectors, services
 from .forms import CustomerForm, contact_formset, with_contact_added, with_contact_removed
@@ -103,8 +104,8 @@ def _save(request, form, contacts, write):
         return None, 422
     try:
         return write(form.customer_data(), contacts.contacts()), 200
-    except services.CustomerChangedError as error:
-        form.add_error(None, error.message)
+    except StaleVersion as stale:
+        conflict(form, stale)
         return None, 409
     except ValidationError as error:
         for field, errors in error.message_dict.items():

@@ -74,6 +74,8 @@ class Project(CompanyOwned):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    stale_message = _("The project has been changed by %(name)s since you opened it.")
+
     objects = scoped_manager(ProjectQuerySet)
 
     class Meta:

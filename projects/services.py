@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StaleVersion
 from core.validators import is_postal_code
 
 from .models import Project, ProjectAccess, ProjectMember, ProjectStatus
@@ -27,23 +28,6 @@ FIELDS = [
 ]
 
 NUMBER_TAKEN = _("Another project already has this number.")
-
-
-class ProjectChangedError(Exception):
-    """The project was saved by someone else after this user opened it."""
-
-    def __init__(self, project):
-        super().__init__(f"project {project.pk} is at version {project.version}")
-        self.project = project
-
-    @property
-    def message(self):
-        by = self.project.updated_by
-        name = by.name if by else _("someone else")
-        return _(
-            "The project has been changed by %(name)s since you opened it. "
-            "Your changes are not saved: check them against the project and save again."
-        ) % {"name": name}
 
 
 def _clean_project(company, data, project=None):
@@ -98,12 +82,12 @@ def project_create(*, company, by, **fields):
 def project_update(*, project, by, version, **fields):
     """Save the form over ``project`` if nobody saved it since ``version`` was read.
 
-    Raises ProjectChangedError for a stale version, ValidationError for bad input or a
+    Raises StaleVersion for a stale version, ValidationError for bad input or a
     finished project (read-only until it is reopened).
     """
     current = Project.objects.select_for_update().get(pk=project.pk)
     if current.version != version:
-        raise ProjectChangedError(current)
+        raise StaleVersion(current)
     if current.is_done:
         raise ValidationError(_("A finished project cannot be changed. Reopen it first."))
     data = _clean_project(current.company, fields, project=current)

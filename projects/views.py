@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import permissions as perms
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
+from core.pages import StaleVersion, conflict
 
 from . import selectors, services
 from .forms import AccessForm, ProjectForm, customer_label
@@ -107,8 +108,8 @@ def project_update(request, pk):
                 version=form.cleaned_data["version"],
                 **form.project_fields(),
             )
-        except services.ProjectChangedError as error:
-            form.add_error(None, error.message)
+        except StaleVersion as stale:
+            conflict(form, stale)
             return _form_page(request, form, project, status=409)
         except ValidationError as error:
             form.add_error(None, error)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import ProtectedError
 from django_scopes import scope
 
+from core.models import StaleVersion
 from customers import selectors, services
 from customers.models import Customer, CustomerChange, search_key
 
@@ -145,7 +146,7 @@ def test_stale_version_is_refused_and_changes_nothing(world):
     services.customer_update(
         customer=customer, by=world.moderator, version=1, data=data, contacts=[]
     )
-    with pytest.raises(services.CustomerChangedError) as error:
+    with pytest.raises(StaleVersion) as error:
         services.customer_update(
             customer=customer,
             by=world.admin,

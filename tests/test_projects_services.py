@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django_scopes import scope
 
+from core.models import StaleVersion
 from projects import services
 from projects.models import Project, ProjectAccess, ProjectMember, ProjectStatus
 
@@ -108,7 +109,7 @@ def test_update_with_a_stale_version_is_refused_and_changes_nothing(world):
         services.project_update(
             project=world.project, by=world.moderator, version=1, **fields(name="Først")
         )
-        with pytest.raises(services.ProjectChangedError) as error:
+        with pytest.raises(StaleVersion) as error:
             services.project_update(
                 project=world.project, by=world.admin, version=1, **fields(name="Sist")
             )

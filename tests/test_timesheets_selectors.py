@@ -1,7 +1,6 @@
 import datetime
 
 from timesheets import selectors
-from timesheets.models import TimeEntry
 
 from .factories import TimeEntryFactory
 
@@ -26,10 +25,3 @@ def test_entries_in_week_are_one_users_from_monday_to_sunday(world):
     TimeEntryFactory(user=world.employee2, date=MONDAY)
 
     assert set(selectors.entries_in_week(world.employee, week)) == set(inside)
-
-
-def test_saved_version_reads_the_database_not_the_object(world):
-    entry = TimeEntryFactory(user=world.employee)
-    TimeEntry.objects.filter(pk=entry.pk).update(version=entry.version + 3)
-
-    assert selectors.saved_version(entry) == entry.version + 3

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.models import StaleVersion
 from customers.models import Customer
 from projects.models import Project, ProjectAccess, ProjectStatus
 from timesheets import services
@@ -117,7 +118,7 @@ def test_owner_changes_an_open_entry_and_the_version_goes_up(world):
 def test_a_stale_version_is_refused_and_nothing_is_overwritten(world):
     stale = TimeEntry.objects.get(pk=world.entry.pk)
     _update(world.entry, world.employee, hours=Decimal("6"))
-    with pytest.raises(services.StaleEntry):
+    with pytest.raises(StaleVersion):
         _update(stale, world.employee, hours=Decimal("3"))
     assert TimeEntry.objects.get(pk=world.entry.pk).hours == Decimal("6.00")
 

@@ -60,6 +60,8 @@ class TimeEntry(CompanyOwned):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    stale_message = _("Someone else changed this entry while you were editing it.")
+
     objects = scoped_manager(TimeEntryQuerySet)
 
     class Meta:

@@ -94,11 +94,6 @@ def entries_by_ids(ids):
     return TimeEntry.objects.filter(pk__in=[pk for pk in ids if pk is not None])
 
 
-def saved_version(entry):
-    """The version of ``entry`` as saved now (someone else may have saved it since)."""
-    return TimeEntry.objects.values_list("version", flat=True).get(pk=entry.pk)
-
-
 @dataclass
 class Day:
     date: datetime.date

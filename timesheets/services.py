@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as perms
+from core.models import StaleVersion
 from projects.selectors import pickable_customers, pickable_projects
 
 from .models import TimeEntry, TimeEntryChange
@@ -20,10 +21,6 @@ HUNDREDTH = Decimal("0.01")
 
 class EntryLocked(PermissionDenied):
     """The entry is approved and the user may not change approved entries."""
-
-
-class StaleEntry(Exception):
-    """Someone else saved the entry after this user opened it."""
 
 
 def hours_from_times(*, start, end, break_minutes=None):
@@ -145,11 +142,11 @@ def _snapshot(entry):
 @transaction.atomic
 def entry_update(*, entry, by, version, **values):
     """Change an entry. ``version`` is the one the user read: a newer one means
-    someone else saved in between, and this save is refused (StaleEntry)."""
+    someone else saved in between, and this save is refused (StaleVersion)."""
     current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
     _check_can_change(by, current)
     if current.version != version:
-        raise StaleEntry
+        raise StaleVersion(current)
     fields = _clean_fields(company=current.company, fields=_entry_fields(values))
     _check_pickable(by=by, fields=fields, current=current)
     changes = {

@@ -16,6 +16,7 @@ from accounts import permissions as perms
 from accounts.selectors import users_of_company
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
+from core.pages import StaleVersion, conflict
 from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
@@ -142,17 +143,8 @@ def entry_update(request, pk):
                 version=form.cleaned_data["version"],
                 **form.entry_values(),
             )
-        except services.StaleEntry:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this entry while you were editing it. "
-                    "Your changes are still in the form: check them against the "
-                    "saved entry and save again."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = selectors.saved_version(entry)
+        except StaleVersion as stale:
+            conflict(form, stale)
             status = 409
         except ValidationError as error:
             form.add_error(None, error)
