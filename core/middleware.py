@@ -2,6 +2,7 @@
 the user's language and the firm scope."""
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
@@ -126,3 +127,39 @@ class CompanyScopeMiddleware:
         request.company_id = company_id
         with scope(company=company_id):
             return self.get_response(request)
+
+
+class HtmxMessagesMiddleware:
+    """Messages reach an htmx page at once, in its live region (``#messages``).
+
+    A view adds its message and answers with a fragment; this appends the pending
+    messages as an out-of-band swap of the live region's content, so screen readers
+    announce them. Redirects of any kind keep the messages for the page they lead to.
+    """
+
+    REDIRECT_HEADERS = ("HX-Redirect", "HX-Location", "HX-Refresh")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not self._takes_messages(request, response):
+            return response
+        pending = list(get_messages(request))
+        if pending:
+            html = render_to_string("_messages.html", {"messages": pending})
+            response.content += (f'<div id="messages" hx-swap-oob="innerHTML">{html}</div>').encode(
+                response.charset
+            )
+        return response
+
+    def _takes_messages(self, request, response):
+        return (
+            getattr(request, "htmx", False)
+            and not response.streaming
+            and response.status_code not in (204, 304)
+            and not 300 <= response.status_code < 400
+            and response.get("Content-Type", "").startswith("text/html")
+            and not any(header in response for header in self.REDIRECT_HEADERS)
+        )

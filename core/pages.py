@@ -24,7 +24,7 @@ A form view reads the same in every app::
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
@@ -41,17 +41,21 @@ def page(request, template, partial, context, *, status=200):
 
 
 def form_status(*forms):
-    """The status of an answer that shows ``forms`` again."""
-    status = 200
-    for form in forms:
-        if form is None or not form.is_bound:
-            continue
-        errors = form.errors.as_data() if hasattr(form.errors, "as_data") else {}
-        if any(e.code == STALE for e in errors.get("__all__", [])):
-            return 409
-        if form.errors or getattr(form, "non_form_errors", lambda: [])():
-            status = 422
-    return status
+    """The status of an answer that shows ``forms`` (forms or formsets) again: 200
+    when none is bound or all are valid, 409 when one is stale, else 422."""
+    bound = [form for form in forms if form is not None and form.is_bound]
+    if any(_is_stale(form) for form in bound):
+        return 409
+    if not all(form.is_valid() for form in bound):
+        return 422
+    return 200
+
+
+def _is_stale(form):
+    errors = getattr(form, "errors", None)
+    if not hasattr(errors, "as_data"):
+        return False  # a formset: the version lives on its form
+    return any(error.code == STALE for error in errors.as_data().get(NON_FIELD_ERRORS, []))
 
 
 def form_errors(form, error):

@@ -1,8 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict, ErrorList
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
+from core.pages import form_status
 from core.validators import clean_org_number, format_org_number, format_phone
 
 from .models import Customer, CustomerKind
@@ -153,3 +155,42 @@ def with_contact_removed(data, index):
     if str(index).isdecimal():
         data[f"{CONTACTS_PREFIX}-{index}-DELETE"] = "on"
     return data
+
+
+class CustomerCard:
+    """The customer card as one form: the card's fields and its contact persons.
+
+    A POST that only adds or removes a contact row ("Legg til kontaktperson") shows the
+    card again with the change, saves nothing and shows no errors yet.
+    """
+
+    def __init__(self, request, *, company, customer=None):
+        data = request.POST if request is not None and request.method == "POST" else None
+        self.only_rows = False
+        if data is not None and "add_contact" in data:
+            data, self.only_rows = with_contact_added(data), True
+        elif data is not None and "remove_contact" in data:
+            data, self.only_rows = with_contact_removed(data, data["remove_contact"]), True
+        self.form = CustomerForm(data, company=company, customer=customer)
+        self.contacts = contact_formset(data, customer=customer)
+        if self.only_rows:
+            self.form._errors = ErrorDict()
+            for contact in self.contacts.forms:
+                contact._errors = ErrorDict()
+            self.contacts._non_form_errors = ErrorList()
+
+    def wants_save(self):
+        return self.form.is_bound and not self.only_rows
+
+    def is_valid(self):
+        return self.form.is_valid() & self.contacts.is_valid()
+
+    def values(self):
+        """The keyword arguments of the customers services."""
+        return {"data": self.form.customer_data(), "contacts": self.contacts.contacts()}
+
+    def version(self):
+        return self.form.cleaned_data.get("version") or 0
+
+    def status(self):
+        return 200 if self.only_rows else form_status(self.form, self.contacts)

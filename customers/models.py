@@ -4,6 +4,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.tenancy import CompanyOwned, scoped_manager
@@ -132,6 +133,9 @@ class Customer(CompanyOwned):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("customers:detail", args=[self.pk])
 
     @property
     def is_deleted(self):

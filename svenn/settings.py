@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.CompanyScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.HtmxMessagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.HtmxPageOrFragmentMiddleware",

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TimesheetsConfig(AppConfig):
     name = "timesheets"
     verbose_name = _("Hours")
+
+    def ready(self):
+        from core import panels
+
+        from .panels import customer_hours
+
+        panels.register("customers.card", customer_hours)

@@ -239,12 +239,6 @@ def _int(value):
         return None
 
 
-def _overview_query(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @require_GET
 @perms.role_required(perms.HOURS_VIEW_ALL)
 def overview(request):
@@ -261,7 +255,6 @@ def overview(request):
         "totals": selectors.group_totals(entries, form.grouping),
         "group": form.grouping,
         "total": selectors.total_hours(entries),
-        "query": _overview_query(request),
         "here": request.get_full_path(),
         "week_of_from": selectors.Week.of(filters["date_from"] or selectors.today()),
     }

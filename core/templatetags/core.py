@@ -7,6 +7,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
+from core import panels as registry
 from core.idempotency import FIELD
 
 register = template.Library()
@@ -34,3 +35,9 @@ def minutes(duration):
 def form_token():
     """A hidden one-time token for a create form (see core.idempotency)."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, uuid.uuid4())
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot, obj):
+    """The sections other apps add to this page (see core.panels)."""
+    return registry.render(slot, context["request"], obj)

@@ -1,21 +1,8 @@
 from django import template
 
-from projects import selectors
 from projects.forms import customer_label as _customer_label
 
 register = template.Library()
-
-
-@register.inclusion_tag("projects/_customer_projects.html", takes_context=True)
-def customer_projects(context, customer):
-    """The projects of ``customer`` (both statuses), for its customer card:
-    ``{% load project_tags %}{% customer_projects customer %}``."""
-    user = context["request"].user
-    return {
-        "customer": customer,
-        "projects": list(selectors.customer_projects(user, customer)),
-        "perms": context.get("perms"),
-    }
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""The hours shown on a customer's and a project's card (the number format is
+"""The hours shown on a project's card (the number format is
 svenn's ``hours`` filter; names that survive deletion are ``display_name``)."""
 
 from django import template
@@ -6,12 +6,6 @@ from django import template
 from timesheets import selectors
 
 register = template.Library()
-
-
-@register.inclusion_tag("timesheets/_customer_hours.html")
-def customer_hours(customer):
-    """Total and this month's hours on a customer's card."""
-    return {"hours": selectors.customer_hours(customer)}
 
 
 @register.inclusion_tag("timesheets/_project_hours.html")
