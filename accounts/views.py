@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.idempotency import once_per_form, saved
+from core.pages import after_write, form_errors, form_status, page
 
 from . import permissions as perms
 from . import selectors, services
@@ -26,10 +27,6 @@ from .forms import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def _form_status(form):
-    return 200 if not form.is_bound or form.is_valid() else 422
 
 
 class UnprocessableOnInvalid:
@@ -85,9 +82,9 @@ def profile(request):
         services.user_update_profile(user=user, **form.cleaned_data)
         # Confirm in the language just chosen: the next page is shown in it.
         with translation.override(user.language):
-            messages.success(request, _("Your profile has been saved."))
-        return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form}, status=_form_status(form))
+            message = _("Your profile has been saved.")
+        return after_write(request, reverse("accounts:profile"), message)
+    return page(request, "accounts/profile.html", None, {"form": form}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,11 +98,10 @@ def company_settings(request):
         try:
             services.company_update(company=company, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
-            messages.success(request, _("The firm has been saved."))
-            return redirect("accounts:firm")
-    return render(request, "accounts/firm.html", {"form": form}, status=_form_status(form))
+            return after_write(request, reverse("accounts:firm"), _("The firm has been saved."))
+    return page(request, "accounts/firm.html", None, {"form": form}, status=form_status(form))
 
 
 @require_http_methods(["GET"])
@@ -143,8 +139,9 @@ def user_create(request):
                 _("%(name)s has been added and e-mailed a link to set a password.")
                 % {"name": user.name},
             )
-        return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"form": form}, status=_form_status(form))
+        return after_write(request, reverse("accounts:users"))
+    context = {"form": form}
+    return page(request, "accounts/user_form.html", None, context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -157,16 +154,12 @@ def user_update(request, pk):
         try:
             services.user_update(user=user, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
-            messages.success(request, _("%(name)s has been saved.") % {"name": user.name})
-            return redirect("accounts:users")
-    return render(
-        request,
-        "accounts/user_form.html",
-        {"form": form, "subject": user},
-        status=_form_status(form),
-    )
+            message = _("%(name)s has been saved.") % {"name": user.name}
+            return after_write(request, reverse("accounts:users"), message)
+    context = {"form": form, "subject": user}
+    return page(request, "accounts/user_form.html", None, context, status=form_status(form))
 
 
 @require_POST
@@ -178,9 +171,9 @@ def user_set_active(request, pk):
         services.user_set_active(user=user, by=request.user, active=active)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return after_write(request, reverse("accounts:users"))
+    if active:
+        message = _("%(name)s is active again.") % {"name": user.name}
     else:
-        if active:
-            messages.success(request, _("%(name)s is active again.") % {"name": user.name})
-        else:
-            messages.success(request, _("%(name)s has been deactivated.") % {"name": user.name})
-    return redirect("accounts:users")
+        message = _("%(name)s has been deactivated.") % {"name": user.name}
+    return after_write(request, reverse("accounts:users"), message)

@@ -16,7 +16,8 @@ A form view reads the same in every app::
     return page(request, "x/detail.html", "form", {"form": form}, status=form_status(form))
 
 - ``page`` renders the whole page, or for an htmx request the named partial.
-- ``form_status`` is 200 for a fresh or valid form, 422 when invalid, 409 when stale.
+- ``form_status`` is 200 for a fresh or valid form, 422 when invalid, 409 after
+  ``conflict`` (a stale version) or ``refuse`` (the object changed state).
 - ``after_write`` adds the message and redirects, or answers htmx with a client
   redirect or with a swap of the response the view made (``swap=``).
 - Messages reach an htmx page at once: core.middleware.HtmxMessagesMiddleware puts
@@ -30,7 +31,8 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 
 from .models import StaleVersion  # noqa: F401 - re-exported: views catch it from here
 
-STALE = "stale"
+# The error code of a form refused because its object changed since it was read (409).
+CONFLICT = "conflict"
 VERSION_FIELD = "version"
 
 
@@ -42,20 +44,20 @@ def page(request, template, partial, context, *, status=200):
 
 def form_status(*forms):
     """The status of an answer that shows ``forms`` (forms or formsets) again: 200
-    when none is bound or all are valid, 409 when one is stale, else 422."""
+    when none is bound or all are valid, 409 when one is in conflict, else 422."""
     bound = [form for form in forms if form is not None and form.is_bound]
-    if any(_is_stale(form) for form in bound):
+    if any(_in_conflict(form) for form in bound):
         return 409
     if not all(form.is_valid() for form in bound):
         return 422
     return 200
 
 
-def _is_stale(form):
+def _in_conflict(form):
     errors = getattr(form, "errors", None)
     if not hasattr(errors, "as_data"):
         return False  # a formset: the version lives on its form
-    return any(error.code == STALE for error in errors.as_data().get(NON_FIELD_ERRORS, []))
+    return any(error.code == CONFLICT for error in errors.as_data().get(NON_FIELD_ERRORS, []))
 
 
 def form_errors(form, error):
@@ -71,9 +73,15 @@ def form_errors(form, error):
 def conflict(form, stale):
     """Someone saved the object since this form was read: say who and what differs,
     keep the user's input, and carry the saved version, so "Lagre" again saves."""
-    form.add_error(None, ValidationError(stale.message_for(form), code=STALE))
+    form.add_error(None, ValidationError(stale.message_for(form), code=CONFLICT))
     form.data = form.data.copy()
     form.data[form.add_prefix(VERSION_FIELD)] = stale.current.version
+
+
+def refuse(form, message):
+    """The object changed state since the form was read (approved, finished): a 409
+    that says why and keeps the user's input."""
+    form.add_error(None, ValidationError(message, code=CONFLICT))
 
 
 def after_write(request, url, message=None, *, swap=None, target=None, close_dialog=False):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,9 @@ class Project(CompanyOwned):
 
     def __str__(self):
         return f"{self.number} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", args=[self.pk])
 
     @property
     def is_deleted(self):

@@ -2,16 +2,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions as perms
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
-from core.pages import StaleVersion, conflict
+from core.pages import StaleVersion, after_write, conflict, form_errors, form_status, page
 
 from . import selectors, services
 from .forms import AccessForm, ProjectForm, customer_label
@@ -29,15 +28,6 @@ def get_project_for_user(request, pk):
     return project
 
 
-def _redirect(request, url):
-    """After a write: htmx navigates the whole page, a plain form follows a redirect."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _status(form):
-    return 422 if form.is_bound and form.errors else 200
-
-
 @require_GET
 @perms.role_required(perms.PROJECTS_VIEW)
 def project_list(request):
@@ -48,21 +38,19 @@ def project_list(request):
     counts = selectors.project_tab_counts(request.user, q=q)
     paginator = Paginator(selectors.project_list(request.user, status=status, q=q), PAGE_SIZE)
     paginator.count = counts[status]  # known already: saves the COUNT query
-    page = paginator.get_page(request.GET.get("page"))
+    rows = paginator.get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        "page": rows,
         "status": status,
         "q": q,
         "tabs": [(value, label, counts[value]) for value, label in ProjectStatus.choices],
     }
-    template = "projects/list.html#results" if request.htmx else "projects/list.html"
-    return render(request, template, context)
+    return page(request, "projects/list.html", "results", context)
 
 
-def _form_page(request, form, project=None, status=None):
-    template = "projects/form.html#form" if request.htmx else "projects/form.html"
+def _form_page(request, form, project=None):
     context = {"form": form, "project": project}
-    return render(request, template, context, status=status or _status(form))
+    return page(request, "projects/form.html", "form", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,13 +67,11 @@ def project_create(request):
                 company=request.user.company, by=request.user, **form.project_fields()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
-            messages.success(
-                request, _("The project %(project)s has been created.") % {"project": project}
-            )
-            saved(request, reverse("projects:detail", args=[project.pk]))
-            return _redirect(request, reverse("projects:detail", args=[project.pk]))
+            saved(request, project.get_absolute_url())
+            message = _("The project %(project)s has been created.") % {"project": project}
+            return after_write(request, project.get_absolute_url(), message)
     return _form_page(request, form)
 
 
@@ -95,7 +81,7 @@ def project_update(request, pk):
     project = get_project_for_user(request, pk)
     if project.is_done:
         messages.error(request, _("A finished project cannot be changed. Reopen it first."))
-        return _redirect(request, reverse("projects:detail", args=[pk]))
+        return after_write(request, project.get_absolute_url())
     initial = {field: getattr(project, field) for field in services.FIELDS}
     initial["version"] = project.version
     initial.update(request.GET.dict())  # what was typed before a search without JavaScript
@@ -110,16 +96,16 @@ def project_update(request, pk):
             )
         except StaleVersion as stale:
             conflict(form, stale)
-            return _form_page(request, form, project, status=409)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
-            messages.success(request, _("The project has been saved."))
-            return _redirect(request, reverse("projects:detail", args=[pk]))
+            return after_write(
+                request, project.get_absolute_url(), _("The project has been saved.")
+            )
     return _form_page(request, form, project)
 
 
-def _detail_page(request, project, access_form=None, status=200):
+def _detail_context(project, access_form=None):
     if access_form is None:
         access_form = AccessForm(
             initial={
@@ -127,12 +113,11 @@ def _detail_page(request, project, access_form=None, status=200):
                 "members": list(selectors.project_member_ids(project)),
             }
         )
-    context = {
+    return {
         "project": project,
         "customer_label": customer_label(project.customer) if project.customer else "",
         "access_form": access_form,
     }
-    return render(request, "projects/detail.html", context, status=status)
 
 
 @require_GET
@@ -141,7 +126,7 @@ def project_detail(request, pk):
     project = get_project_for_user(request, pk)
     if not request.user.has_perm(perms.PROJECTS_MANAGE):
         return render(request, "projects/detail.html", {"project": project})
-    return _detail_page(request, project)
+    return render(request, "projects/detail.html", _detail_context(project))
 
 
 @require_POST
@@ -151,21 +136,16 @@ def project_access(request, pk):
     form = AccessForm(request.POST)
     if form.is_valid():
         try:
-            services.project_set_access(
-                project=project,
-                by=request.user,
-                access=form.cleaned_data["access"],
-                members=form.cleaned_data["members"],
-            )
+            services.project_set_access(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
-    if request.htmx:
-        context = {"project": project, "access_form": form, "saved": not form.errors}
-        return render(request, "projects/detail.html#access", context, status=_status(form))
-    if form.errors:
-        return _detail_page(request, project, access_form=form, status=422)
-    messages.success(request, _("Employee access has been saved."))
-    return redirect("projects:detail", pk=pk)
+            form_errors(form, error)
+        else:
+            context = {"project": project, "access_form": form, "saved": True}
+            swap = render(request, "projects/detail.html#access", context) if request.htmx else None
+            message = _("Employee access has been saved.")
+            return after_write(request, project.get_absolute_url(), message, swap=swap)
+    context = _detail_context(project, access_form=form)
+    return page(request, "projects/detail.html", "access", context, status=form_status(form))
 
 
 @require_POST
@@ -178,12 +158,10 @@ def project_set_status(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        if project.is_done:
-            messages.success(request, _("The project is finished."))
-        else:
-            messages.success(request, _("The project has been reopened."))
-    return redirect("projects:detail", pk=pk)
+        return after_write(request, project.get_absolute_url())
+    if project.is_done:
+        return after_write(request, project.get_absolute_url(), _("The project is finished."))
+    return after_write(request, project.get_absolute_url(), _("The project has been reopened."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,14 +171,14 @@ def project_delete(request, pk):
     project = get_project_for_user(request, pk)
     if request.method == "GET":
         context = {"project": project, "has_hours": selectors.project_has_hours(project)}
-        return render(request, "projects/delete.html", context)
+        return page(request, "projects/delete.html", None, context)
     try:
         services.project_delete(project=project, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("projects:detail", pk=pk)
-    messages.success(request, _("The project %(project)s has been deleted.") % {"project": project})
-    return redirect("projects:list")
+        return after_write(request, project.get_absolute_url())
+    message = _("The project %(project)s has been deleted.") % {"project": project}
+    return after_write(request, reverse("projects:list"), message)
 
 
 @require_GET

@@ -4,19 +4,26 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts import permissions as perms
 from accounts.selectors import users_of_company
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
-from core.pages import StaleVersion, conflict
+from core.pages import (
+    StaleVersion,
+    after_write,
+    conflict,
+    form_errors,
+    form_status,
+    page,
+    refuse,
+)
 from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
@@ -42,7 +49,7 @@ def _safe_next(request, default):
     return default
 
 
-def _week_context(request, subject, week):
+def _week_context(request, subject, week, highlight=None):
     entries = list(selectors.week_entries(subject, week))
     return {
         "subject": subject,
@@ -54,12 +61,8 @@ def _week_context(request, subject, week):
         "today": selectors.today(),
         "this_week": selectors.Week.of(selectors.today()),
         "week_url": _week_url(week, subject, request),
+        "highlight": highlight,
     }
-
-
-def _render_week(request, subject, week, status=200):
-    template = "timesheets/week.html#week" if request.htmx else "timesheets/week.html"
-    return render(request, template, _week_context(request, subject, week), status=status)
 
 
 @require_GET
@@ -70,11 +73,10 @@ def week(request):
     if request.GET.get("user") and request.user.has_perm(perms.HOURS_VIEW_ALL):
         subject = get_object_or_404(users_of_company(), pk=_int(request.GET["user"]))
     current = selectors.Week.parse(request.GET.get("week"), default=selectors.today())
-    return _render_week(request, subject, current)
+    return page(request, "timesheets/week.html", "week", _week_context(request, subject, current))
 
 
-def _form_response(request, form, status):
-    template = "timesheets/entry_form.html#form" if request.htmx else "timesheets/entry_form.html"
+def _form_page(request, form):
     entry = form.entry
     if entry is not None:
         back = _week_url(selectors.Week.of(entry.date), entry.user, request)
@@ -87,17 +89,19 @@ def _form_response(request, form, status):
         "next": _safe_next(request, back),
         "back": back,
     }
-    return render(request, template, context, status=status)
+    return page(request, "timesheets/entry_form.html", "form", context, status=form_status(form))
 
 
-def _saved(request, entry):
-    """After a write: the entry's week in place (htmx), else back where the user was."""
+def _saved(request, entry, message, *, deleted=False):
+    """After a write: the entry's week in place, the entry marked (htmx), else back
+    where the user was."""
     week = selectors.Week.of(entry.date)
+    swap = None
     if request.htmx:
-        response = _render_week(request, entry.user, week)
-        response = reswap(retarget(response, "#week"), "outerHTML")
-        return trigger_client_event(response, "closeDialog")
-    return redirect(_safe_next(request, _week_url(week, entry.user, request)))
+        context = _week_context(request, entry.user, week, highlight=None if deleted else entry.pk)
+        swap = render(request, "timesheets/week.html#week", context)
+    url = _safe_next(request, _week_url(week, entry.user, request))
+    return after_write(request, url, message, swap=swap, target="#week", close_dialog=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,12 +117,11 @@ def entry_create(request):
                 company=request.user.company, by=request.user, **form.entry_values()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
-            messages.success(request, _("The hours have been saved."))
             saved(request, _week_url(selectors.Week.of(entry.date), entry.user, request))
-            return _saved(request, entry)
-    return _form_response(request, form, 422 if form.is_bound else 200)
+            return _saved(request, entry, _("The hours have been saved."))
+    return _form_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,10 +134,9 @@ def entry_update(request, pk):
     if not services.can_change(request.user, entry):
         if request.method == "POST" and entry.user_id == request.user.pk and entry.is_approved:
             # Approved while its owner had the form open: say so and keep their input.
-            form.add_error(None, _("This entry is approved and can no longer be changed."))
-            return _form_response(request, form, 409)
+            refuse(form, _("This entry is approved and can no longer be changed."))
+            return _form_page(request, form)
         raise services.EntryLocked
-    status = 422 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_update(
@@ -145,13 +147,11 @@ def entry_update(request, pk):
             )
         except StaleVersion as stale:
             conflict(form, stale)
-            status = 409
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
-            messages.success(request, _("The hours have been saved."))
-            return _saved(request, entry)
-    return _form_response(request, form, status)
+            return _saved(request, entry, _("The hours have been saved."))
+    return _form_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,11 +166,7 @@ def entry_delete(request, pk):
         context = {"entry": entry, "next": _safe_next(request, back), "back": back}
         return render(request, "timesheets/entry_confirm_delete.html", context)
     services.entry_delete(entry=entry, by=request.user)
-    week = selectors.Week.of(entry.date)
-    if request.htmx:
-        return _render_week(request, entry.user, week)
-    messages.success(request, _("The entry has been deleted."))
-    return redirect(_safe_next(request, _week_url(week, entry.user, request)))
+    return _saved(request, entry, _("The entry has been deleted."), deleted=True)
 
 
 def _with_deleted(request, alive, everything):
@@ -274,15 +270,12 @@ def approve(request):
     else:
         entries = selectors.entries_by_ids([_int(pk) for pk in request.POST.getlist("entries")])
     count = services.entries_approve(entries=entries, by=request.user)
-    if count:
-        messages.success(
-            request,
-            ngettext("%(count)d entry approved.", "%(count)d entries approved.", count)
-            % {"count": count},
-        )
-    else:
+    back = _safe_next(request, reverse("timesheets:overview"))
+    if not count:
         messages.info(request, _("Nothing to approve: choose entries that are not approved."))
-    return redirect(_safe_next(request, reverse("timesheets:overview")))
+        return after_write(request, back)
+    message = ngettext("%(count)d entry approved.", "%(count)d entries approved.", count)
+    return after_write(request, back, message % {"count": count})
 
 
 @require_POST
@@ -290,8 +283,8 @@ def approve(request):
 def reopen(request, pk):
     entry = selectors.get_entry_for_user(request, pk)
     services.entry_reopen(entry=entry, by=request.user)
-    messages.success(request, _("The entry is open again: its owner can change it."))
-    return redirect(_safe_next(request, reverse("timesheets:overview")))
+    message = _("The entry is open again: its owner can change it.")
+    return after_write(request, _safe_next(request, reverse("timesheets:overview")), message)
 
 
 @require_GET
