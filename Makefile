@@ -18,7 +18,7 @@ help:
 	@echo "make run       install, start PostgreSQL, migrate, load demo data, serve on :$(PORT)"
 	@echo "make test      lint + the whole test suite (browser tests included)"
 	@echo "make fuzz      the property-based form tests with thousands of examples each"
-	@echo "make lint      ruff check and format check"
+	@echo "make lint      ruff, the import layers (import-linter) and the templates' {% load %} layers"
 	@echo "make format    ruff format + fix"
 	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it)"
 	@echo "make bench     measure every everyday page over HTTP; writes bench/last.json"
@@ -68,6 +68,8 @@ chromium:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m svenn.lint_templates
 
 .PHONY: format
 format: $(STAMP)

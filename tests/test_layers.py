@@ -1,0 +1,61 @@
+"""The apps depend on each other one way, in Python and in templates (make lint)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from svenn import lint_templates
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_project_has_no_upward_dependency_in_python_or_templates():
+    imports = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert imports.returncode == 0, imports.stdout
+    assert list(lint_templates.violations()) == []
+
+
+def _project(tmp_path):
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for app in ("projects", "timesheets", "core"):
+        (tmp_path / app / "templatetags").mkdir(parents=True)
+    (tmp_path / "projects" / "templatetags" / "project_tags.py").write_text("")
+    (tmp_path / "timesheets" / "templatetags" / "hours_tags.py").write_text("")
+    (tmp_path / "core" / "templatetags" / "core.py").write_text("")
+    (tmp_path / "templates" / "customers").mkdir(parents=True)
+    return tmp_path
+
+
+def test_a_customer_template_loading_a_projects_tag_library_is_reported(tmp_path):
+    root = _project(tmp_path)
+    (root / "templates" / "customers" / "card.html").write_text(
+        "{% load i18n core %}{% load customer_projects from project_tags %}"
+    )
+    found = list(lint_templates.violations(root))
+    assert found == [
+        "templates/customers/card.html: customers uses 'project_tags' of projects,"
+        " which is above it"
+    ]
+
+
+def test_a_customer_template_including_an_hours_template_is_reported(tmp_path):
+    root = _project(tmp_path)
+    (root / "templates" / "customers" / "card.html").write_text(
+        '{% include "timesheets/_customer_hours.html" %}{% include "_field.html" %}'
+    )
+    assert len(list(lint_templates.violations(root))) == 1
+
+
+def test_a_projects_template_may_use_customers_and_core(tmp_path):
+    root = _project(tmp_path)
+    (root / "templates" / "projects").mkdir()
+    (root / "templates" / "projects" / "list.html").write_text(
+        '{% load core project_tags %}{% include "customers/_x.html" %}'
+    )
+    assert list(lint_templates.violations(root)) == []
