@@ -1,4 +1,5 @@
-"""Who may do what: the one permission table (GUIDE.md section 2).
+"""Who may do what: the one permission table, as docs/architecture.md ("Who may do
+what") states it; that page is the source of truth and this module implements it.
 
 Every view asks through ``user.has_perm(PERM)`` or ``@role_required(PERM)``;
 no view compares roles itself.

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, DecimalField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from accounts import permissions as perms
 from accounts.selectors import active_users
@@ -94,10 +95,11 @@ def project_tab_counts(user, *, q=""):
     )
 
 
-def project_detail(user, pk):
-    """The project card's project, or None when ``user`` has no access to it."""
-    projects = with_logged_hours(accessible_projects(user).select_related("customer"))
-    return projects.filter(pk=pk).first()
+def get_project_for_user(request, pk):
+    """The project ``pk`` as the request's user may see it, with its logged hours; 404
+    for a project of another firm, a deleted one, or one the employee has no access to."""
+    projects = with_logged_hours(accessible_projects(request.user).select_related("customer"))
+    return get_object_or_404(projects, pk=pk)
 
 
 def next_project_number():

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,15 +16,6 @@ from .forms import AccessForm, ProjectForm, customer_label
 from .models import ProjectStatus
 
 PAGE_SIZE = 50
-
-
-def get_project_for_user(request, pk):
-    """The project ``pk`` as ``request.user`` may see it; 404 for a project of another
-    firm, a deleted one, or one the employee has no access to."""
-    project = selectors.project_detail(request.user, pk)
-    if project is None:
-        raise Http404
-    return project
 
 
 @require_GET
@@ -78,7 +68,7 @@ def project_create(request):
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.PROJECTS_MANAGE)
 def project_update(request, pk):
-    project = get_project_for_user(request, pk)
+    project = selectors.get_project_for_user(request, pk)
     if project.is_done:
         messages.error(request, _("A finished project cannot be changed. Reopen it first."))
         return after_write(request, project.get_absolute_url())
@@ -123,7 +113,7 @@ def _detail_context(project, access_form=None):
 @require_GET
 @perms.role_required(perms.PROJECTS_VIEW)
 def project_detail(request, pk):
-    project = get_project_for_user(request, pk)
+    project = selectors.get_project_for_user(request, pk)
     if not request.user.has_perm(perms.PROJECTS_MANAGE):
         return render(request, "projects/detail.html", {"project": project})
     return render(request, "projects/detail.html", _detail_context(project))
@@ -132,7 +122,7 @@ def project_detail(request, pk):
 @require_POST
 @perms.role_required(perms.PROJECTS_MANAGE)
 def project_access(request, pk):
-    project = get_project_for_user(request, pk)
+    project = selectors.get_project_for_user(request, pk)
     form = AccessForm(request.POST)
     if form.is_valid():
         try:
@@ -151,7 +141,7 @@ def project_access(request, pk):
 @require_POST
 @perms.role_required(perms.PROJECTS_MANAGE)
 def project_set_status(request, pk):
-    project = get_project_for_user(request, pk)
+    project = selectors.get_project_for_user(request, pk)
     try:
         services.project_set_status(
             project=project, by=request.user, status=request.POST.get("status")
@@ -168,7 +158,7 @@ def project_set_status(request, pk):
 @perms.role_required(perms.PROJECTS_MANAGE)
 def project_delete(request, pk):
     """POST deletes; GET asks first (the page the delete button opens)."""
-    project = get_project_for_user(request, pk)
+    project = selectors.get_project_for_user(request, pk)
     if request.method == "GET":
         context = {"project": project, "has_hours": selectors.project_has_hours(project)}
         return page(request, "projects/delete.html", None, context)
