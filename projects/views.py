@@ -130,7 +130,7 @@ def project_access(request, pk):
         except ValidationError as error:
             form_errors(form, error)
         else:
-            context = {"project": project, "access_form": form, "saved": True}
+            context = {"project": project, "access_form": form}
             swap = render(request, "projects/detail.html#access", context) if request.htmx else None
             message = _("Employee access has been saved.")
             return after_write(request, project.get_absolute_url(), message, swap=swap)
