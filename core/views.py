@@ -1,4 +1,4 @@
-"""The error pages (handler403/404/500 in svenn.urls)."""
+"""The error pages (handler403/404/500 in svenn.urls, CSRF_FAILURE_VIEW in settings)."""
 
 import sys
 
@@ -11,6 +11,14 @@ from .middleware import DATABASE_ERRORS, database_unavailable_response
 
 def permission_denied(request, exception=None):
     return render(request, "errors/403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A write without a valid CSRF token: nearly always a form left open until its
+    token went stale (a new login elsewhere, cleared cookies). It says so, instead of
+    the role message of a permission refusal, which would send the user asking for
+    access they already have."""
+    return render(request, "errors/csrf.html", status=403)
 
 
 def page_not_found(request, exception=None):

@@ -194,6 +194,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # set X-Forwarded-Proto.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads nothing from it; the token comes from the page
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,34 +1,67 @@
-from . import Route, admins, everyone
+from ..test_accounts_users import new_user_data
+from . import METHODS, Route, admins, everyone
+
+# A logged-in user who opens the login page is sent on to the start page, whatever
+# the method.
+SENT_ON = {"admin": 302, "moderator": 302, "employee": 302, "other_admin": 302}
+
+
+def each(methods, name, expect, **options):
+    """One route per method: Django's class-based views answer HEAD like GET and
+    OPTIONS with the methods they allow, and their form views take PUT as POST (a PUT
+    body is never parsed, so the form is always refused: 422)."""
+    return [Route(name, expect, method=method, **options) for method in methods.split()]
+
 
 ROUTES = [
     Route("home", everyone()),
-    Route(
-        "accounts:login",
-        {"admin": 302, "moderator": 302, "employee": 302, "other_admin": 302},
-        public=True,
-    ),
-    Route("accounts:logout", everyone(), method="post"),
+    *each("get head options", "accounts:login", SENT_ON, public=True),
+    *each("post put", "accounts:login", SENT_ON, public=True, ok=422),
+    Route("accounts:logout", everyone(), method="post", public=True, ok=302),
+    Route("accounts:logout", everyone(), method="options", public=True),
     Route("accounts:profile", everyone()),
-    Route("accounts:password_change", everyone()),
-    Route("accounts:password_reset", everyone(), public=True),
-    Route("accounts:password_reset_done", everyone(), public=True),
-    Route(
+    Route("accounts:profile", everyone(), method="post", ok=422),
+    *each("get head options", "accounts:password_change", everyone()),
+    *each("post put", "accounts:password_change", everyone(), ok=422),
+    *each("get head options", "accounts:password_reset", everyone(), public=True),
+    *each("post put", "accounts:password_reset", everyone(), public=True, ok=422),
+    *each("get head options", "accounts:password_reset_done", everyone(), public=True),
+    # A link with a bad token shows "the link is not valid" whatever the method.
+    *each(
+        " ".join(METHODS),
         "accounts:password_reset_confirm",
         everyone(),
         args=lambda w: ["MQ", "bad-token"],
         public=True,
     ),
-    Route("accounts:password_reset_complete", everyone(), public=True),
+    *each("get head options", "accounts:password_reset_complete", everyone(), public=True),
     # Another firm's Administrator gets their own firm's page.
     Route("accounts:firm", admins()),
-    Route("accounts:firm", admins(), method="post"),
+    Route("accounts:firm", admins(), method="post", ok=422),
+    Route(
+        "accounts:firm",
+        admins(),
+        method="post",
+        data=lambda w: {"name": "Demo Bygg og Rør AS", "org_number": "988 077 917"},
+        ok=302,
+    ),
     Route("accounts:users", admins()),
     Route("accounts:user_create", admins()),
+    Route("accounts:user_create", admins(), method="post", ok=422),
+    Route("accounts:user_create", admins(), method="post", data=lambda w: new_user_data(), ok=302),
     Route("accounts:user_update", admins(other=404), args=lambda w: [w.employee.pk]),
+    Route(
+        "accounts:user_update",
+        admins(other=404),
+        args=lambda w: [w.employee.pk],
+        method="post",
+        ok=422,
+    ),
     Route(
         "accounts:user_set_active",
         admins(other=404),
         args=lambda w: [w.employee2.pk],
         method="post",
+        ok=302,
     ),
 ]

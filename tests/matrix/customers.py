@@ -1,19 +1,38 @@
+from ..test_customers_views import card_post, new_customer_post
 from . import Route, managers
+
+
+def customer(world):
+    return [world.customer.pk]
+
 
 ROUTES = [
     Route("customers:list", managers()),
     Route("customers:list", managers(), query="?status=inactive&q=kari&sort=-number&page=2"),
     Route("customers:create", managers()),
-    Route("customers:create", managers(), method="post"),
-    Route("customers:detail", managers(other=404), args=lambda w: [w.customer.pk]),
-    Route("customers:detail", managers(other=404), args=lambda w: [w.customer.pk], method="post"),
+    Route("customers:create", managers(), method="post", ok=422),
+    # Another firm's Administrator creates the customer in their own firm.
+    Route(
+        "customers:create", managers(), method="post", data=lambda w: new_customer_post(), ok=302
+    ),
+    Route("customers:detail", managers(other=404), args=customer),
+    Route("customers:detail", managers(other=404), args=customer, method="post", ok=422),
+    Route(
+        "customers:detail",
+        managers(other=404),
+        args=customer,
+        method="post",
+        data=lambda w: card_post(w.customer, phone="+47 912 34 567"),
+        ok=302,
+    ),
     Route(
         "customers:status",
         managers(other=404),
-        args=lambda w: [w.customer.pk],
+        args=customer,
         method="post",
         data=lambda w: {"active": "1"},
+        ok=302,
     ),
-    Route("customers:delete", managers(other=404), args=lambda w: [w.customer.pk]),
-    Route("customers:delete", managers(other=404), args=lambda w: [w.customer.pk], method="post"),
+    Route("customers:delete", managers(other=404), args=customer),
+    Route("customers:delete", managers(other=404), args=customer, method="post", ok=302),
 ]

@@ -1,8 +1,7 @@
+from ..test_timesheets_views import edit_data
 from . import OK, Route, admins, everyone, managers
 
-# world.entry: the employee's own entry, not approved. Writes that would destroy it
-# for the actors after the first are listed by their non-destructive GET (the
-# confirmation page); tests/test_timesheets_views.py posts them.
+# world.entry: the employee's own entry, not approved.
 ENTRY = {"admin": OK, "moderator": 403, "employee": OK, "other_admin": 404}
 
 
@@ -13,16 +12,33 @@ def entry(world):
 ROUTES = [
     Route("timesheets:week", everyone()),
     Route("timesheets:entry_create", everyone()),
-    Route("timesheets:entry_create", everyone(), method="post"),
+    Route("timesheets:entry_create", everyone(), method="post", ok=422),
+    # Our project is no pick for another firm's Administrator: a field error.
+    Route(
+        "timesheets:entry_create",
+        everyone(other=422),
+        method="post",
+        data=lambda w: {"date": "2026-03-05", "hours": "7,5", "project": w.project.pk},
+        ok=302,
+    ),
     Route("timesheets:entry_update", ENTRY, args=entry),
-    Route("timesheets:entry_update", ENTRY, args=entry, method="post"),
+    Route("timesheets:entry_update", ENTRY, args=entry, method="post", ok=422),
+    Route(
+        "timesheets:entry_update",
+        ENTRY,
+        args=entry,
+        method="post",
+        data=lambda w: edit_data(w.entry, hours="6,5"),
+        ok=302,
+    ),
     Route("timesheets:entry_delete", ENTRY, args=entry),
-    Route("timesheets:reopen", admins(other=404), args=entry, method="post"),
+    Route("timesheets:entry_delete", ENTRY, args=entry, method="post", ok=302),
+    Route("timesheets:reopen", admins(other=404), args=entry, method="post", ok=302),
     Route("timesheets:customer_options", everyone(), query="?q=kari"),
     Route("timesheets:project_options", everyone(), query="?q=bad"),
     Route("timesheets:customer_field", everyone()),
     Route("timesheets:overview", managers()),
-    Route("timesheets:approve", managers(), method="post"),
+    Route("timesheets:approve", managers(), method="post", ok=302),
     Route("timesheets:export_csv", managers()),
     Route("timesheets:export_xlsx", managers()),
 ]
