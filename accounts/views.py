@@ -30,7 +30,10 @@ logger = logging.getLogger(__name__)
 
 
 class UnprocessableOnInvalid:
-    """Invalid POSTs to Django's auth views answer 422, like our own form views."""
+    """Django's auth views as our form views are: GET and POST only, and an invalid
+    POST answers 422."""
+
+    http_method_names = ["get", "post"]
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
