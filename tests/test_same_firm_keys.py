@@ -1,11 +1,12 @@
 """PostgreSQL keeps every reference between firm tables inside one firm.
 
-Each foreign key from a firm table (a model with a ``company``) to another firm table
-or to a user has a composite key ``(company_id, x_id) -> x(company_id, id)``, added by
-``core.same_firm``. A write that points at another firm's row, from the shell, a bulk
-update, the admin or a bug, gets an IntegrityError at once. The keys are found by
-walking the models, so a foreign key added later without its composite key fails here
-until its migration adds one (or it is listed below with the reason it has none).
+Each foreign key from a firm table (a model with a ``company``: the firm's customers,
+projects, hours, ... and its users) to another firm table has a composite key
+``(company_id, x_id) -> x(company_id, id)``, added by ``core.same_firm``. A write
+that points at another firm's row, from the shell, a bulk update, the admin or a
+bug, gets an IntegrityError at once. The keys are found by walking the models, so a
+foreign key added later without its composite key fails here until its migration
+adds one (or it is listed below with the reason it has none).
 """
 
 import pytest
@@ -41,15 +42,12 @@ NOT_KEYED = {
 
 
 def is_firm_table(model):
+    """A model with a firm: every CompanyOwned one, and the user (NULL for staff)."""
     return any(
         field.name == "company" and field.related_model is Company
         for field in model._meta.concrete_fields
         if field.is_relation
     )
-
-
-def is_keyed_target(model):
-    return is_firm_table(model) or model is get_user_model()
 
 
 def label(model, field):
@@ -64,7 +62,7 @@ def references_between_firm_tables():
         for field in model._meta.concrete_fields
         if isinstance(field, models.ForeignKey)
         and field.related_model is not Company
-        and is_keyed_target(field.related_model)
+        and is_firm_table(field.related_model)
     ]
 
 
