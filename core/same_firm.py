@@ -15,10 +15,14 @@ Two operations, used in each app's migrations:
 
 ``model_name`` is a model of the migration's app, as in ``migrations.AddField``; the
 foreign key's target may be in another app, whose ``SameFirmTarget`` migration the
-migration depends on. Both change the database only: the models keep their ordinary ``ForeignKey`` (whose
-single-column constraint stays as well), so the migration state and
-``makemigrations`` are untouched. Table and column names come from the migration
+migration depends on. Both change the database only: the models keep their ordinary
+``ForeignKey`` (whose single-column constraint stays as well), so the migration state
+and ``makemigrations`` are untouched. Table and column names come from the migration
 state, and both operations reverse by dropping what they added.
+
+To key a table added later (a history table, say), add ``SameFirmTarget`` for a new
+target and ``SameFirmForeignKey(model_name, field_name)`` for each of its foreign keys
+to a migration of its app; ``tests/test_same_firm_keys.py`` lists the ones missing.
 """
 
 from django.core.exceptions import FieldDoesNotExist
