@@ -1,0 +1,14 @@
+from django.db import migrations
+
+from core.same_firm import SameFirmForeignKey, SameFirmTarget
+
+
+class Migration(migrations.Migration):
+    """A contact person belongs to a customer of its own firm, enforced by PostgreSQL."""
+
+    dependencies = [("customers", "0003_picker_index")]
+
+    operations = [
+        SameFirmTarget("customer"),
+        SameFirmForeignKey("contactperson", "customer"),
+    ]
