@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        saved = type(self).objects.filter(pk=self.pk).values_list("company", flat=True).first()
+        if self.pk and saved and saved != self.company_id:
+            # Their hours, projects and history belong to the firm they were in.
+            raise ValidationError(
+                {
+                    "company": _(
+                        "A firm's user stays in that firm. Add a new user to the other firm."
+                    )
+                }
+            )
 
     @property
     def phone_display(self):

@@ -1,7 +1,10 @@
 """The Django admin is for platform staff (is_staff), not for firm roles."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
+
+from accounts.models import User
 
 from .factories import UserFactory
 
@@ -46,3 +49,24 @@ def test_platform_staff_open_a_user_and_a_firm(world, staff, client_for):
 
     assert user_page.status_code == 200
     assert firm_page.status_code == 200
+
+
+def test_platform_staff_cannot_move_a_user_to_another_firm(world, staff, rf):
+    """The firm's rows keep pointing at their user (same-firm keys): the admin says so
+    next to the field instead of failing."""
+    request = rf.post("/")
+    request.user = staff
+    user_admin = admin.site._registry[User]
+    form_class = user_admin.get_form(request, world.employee)
+    data = {
+        **form_class(instance=world.employee).initial,
+        "company": world.other_company.pk,
+        "groups": [],
+        "user_permissions": [],
+    }
+    form = form_class(data, instance=world.employee)
+
+    assert not form.is_valid()
+    assert "company" in form.errors
+    world.employee.refresh_from_db()
+    assert world.employee.company == world.company
