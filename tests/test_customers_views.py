@@ -129,6 +129,13 @@ def test_list_pages_hold_fifty_customers(world, client_for):
     assert "Side 2 av 2" in second.content.decode()
 
 
+def test_page_links_keep_the_lists_sort_and_search(world, client_for):
+    CustomerFactory.create_batch(60, company=world.company, name="Bakeri")
+    html = client_for(world.admin).get(LIST, {"q": "bakeri", "sort": "-number"}).text
+    assert 'href="/customers/?q=bakeri&amp;sort=-number&amp;page=2" hx-get=' in html
+    assert 'rel="next">Neste</a>' in html
+
+
 def test_htmx_list_request_returns_only_the_list(world, client_for):
     response = client_for(world.admin).get(LIST + "?q=kari", **HTMX)
     html = response.content.decode()
