@@ -1,10 +1,11 @@
 """Reads of projects, and the customer selector that depends on project access."""
 
-from django.db.models import Count, DecimalField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts import permissions as perms
 from accounts.selectors import active_users
+from core.models import next_number
 from customers.models import Customer
 from customers.selectors import search_customers
 
@@ -48,13 +49,17 @@ def customer_options(user, q=""):
 
 
 def with_logged_hours(projects):
-    """Annotate ``logged_hours``: the sum of every hour logged on each project.
+    """Annotate ``logged_hours``: the sum of the hours logged on each project (deleted
+    entries left out).
 
     A correlated subquery through the reverse relation of the time entries, so a page
     of projects stays one query and this app needs nothing from timesheets.
     """
     per_project = (
-        Project.objects.filter(pk=OuterRef("pk"))
+        # The filter before annotate() joins the entries once and sums only those not
+        # deleted, in the WHERE clause where the partial index entry_project_hours
+        # answers it from the index alone.
+        Project.objects.filter(pk=OuterRef("pk"), time_entries__deleted_at__isnull=True)
         .values("pk")
         .annotate(total=Sum("time_entries__hours"))
         .values("total")
@@ -103,16 +108,7 @@ def project_detail(user, pk):
 def next_project_number():
     """The suggested number of a new project in the current firm: one above the highest
     (deleted projects keep their numbers, so they count too)."""
-    highest = Project.objects.aggregate(top=Max("number"))["top"]
-    return FIRST_NUMBER if highest is None else highest + 1
-
-
-def project_number_taken(number, *, company, exclude=None):
-    """Whether a project of ``company`` (deleted ones too) has ``number``."""
-    taken = Project.objects.filter(company=company, number=number)
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude.pk)
-    return taken.exists()
+    return next_number(Project.objects.all(), first=FIRST_NUMBER)
 
 
 def access_candidates():
@@ -134,4 +130,4 @@ def customer_projects(user, customer):
 
 
 def project_has_hours(project):
-    return project.time_entries.exists()
+    return project.time_entries.alive().exists()
