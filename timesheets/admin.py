@@ -19,12 +19,25 @@ class TimeEntryAdmin(admin.ModelAdmin):
     """Platform staff's read-mostly view of every firm's hours. The firms keep their
     own hours; what happens after approval is recorded, so the admin changes nothing."""
 
-    list_display = ["date", "user", "hours", "company", "project", "customer", "approved_at"]
-    list_filter = ["company", ("approved_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "date",
+        "user",
+        "hours",
+        "company",
+        "project",
+        "customer",
+        "approved_at",
+        "deleted_at",
+    ]
+    list_filter = [
+        "company",
+        ("approved_at", admin.EmptyFieldListFilter),
+        ("deleted_at", admin.EmptyFieldListFilter),
+    ]
     date_hierarchy = "date"
     search_fields = ["user__name", "user__email", "customer__name", "project__name", "description"]
     list_select_related = ["company", "user", "project", "customer"]
-    raw_id_fields = ["user", "project", "customer", "approved_by"]
+    raw_id_fields = ["user", "project", "customer", "approved_by", "created_by", "updated_by"]
     readonly_fields = [
         "company",
         "user",
@@ -40,7 +53,11 @@ class TimeEntryAdmin(admin.ModelAdmin):
         "approved_by",
         "version",
         "created_at",
+        "created_by",
         "updated_at",
+        "updated_by",
+        "deleted_at",
+        "deleted_by",
     ]
     inlines = [TimeEntryChangeInline]
 
