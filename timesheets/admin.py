@@ -37,7 +37,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ["user__name", "user__email", "customer__name", "project__name", "description"]
     list_select_related = ["company", "user", "project", "customer"]
-    raw_id_fields = ["user", "project", "customer", "approved_by", "created_by", "updated_by"]
+    raw_id_fields = ["user", "project", "customer", "approved_by"]
     readonly_fields = [
         "company",
         "user",
