@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scope
 
@@ -122,3 +123,18 @@ def test_services_record_who_created_changed_approved_and_reopened(world):
     assert TimeEntry.objects.get(pk=entry.pk).updated_by == world.moderator
     entry = services.entry_reopen(entry=entry, by=world.admin)
     assert TimeEntry.objects.get(pk=entry.pk).updated_by == world.admin
+
+
+def test_an_entry_deleted_while_its_form_was_open_is_not_saved_or_reopened(world):
+    stale = TimeEntry.objects.get(pk=world.entry.pk)
+    services.entry_delete(entry=world.entry, by=world.employee)
+    with pytest.raises(ValidationError) as error:
+        services.entry_update(
+            entry=stale, by=world.employee, version=stale.version, date=DAY, hours=Decimal("1")
+        )
+    assert error.value.messages == ["Timeføringen er slettet."]
+    with pytest.raises(ValidationError):
+        services.entry_reopen(entry=stale, by=world.admin)
+    # Deleting it again (a second tab) changes nothing.
+    again = services.entry_delete(entry=stale, by=world.admin)
+    assert again.deleted_by == world.employee

@@ -109,6 +109,15 @@ def can_change(user, entry):
     return entry.user_id == user.pk and not entry.is_approved
 
 
+def _locked(entry):
+    """The entry as saved, locked; one deleted since it was read is gone (a state the
+    form shows as a message, not a crash)."""
+    current = TimeEntry.objects.locked(entry.pk)
+    if current.is_deleted:
+        raise ValidationError(_("The entry has been deleted."))
+    return current
+
+
 def _check_can_change(user, entry):
     if not can_change(user, entry):
         if entry.is_approved:
@@ -139,7 +148,7 @@ def _snapshot(entry):
 def entry_update(*, entry, by, version, **values):
     """Change an entry. ``version`` is the one the user read: a newer one means
     someone else saved in between, and this save is refused (StaleVersion)."""
-    current = TimeEntry.objects.alive().locked(entry.pk)
+    current = _locked(entry)
     _check_can_change(by, current)
     current.check_version(version)
     fields = _clean_fields(fields=_entry_fields(values))
@@ -170,7 +179,9 @@ def entry_update(*, entry, by, version, **values):
 def entry_delete(*, entry, by):
     """Soft delete: the entry leaves the week, the overview, the totals and the
     exports; the row stays, with who deleted it and when."""
-    current = TimeEntry.objects.alive().locked(entry.pk)
+    current = TimeEntry.objects.locked(entry.pk)
+    if current.is_deleted:
+        return current  # deleted twice (a second tab): deleted all the same
     _check_can_change(by, current)
     if current.is_approved:
         TimeEntryChange.objects.create(
@@ -184,6 +195,7 @@ def entry_delete(*, entry, by):
     current.deleted_by = by
     current.version += 1
     current.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+    return current
 
 
 @transaction.atomic
@@ -210,7 +222,7 @@ def entry_reopen(*, entry, by):
     """Undo an approval so the owner can change the entry again (Administrator)."""
     if not by.has_perm(perms.HOURS_CHANGE_APPROVED):
         raise PermissionDenied
-    current = TimeEntry.objects.alive().locked(entry.pk)
+    current = _locked(entry)
     if not current.is_approved:
         return current
     TimeEntryChange.objects.create(
