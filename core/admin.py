@@ -25,6 +25,18 @@ class SubmittedFormAdmin(admin.ModelAdmin):
         return False
 
 
+# FirmModel's bookkeeping: shown to staff, written only by the services.
+FIRM_MODEL_FIELDS = [
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "deleted_at",
+    "deleted_by",
+]
+
+
 class VersionedAdminForm(forms.ModelForm):
     """An admin form that carries the version it was read at, as the app's forms do.
 

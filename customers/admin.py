@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import VersionedAdminForm
+from core.admin import FIRM_MODEL_FIELDS, VersionedAdminForm
 
 from . import services
 from .models import ContactPerson, Customer, CustomerChange
@@ -74,13 +74,7 @@ class CustomerAdmin(admin.ModelAdmin):
         "company",
         "is_active",
         "search_text",
-        "version",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "deleted_at",
-        "deleted_by",
+        *FIRM_MODEL_FIELDS,
     ]
     inlines = [ContactPersonInline, CustomerChangeInline]
     actions = ["restore"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import VersionedAdminForm
+from core.admin import FIRM_MODEL_FIELDS, VersionedAdminForm
 
 from . import services
 from .models import Project, ProjectMember
@@ -47,13 +47,7 @@ class ProjectAdmin(admin.ModelAdmin):
         "company",
         "status",
         "access",
-        "version",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "deleted_at",
-        "deleted_by",
+        *FIRM_MODEL_FIELDS,
     ]
     inlines = [ProjectMemberInline]
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import FIRM_MODEL_FIELDS
+
 from .models import TimeEntry, TimeEntryChange
 
 
@@ -51,13 +53,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
         "description",
         "approved_at",
         "approved_by",
-        "version",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "deleted_at",
-        "deleted_by",
+        *FIRM_MODEL_FIELDS,
     ]
     inlines = [TimeEntryChangeInline]
 
