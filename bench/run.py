@@ -56,7 +56,7 @@ def session_cookie(user):
 
 def targets():
     """Users, ids and dates the pages are measured with, for the big and a small firm."""
-    from django.db.models import Count, Max
+    from django.db.models import Count, Max, Q
     from django_scopes import scopes_disabled
 
     from accounts.models import Company, User
@@ -65,6 +65,7 @@ def targets():
     from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX, STAFF_EMAIL
     from timesheets.models import TimeEntry
 
+    alive_entries = Q(time_entries__deleted_at__isnull=True)
     with scopes_disabled():
         firms = {
             "big": Company.objects.get(name=BIG_FIRM),
@@ -76,14 +77,15 @@ def targets():
             manager = users.filter(role=Role.ADMIN).first()
             employee = (
                 users.filter(role=Role.EMPLOYEE)
-                .annotate(n=Count("time_entries"))
+                .annotate(n=Count("time_entries", filter=alive_entries))
                 .order_by("-n")
                 .first()
             )
-            latest = TimeEntry.objects.filter(company=company).aggregate(d=Max("date"))["d"]
+            latest = TimeEntry.objects.alive().filter(company=company).aggregate(d=Max("date"))
+            latest = latest["d"]
             customer = (
                 Customer.objects.filter(company=company, deleted_at__isnull=True)
-                .annotate(n=Count("time_entries"))
+                .annotate(n=Count("time_entries", filter=alive_entries))
                 .order_by("-n")
                 .first()
             )

@@ -1,6 +1,12 @@
-from django.contrib import admin
+"""The Django admin of core's models, and what the admin of every firm table shares:
+it writes through the app's services, so platform staff keep the rules the firms'
+users keep."""
 
-from .models import SubmittedForm
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from .models import StaleVersion, SubmittedForm
 
 
 @admin.register(SubmittedForm)
@@ -17,3 +23,42 @@ class SubmittedFormAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# FirmModel's bookkeeping: shown to staff, written only by the services.
+FIRM_MODEL_FIELDS = [
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "deleted_at",
+    "deleted_by",
+]
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """An admin form that carries the version it was read at, as the app's forms do.
+
+    The model's rules (field validators, ``clean()``, the per-firm unique constraints)
+    come with the ModelForm. ``clean()`` here locks the row for the rest of the
+    request (the admin saves inside one transaction) and refuses a stale version
+    next to the other errors, so the service that then saves finds nothing to refuse.
+    ``current`` is the row as saved, for the state checks of a subclass.
+    """
+
+    # Not "version": that one is the model's, not editable, shown read-only.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        self.current = type(self.instance).objects.locked(self.instance.pk)
+        try:
+            self.current.check_version(data.get("opened_version"))
+        except StaleVersion as stale:
+            raise ValidationError(stale.message, code="stale") from stale
+        return data

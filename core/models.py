@@ -1,9 +1,12 @@
 """Models every app shares. Domain-free: foreign keys name the user model by setting."""
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .tenancy import CompanyOwned, scoped_manager
 
 
 class SubmittedForm(models.Model):
@@ -31,7 +34,8 @@ class StaleVersion(Exception):
 
     Raised by every service that writes a versioned object; core.pages.conflict turns
     it into a 409 that keeps the user's input. ``current`` is the object as saved now.
-    The model's ``stale_message`` (with ``%(name)s`` for who saved) opens the message.
+    The model's ``stale_message`` (FirmModel's, with ``%(name)s`` for who saved) opens
+    the message.
     """
 
     def __init__(self, current):
@@ -45,10 +49,7 @@ class StaleVersion(Exception):
 
     @property
     def message(self):
-        template = getattr(self.current, "stale_message", None) or _(
-            "This has been changed by %(name)s since you opened it."
-        )
-        return template % {"name": self.changed_by}
+        return self.current.stale_message % {"name": self.changed_by}
 
     def message_for(self, form):
         """The message, naming the fields where the saved values now differ from the
@@ -79,3 +80,135 @@ def _differs(obj, name, value):
     if saved in (None, "") and value in (None, ""):
         return False
     return saved != value
+
+
+class FirmQuerySet(models.QuerySet):
+    """What every firm table's manager offers (``objects = scoped_manager(...)``)."""
+
+    def alive(self):
+        """Not deleted: what lists, search, pickers and totals show."""
+        return self.filter(deleted_at__isnull=True)
+
+    def locked(self, pk):
+        """The row ``pk``, locked until the transaction ends, with who changed it last
+        (for the message of a StaleVersion)."""
+        return self.select_for_update(of=("self",)).select_related("updated_by").get(pk=pk)
+
+
+def _user_field(verbose_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+# The fields a service fills in from the request, never from input.
+AUDIT_FIELDS = ("company", "created_by", "updated_by", "deleted_by")
+
+
+class FirmModel(CompanyOwned):
+    """What every firm table repeats: who created, changed and deleted a row and when,
+    soft delete, a version for optimistic locking, and the rules every write path
+    (card form, Django admin, service) applies through ``full_clean()``.
+
+    Never hard-deleted: ``deleted_at`` hides a row from lists and pickers while other
+    rows keep pointing at it (``on_delete=PROTECT``).
+    """
+
+    # Optimistic locking: a save must carry the version it was read at.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    created_by = _user_field(gettext_lazy("created by"))
+    updated_at = models.DateTimeField(gettext_lazy("changed"), auto_now=True)
+    updated_by = _user_field(gettext_lazy("changed by"))
+    deleted_at = models.DateTimeField(gettext_lazy("deleted"), null=True, blank=True)
+    deleted_by = _user_field(gettext_lazy("deleted by"))
+
+    # Opens the message of a StaleVersion; %(name)s is who saved in between.
+    stale_message = gettext_lazy("This has been changed by %(name)s since you opened it.")
+
+    objects = scoped_manager(FirmQuerySet)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def display_name(self):
+        """The object's label as other rows show it: "Kari Nordmann (deleted)" once it
+        is deleted, so history keeps the name and says why it is gone."""
+        if self.is_deleted:
+            return _("%(name)s (deleted)") % {"name": str(self)}
+        return str(self)
+
+    def check_version(self, version):
+        """Raise StaleVersion unless this row (as saved) is at ``version``."""
+        if self.version != int(version or 0):
+            raise StaleVersion(self)
+
+    def clean_for_save(self, *, exclude=()):
+        """``full_clean()`` as a service runs it before saving: the firm and who wrote
+        are the service's to set, so they need no lookup."""
+        self.full_clean(exclude=[*AUDIT_FIELDS, *exclude])
+
+    def clean_fields(self, exclude=None):
+        # Text is kept without surrounding spaces, whichever path it came by (a form
+        # strips it already): "  " is no name.
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+                setattr(self, field.attname, value.strip())
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        """A reference to another firm table stays inside the firm."""
+        super().clean()
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or field.name == "company":
+                continue
+            if not issubclass(field.related_model, CompanyOwned):
+                continue
+            try:
+                other = getattr(self, field.name)
+            except ObjectDoesNotExist:
+                continue  # clean_fields says so
+            if other is not None and other.company_id != self.company_id:
+                errors[field.name] = ValidationError(
+                    _("This belongs to another firm. Choose one from the same firm."),
+                    code="other_firm",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        """Every constraint, the per-firm unique ones included: ``company`` is never a
+        form field (it is the user's firm), yet "number per firm" needs it. A unique
+        constraint's message goes on its one other field ("number")."""
+        exclude = set(exclude or ()) - {"company"}
+        errors = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude)
+                except ValidationError as error:
+                    fields = [f for f in getattr(constraint, "fields", ()) if f != "company"]
+                    key = fields[0] if len(fields) == 1 else NON_FIELD_ERRORS
+                    errors.setdefault(key, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
+def next_number(queryset, *, first):
+    """The suggested number of a new row: one above the highest ``number`` in
+    ``queryset`` (a firm's rows, deleted ones too, since they keep their numbers), or
+    ``first`` for the firm's first."""
+    highest = queryset.aggregate(top=models.Max("number"))["top"]
+    return first if highest is None else highest + 1

@@ -29,6 +29,12 @@ def is_postal_code(value):
     return bool(re.fullmatch(r"[0-9]{4}", value))
 
 
+def validate_postal_code(value):
+    """The one postal-code rule: model fields, the card forms and the Django admin use it."""
+    if value and not is_postal_code(value):
+        raise ValidationError(_("A postal code has 4 digits."), code="invalid_postal_code")
+
+
 def format_org_number(value):
     """'123456785' -> '123 456 785' (as the Brønnøysund registers write it)."""
     return orgnr.format(value) if value else ""
@@ -43,6 +49,11 @@ def clean_phone(value):
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("Enter a valid phone number."), code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_phone(value):
+    if value:
+        clean_phone(value)
 
 
 # Norwegian 8-digit numbers outside the 8xx range are grouped in pairs. Lists show

@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import FIRM_MODEL_FIELDS, VersionedAdminForm
+
 from . import services
 from .models import ContactPerson, Customer, CustomerChange
 
@@ -29,12 +31,17 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 class ContactPersonInline(admin.TabularInline):
+    """Read-only: the firm keeps its contact persons on the card."""
+
     model = ContactPerson
-    fields = ["name", "title", "phone", "email"]
+    fields = readonly_fields = ["name", "title", "phone", "email"]
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -52,6 +59,11 @@ class CustomerChangeInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
+    """Staff change a customer's card fields here, through customers.services as the
+    card does: the model's rules, the version and the history hold. Active/inactive
+    stays the firm's choice on the card."""
+
+    form = VersionedAdminForm
     list_display = ["number", "name", "kind", "company", "is_active", "deleted_at", "updated_at"]
     list_display_links = ["number", "name"]
     list_filter = [DeletedFilter, "is_active", "kind", "company"]
@@ -60,14 +72,9 @@ class CustomerAdmin(admin.ModelAdmin):
     ordering = ["company__name", "number"]
     readonly_fields = [
         "company",
+        "is_active",
         "search_text",
-        "version",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "deleted_at",
-        "deleted_by",
+        *FIRM_MODEL_FIELDS,
     ]
     inlines = [ContactPersonInline, CustomerChangeInline]
     actions = ["restore"]
@@ -97,26 +104,12 @@ class CustomerAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        # An edit here is a change like any other: open cards see a new version,
-        # and the card's history shows it.
-        obj.version += 1
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        changes = {
-            field: [form.initial.get(field), form.cleaned_data.get(field)]
-            for field in form.changed_data
-        }
-        CustomerChange.objects.create(
-            company=obj.company,
+        services.customer_update(
             customer=obj,
             by=request.user,
-            action=CustomerChange.Action.UPDATED,
-            changes=changes,
+            version=form.cleaned_data["opened_version"],
+            data={field: getattr(obj, field) for field in services.FIELDS},
         )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.customer_refresh_search_text(customer=form.instance)
 
 
 @admin.register(CustomerChange)

@@ -1,24 +1,26 @@
+import copy
+
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PhoneField
+from core.forms import PhoneField
 from core.pages import form_status
-from core.validators import clean_org_number, format_org_number, format_phone
+from core.validators import format_org_number, format_phone
 
 from .models import Customer, CustomerKind
 from .services import FIELDS, customer_next_number
 
 
-class CustomerForm(forms.Form):
-    """The customer card ("kundekort"). The service validates again; this form puts
-    the messages next to the fields."""
+class CustomerForm(forms.ModelForm):
+    """The customer card ("kundekort"). The rules are the model's (customers.models),
+    the same for the Django admin and the services; this form puts their messages
+    next to the fields. It never saves: the view hands ``customer_data()`` to the
+    service."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
     number = forms.IntegerField(
         label=_("Customer number"),
-        min_value=1,
         max_value=2_000_000_000,
         help_text=_("Suggested: the next free number."),
     )
@@ -38,11 +40,10 @@ class CustomerForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     phone = PhoneField(label=_("Phone"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    postal_code = forms.RegexField(
+    postal_code = forms.CharField(
         label=_("Postal code"),
-        regex=r"^\d{4}$",
+        max_length=4,
         required=False,
-        error_messages={"invalid": _("A postal code has 4 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     postal_place = forms.CharField(label=_("Postal place"), max_length=100, required=False)
@@ -54,39 +55,35 @@ class CustomerForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    class Meta:
+        model = Customer
+        fields = FIELDS
+
     def __init__(self, *args, company, customer=None, **kwargs):
         self.company = company
         self.customer = customer
         if customer is None:
             kwargs.setdefault("initial", {"number": customer_next_number(company=company)})
+            instance = Customer(company=company)
         else:
             initial = {field: getattr(customer, field) for field in FIELDS}
             initial["org_number"] = format_org_number(customer.org_number)
             initial["phone"] = format_phone(customer.phone)
             initial["version"] = customer.version
             kwargs.setdefault("initial", initial)
-        super().__init__(*args, **kwargs)
+            # Checked on a copy: the card keeps showing the saved customer.
+            instance = copy.copy(customer)
+        super().__init__(*args, instance=instance, **kwargs)
         if customer is not None:
             self.fields["number"].help_text = ""  # the suggestion is for a new customer
 
-    def clean_org_number(self):
-        value = self.cleaned_data["org_number"].strip()
-        return clean_org_number(value) if value else ""
-
-    def clean_number(self):
-        number = self.cleaned_data["number"]
-        others = Customer.objects.filter(company=self.company, number=number)
-        if self.customer is not None:
-            others = others.exclude(pk=self.customer.pk)
-        if others.exists():
-            raise ValidationError(_("Another customer already has this number."))
-        return number
-
-    def clean(self):
-        data = super().clean()
-        if data.get("org_number") and data.get("kind") == CustomerKind.PERSON:
-            self.add_error("org_number", _("Only a company has an organisation number."))
-        return data
+    def _post_clean(self):
+        super()._post_clean()
+        # What the model's fields normalised ("923 609 016" -> "923609016") is what
+        # the service will save.
+        for field in FIELDS:
+            if field in self.cleaned_data:
+                self.cleaned_data[field] = getattr(self.instance, field)
 
     def customer_data(self):
         return {field: self.cleaned_data[field] for field in FIELDS}

@@ -3,10 +3,14 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import OrgNumberField, PhoneNumberField, PostalCodeField
+from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
 from core.validators import format_org_number, format_phone
 
@@ -29,11 +33,7 @@ class CustomerKind(models.TextChoices):
     PERSON = "person", _("Private person")
 
 
-class CustomerQuerySet(models.QuerySet):
-    def alive(self):
-        """Not deleted: what lists, search and pickers show."""
-        return self.filter(deleted_at__isnull=True)
-
+class CustomerQuerySet(FirmQuerySet):
     def active(self):
         return self.alive().filter(is_active=True)
 
@@ -41,20 +41,23 @@ class CustomerQuerySet(models.QuerySet):
         return self.alive().filter(is_active=False)
 
 
-class Customer(CompanyOwned):
+NUMBER_TAKEN = _("Another customer already has this number.")
+
+
+class Customer(FirmModel):
     """A firm's customer ("Kunde"). Never hard-deleted: ``deleted_at`` hides it from
     lists and pickers while time entries and projects keep pointing at it."""
 
-    number = models.PositiveIntegerField(_("customer number"))
+    number = models.PositiveIntegerField(_("customer number"), validators=[MinValueValidator(1)])
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
         _("type"), max_length=10, choices=CustomerKind, default=CustomerKind.COMPANY
     )
-    org_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    org_number = OrgNumberField(_("organisation number"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    postal_code = PostalCodeField(_("postal code"), blank=True)
     postal_place = models.CharField(_("postal place"), max_length=100, blank=True)
     invoice_address = models.CharField(
         _("invoice address / invoice e-mail"), max_length=300, blank=True
@@ -65,36 +68,6 @@ class Customer(CompanyOwned):
     # Lower-cased, accent-free text of name, numbers, e-mail, phone and contact
     # names, kept by the services; a trigram index makes substring search fast.
     search_text = models.TextField(editable=False, default="")
-    # Optimistic locking: a save must carry the version it was read at.
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("deleted by"),
-    )
 
     stale_message = _("The customer has been changed by %(name)s since you opened it.")
 
@@ -106,7 +79,9 @@ class Customer(CompanyOwned):
         ordering = ["name", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "number"], name="customer_number_per_company"
+                fields=["company", "number"],
+                name="customer_number_per_company",
+                violation_error_message=NUMBER_TAKEN,
             ),
         ]
         indexes = [
@@ -137,17 +112,10 @@ class Customer(CompanyOwned):
     def get_absolute_url(self):
         return reverse("customers:detail", args=[self.pk])
 
-    @property
-    def is_deleted(self):
-        return self.deleted_at is not None
-
-    @property
-    def display_name(self):
-        """The name as projects and time entries show it: "Kari Nordmann (deleted)"
-        once the customer is deleted, so history keeps the name and says why it is gone."""
-        if self.is_deleted:
-            return _("%(name)s (deleted)") % {"name": self.name}
-        return self.name
+    def clean(self):
+        super().clean()
+        if self.org_number and self.kind != CustomerKind.COMPANY:
+            raise ValidationError({"org_number": _("Only a company has an organisation number.")})
 
     @property
     def org_number_display(self):
@@ -164,7 +132,7 @@ class ContactPerson(CompanyOwned):
     )
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
     class Meta:

@@ -1,16 +1,15 @@
-"""Writes of customers: every change goes through here, validated and recorded."""
+"""Writes of customers: every change goes through here, recorded. The field rules
+are the model's (customers.models, applied by ``full_clean``); these functions keep
+the rest: the version, the state, the unique number when two save at once."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import StaleVersion
-from core.validators import clean_org_number, clean_phone, is_postal_code
+from core.models import next_number
 
-from .models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
+from .models import NUMBER_TAKEN, ContactPerson, Customer, CustomerChange, search_key
 
 FIRST_NUMBER = 10000
 
@@ -34,69 +33,43 @@ CONTACT_FIELDS = ["name", "title", "phone", "email"]
 def customer_next_number(*, company):
     """The suggested number of a new customer: one above the firm's highest
     (deleted customers keep their numbers, so they count too)."""
-    highest = Customer.objects.filter(company=company).aggregate(top=Max("number"))["top"]
-    return FIRST_NUMBER if highest is None else highest + 1
+    return next_number(Customer.objects.filter(company=company), first=FIRST_NUMBER)
 
 
-def _clean_customer(company, data, pk=None):
-    """Normalise and validate the card's fields; raise ValidationError per field."""
-    data = {field: data.get(field, "") for field in FIELDS}
-    for field in FIELDS:
-        if isinstance(data[field], str):
-            data[field] = data[field].strip()
+def _check(customer, contacts):
+    """The model's rules for the card and its contact persons (Customer and
+    ContactPerson hold them, for the card form and the Django admin too); every
+    error at once, the contact persons' under their form prefix."""
     errors = {}
-    if not data["name"]:
-        errors["name"] = _("Enter the customer's name.")
-    if data["number"] in ("", None):
-        data["number"] = customer_next_number(company=company)
-    elif not isinstance(data["number"], int) or data["number"] < 1:
-        errors["number"] = _("Enter a whole number above zero.")
-    elif Customer.objects.filter(company=company, number=data["number"]).exclude(pk=pk).exists():
-        errors["number"] = _("Another customer already has this number.")
-    if data["kind"] not in CustomerKind.values:
-        errors["kind"] = _("Choose company or private person.")
-    if data["org_number"]:
-        if data["kind"] != CustomerKind.COMPANY:
-            errors["org_number"] = _("Only a company has an organisation number.")
-        else:
-            try:
-                data["org_number"] = clean_org_number(data["org_number"])
-            except ValidationError as error:
-                errors["org_number"] = error.messages[0]
-    _clean_email_and_phone(data, errors)
-    if data["postal_code"] and not is_postal_code(data["postal_code"]):
-        errors["postal_code"] = _("A postal code has 4 digits.")
+    try:
+        customer.clean_for_save(exclude=["search_text"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    for index, contact in enumerate(contacts):
+        try:
+            contact.full_clean(exclude=["id", "company", "customer"])
+        except ValidationError as error:
+            errors.update({f"contacts-{index}-{f}": m for f, m in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
-    return data
 
 
-def _clean_email_and_phone(data, errors):
-    if data["email"]:
-        try:
-            validate_email(data["email"])
-        except ValidationError:
-            errors["email"] = _("Enter a valid e-mail address.")
-    if data["phone"]:
-        try:
-            data["phone"] = clean_phone(data["phone"])
-        except ValidationError as error:
-            errors["phone"] = error.messages[0]
+def _contact_persons(contacts):
+    """Unsaved ContactPerson objects (with the id they had, if any) for ``contacts``."""
+    return [
+        ContactPerson(
+            pk=_as_int(contact.get("id")),
+            **{field: (contact.get(field) or "").strip() for field in CONTACT_FIELDS},
+        )
+        for contact in contacts
+    ]
 
 
-def _clean_contacts(contacts):
-    cleaned = []
-    for index, contact in enumerate(contacts):
-        row = {field: (contact.get(field) or "").strip() for field in CONTACT_FIELDS}
-        row["id"] = contact.get("id")
-        errors = {}
-        if not row["name"]:
-            errors["name"] = _("Enter the contact person's name.")
-        _clean_email_and_phone(row, errors)
-        if errors:
-            raise ValidationError({f"contacts-{index}-{f}": m for f, m in errors.items()})
-        cleaned.append(row)
-    return cleaned
+def _contact_values(persons):
+    return [
+        {"id": person.pk, **{field: getattr(person, field) for field in CONTACT_FIELDS}}
+        for person in persons
+    ]
 
 
 def _contacts_summary(contacts):
@@ -165,38 +138,46 @@ def _save_number_safely(customer, **kwargs):
         with transaction.atomic():
             customer.save(**kwargs)
     except IntegrityError as error:
-        raise ValidationError({"number": _("Another customer already has this number.")}) from error
+        raise ValidationError({"number": NUMBER_TAKEN}) from error
+
+
+def _values(data, **defaults):
+    return {field: data.get(field, defaults.get(field, "")) for field in FIELDS}
 
 
 @transaction.atomic
 def customer_create(*, company, by, data, contacts=()):
-    """Create a customer and its contact persons in one transaction."""
-    values = _clean_customer(company, data)
-    contact_rows = _clean_contacts(contacts)
+    """Create a customer and its contact persons in one transaction; without a
+    number, the next free one."""
+    values = _values(data)
+    if values["number"] in ("", None):
+        values["number"] = customer_next_number(company=company)
     customer = Customer(company=company, created_by=by, updated_by=by, **values)
+    persons = _contact_persons(contacts)
+    _check(customer, persons)
     _save_number_safely(customer)
-    _save_contacts(customer, contact_rows)
+    _save_contacts(customer, _contact_values(persons))
     customer_refresh_search_text(customer=customer)
     _record(customer, by, CustomerChange.Action.CREATED)
     return customer
 
 
 @transaction.atomic
-def customer_update(*, customer, by, version, data, contacts):
+def customer_update(*, customer, by, version, data, contacts=None):
     """Save the card. ``version`` is the one the user's form was read at: if someone
-    saved in between, raise StaleVersion and change nothing."""
-    current = (
-        Customer.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .get(pk=customer.pk)
-    )
-    if current.version != int(version):
-        raise StaleVersion(current)
-    values = _clean_customer(current.company_id, {"number": current.number, **data}, pk=current.pk)
-    contact_rows = _clean_contacts(contacts)
+    saved in between, raise StaleVersion and change nothing. ``contacts`` replace the
+    contact persons; None keeps them as they are."""
+    current = Customer.objects.locked(customer.pk)
+    current.check_version(version)
+    saved = {field: getattr(current, field) for field in FIELDS}
+    for field, value in _values(data, number=current.number).items():
+        setattr(current, field, value)
+    persons = _contact_persons(_contact_rows(current) if contacts is None else contacts)
+    _check(current, persons)
+    contact_rows = _contact_values(persons)
     changes = {
-        field: [getattr(current, field), value]
-        for field, value in values.items()
+        field: [value, getattr(current, field)]
+        for field, value in saved.items()
         if getattr(current, field) != value
     }
     before = _contacts_summary(_contact_rows(current))
@@ -205,8 +186,6 @@ def customer_update(*, customer, by, version, data, contacts):
         changes["contacts"] = [before, after]
     if not changes:
         return current
-    for field, value in values.items():
-        setattr(current, field, value)
     current.version += 1
     current.updated_by = by
     _save_number_safely(current)

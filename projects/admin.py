@@ -1,6 +1,16 @@
 from django.contrib import admin
 
+from core.admin import FIRM_MODEL_FIELDS, VersionedAdminForm
+
+from . import services
 from .models import Project, ProjectMember
+
+
+class ProjectAdminForm(VersionedAdminForm):
+    def clean(self):
+        data = super().clean()
+        self.current.check_editable()
+        return data
 
 
 class ProjectMemberInline(admin.TabularInline):
@@ -21,9 +31,13 @@ class ProjectMemberInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    """Platform staff's view of every firm's projects. Projects are soft-deleted by the
-    firms themselves, so the admin does not delete them."""
+    """Platform staff's view of every firm's projects. Staff change a project's fields
+    through projects.services, as the firm's form does: the model's rules (a customer
+    of the project's own firm, among them), the version, a finished project read-only.
+    Status and employee access stay the firm's choice on the project card; projects
+    are created and soft-deleted by the firms themselves."""
 
+    form = ProjectAdminForm
     list_display = ["number", "name", "company", "customer", "status", "access", "deleted_at"]
     list_filter = ["status", "access", "company"]
     search_fields = ["name", "number", "customer__name"]
@@ -31,15 +45,22 @@ class ProjectAdmin(admin.ModelAdmin):
     raw_id_fields = ["customer"]
     readonly_fields = [
         "company",
-        "version",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "deleted_at",
-        "deleted_by",
+        "status",
+        "access",
+        *FIRM_MODEL_FIELDS,
     ]
     inlines = [ProjectMemberInline]
 
+    def has_add_permission(self, request):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        services.project_update(
+            project=obj,
+            by=request.user,
+            version=form.cleaned_data["opened_version"],
+            **{field: getattr(obj, field) for field in services.FIELDS},
+        )

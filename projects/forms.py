@@ -1,7 +1,7 @@
+import copy
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +11,8 @@ from customers.models import Customer
 from customers.selectors import search_customers
 
 from . import selectors
-from .models import ProjectAccess
-from .services import NUMBER_TAKEN
+from .models import Project, ProjectAccess
+from .services import FIELDS
 
 
 def customer_label(customer):
@@ -29,9 +29,13 @@ class CustomerChoiceField(forms.ModelChoiceField):
         return customer_label(obj)
 
 
-class ProjectForm(PickerForm):
+class ProjectForm(PickerForm, forms.ModelForm):
+    """Create or change a project. The rules are the model's (projects.models), the
+    same for the Django admin and the services; the form never saves: the view hands
+    ``project_fields()`` to the service."""
+
     name = forms.CharField(label=_("Project name"), max_length=200)
-    number = forms.IntegerField(label=_("Project number"), min_value=1, max_value=2_147_483_647)
+    number = forms.IntegerField(label=_("Project number"), max_value=2_147_483_647)
     customer = CustomerChoiceField(
         label=_("Customer"),
         queryset=None,
@@ -60,7 +64,6 @@ class ProjectForm(PickerForm):
     estimated_hours = forms.DecimalField(
         label=_("Estimated hours"),
         required=False,
-        min_value=0,
         max_digits=9,
         decimal_places=2,
         localize=True,
@@ -70,13 +73,18 @@ class ProjectForm(PickerForm):
         label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        validators=[MaxLengthValidator(5000)],
     )
     # Optimistic locking: the version of the project this form was opened at.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    class Meta:
+        model = Project
+        fields = FIELDS
+
     def __init__(self, *args, user, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Checked on a copy: the page keeps showing the saved project.
+        instance = copy.copy(project) if project else Project(company=user.company)
+        super().__init__(*args, instance=instance, **kwargs)
         self.company, self.project = user.company, project
         hours = self.initial.get("estimated_hours")
         if isinstance(hours, Decimal):  # what was typed (kept over a search) stays as is
@@ -86,19 +94,6 @@ class ProjectForm(PickerForm):
             # Keep the project's own customer choosable even if it was deleted since.
             customers = customers | Customer.objects.filter(pk=project.customer_id)
         self.fields["customer"].queryset = customers.order_by("name", "number")
-
-    def clean_number(self):
-        number = self.cleaned_data["number"]
-        if selectors.project_number_taken(number, company=self.company, exclude=self.project):
-            raise forms.ValidationError(NUMBER_TAKEN)
-        return number
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date cannot be before the start date."))
-        return data
 
     def project_fields(self):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}

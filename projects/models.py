@@ -1,9 +1,15 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import PostalCodeField
+from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
 
 
@@ -17,19 +23,19 @@ class ProjectAccess(models.TextChoices):
     SELECTED = "selected", _("Selected employees")
 
 
-class ProjectQuerySet(models.QuerySet):
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
+class ProjectQuerySet(FirmQuerySet):
     def open(self):
         """Not deleted and not finished: what pickers offer."""
         return self.alive().filter(status=ProjectStatus.IN_PROGRESS)
 
 
-class Project(CompanyOwned):
+NUMBER_TAKEN = _("Another project already has this number.")
+
+
+class Project(FirmModel):
     """A firm's project ("Prosjekt"), optionally for one customer."""
 
-    number = models.PositiveIntegerField(_("project number"))
+    number = models.PositiveIntegerField(_("project number"), validators=[MinValueValidator(1)])
     name = models.CharField(_("project name"), max_length=200)
     customer = models.ForeignKey(
         "customers.Customer",
@@ -40,14 +46,21 @@ class Project(CompanyOwned):
         verbose_name=_("customer"),
     )
     address = models.CharField(_("site address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    postal_code = PostalCodeField(_("postal code"), blank=True)
     postal_place = models.CharField(_("postal place"), max_length=100, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     estimated_hours = models.DecimalField(
-        _("estimated hours"), max_digits=9, decimal_places=2, null=True, blank=True
+        _("estimated hours"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(5000)]
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.IN_PROGRESS
     )
@@ -61,19 +74,6 @@ class Project(CompanyOwned):
         blank=True,
         verbose_name=_("selected employees"),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     stale_message = _("The project has been changed by %(name)s since you opened it.")
 
@@ -85,7 +85,9 @@ class Project(CompanyOwned):
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "number"], name="project_number_per_company"
+                fields=["company", "number"],
+                name="project_number_per_company",
+                violation_error_message=NUMBER_TAKEN,
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
@@ -105,17 +107,27 @@ class Project(CompanyOwned):
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.pk])
 
-    @property
-    def is_deleted(self):
-        return self.deleted_at is not None
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if self.customer_id and self.customer.is_deleted and not self._keeps_customer():
+            errors["customer"] = _("Choose a customer from the list.")
+        if errors:
+            raise ValidationError(errors)
 
-    @property
-    def display_name(self):
-        """Number and name as time entries show them: "12 Nytt bad (deleted)" once the
-        project is deleted, so history keeps the name and says why it is gone."""
-        if self.is_deleted:
-            return _("%(name)s (deleted)") % {"name": str(self)}
-        return str(self)
+    def _keeps_customer(self):
+        """Whether the project already had this customer: one deleted since may stay."""
+        if self.pk is None:
+            return False
+        saved = Project._base_manager.filter(pk=self.pk).values_list("customer_id", flat=True)
+        return saved.first() == self.customer_id
+
+    def check_editable(self):
+        """A finished project is read-only until it is reopened."""
+        if self.is_done:
+            raise ValidationError(_("A finished project cannot be changed. Reopen it first."))
 
     @property
     def is_done(self):

@@ -1,17 +1,15 @@
-"""Writes of projects: every change goes through here, validated."""
-
-from decimal import Decimal
+"""Writes of projects: every change goes through here. The field rules are the
+model's (projects.models, applied by ``full_clean``); these functions keep the rest:
+the version, the state (a finished project is read-only), the unique number when two
+save at once."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import StaleVersion
-from core.validators import is_postal_code
-
-from .models import Project, ProjectAccess, ProjectMember, ProjectStatus
-from .selectors import project_has_hours, project_number_taken
+from .models import NUMBER_TAKEN, Project, ProjectAccess, ProjectMember, ProjectStatus
+from .selectors import project_has_hours
 
 # The fields of the project form, as the services take them.
 FIELDS = [
@@ -27,41 +25,11 @@ FIELDS = [
     "description",
 ]
 
-NUMBER_TAKEN = _("Another project already has this number.")
-
-
-def _clean_project(company, data, project=None):
-    """Normalise and validate the form's fields; raise ValidationError per field."""
-    data = {field: data.get(field) for field in FIELDS}
-    for field in ("name", "address", "postal_code", "postal_place", "description"):
-        data[field] = (data[field] or "").strip()
-    errors = {}
-    if not data["name"]:
-        errors["name"] = _("Enter the project's name.")
-    number = data["number"]
-    if not isinstance(number, int) or number < 1:
-        errors["number"] = _("Enter a whole number above zero.")
-    elif project_number_taken(number, company=company, exclude=project):
-        errors["number"] = NUMBER_TAKEN
-    customer = data["customer"]
-    if customer is not None:
-        unchanged = project is not None and customer.pk == project.customer_id
-        if customer.company_id != company.pk or (customer.is_deleted and not unchanged):
-            errors["customer"] = _("Choose a customer from the list.")
-    if data["postal_code"] and not is_postal_code(data["postal_code"]):
-        errors["postal_code"] = _("A postal code has four digits.")
-    start, end = data["start_date"], data["end_date"]
-    if start and end and end < start:
-        errors["end_date"] = _("The end date cannot be before the start date.")
-    hours = data["estimated_hours"]
-    if hours is not None and hours < Decimal(0):
-        errors["estimated_hours"] = _("Estimated hours cannot be negative.")
-    if errors:
-        raise ValidationError(errors)
-    return data
-
 
 def _save(project):
+    """Apply the model's rules (projects.models, the same for the form and the Django
+    admin), then save, turning a lost race for the same number into a field error."""
+    project.clean_for_save()
     try:
         with transaction.atomic():
             project.save()
@@ -70,10 +38,13 @@ def _save(project):
         raise ValidationError({"number": NUMBER_TAKEN}) from error
 
 
+def _fields(values):
+    return {field: values.get(field) for field in FIELDS}
+
+
 @transaction.atomic
 def project_create(*, company, by, **fields):
-    data = _clean_project(company, fields)
-    project = Project(company=company, created_by=by, updated_by=by, **data)
+    project = Project(company=company, created_by=by, updated_by=by, **_fields(fields))
     _save(project)
     return project
 
@@ -85,13 +56,10 @@ def project_update(*, project, by, version, **fields):
     Raises StaleVersion for a stale version, ValidationError for bad input or a
     finished project (read-only until it is reopened).
     """
-    current = Project.objects.select_for_update().get(pk=project.pk)
-    if current.version != version:
-        raise StaleVersion(current)
-    if current.is_done:
-        raise ValidationError(_("A finished project cannot be changed. Reopen it first."))
-    data = _clean_project(current.company, fields, project=current)
-    for field, value in data.items():
+    current = Project.objects.locked(project.pk)
+    current.check_version(version)
+    current.check_editable()
+    for field, value in _fields(fields).items():
         setattr(current, field, value)
     current.version += 1
     current.updated_by = by
@@ -117,8 +85,7 @@ def project_set_access(*, project, by, access, members):
     ``members`` are chosen among the firm's active users; a membership of a user who
     has since been deactivated is kept, since that user was not on the list to untick.
     """
-    if project.is_done:
-        raise ValidationError(_("A finished project cannot be changed. Reopen it first."))
+    project.check_editable()
     if access not in ProjectAccess.values:
         raise ValidationError(_("Choose all employees or selected employees."))
     if any(user.company_id != project.company_id or not user.is_active for user in members):

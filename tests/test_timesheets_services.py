@@ -183,9 +183,9 @@ def test_approving_touches_only_the_approvers_firm_and_open_entries(world):
 def test_an_admin_deleting_an_approved_entry_leaves_a_record(world):
     services.entries_approve(entries=TimeEntry.objects.filter(pk=world.entry.pk), by=world.admin)
     services.entry_delete(entry=TimeEntry.objects.get(pk=world.entry.pk), by=world.admin)
-    assert not TimeEntry.objects.filter(pk=world.entry.pk).exists()
+    assert not TimeEntry.objects.alive().filter(pk=world.entry.pk).exists()
     change = TimeEntryChange.objects.get()
-    assert change.entry is None and change.action == TimeEntryChange.Action.DELETED
+    assert change.entry_id == world.entry.pk and change.action == TimeEntryChange.Action.DELETED
     assert "Per Hansen" in change.changes["entry"]
 
 
@@ -193,7 +193,9 @@ def test_a_reopened_entry_can_still_be_deleted_by_its_owner(world):
     services.entries_approve(entries=TimeEntry.objects.filter(pk=world.entry.pk), by=world.admin)
     entry = services.entry_reopen(entry=TimeEntry.objects.get(pk=world.entry.pk), by=world.admin)
     services.entry_delete(entry=entry, by=world.employee)
-    assert TimeEntryChange.objects.get().entry is None
+    entry.refresh_from_db()
+    assert entry.deleted_by == world.employee and entry.deleted_at is not None
+    assert TimeEntryChange.objects.get().action == TimeEntryChange.Action.REOPENED
 
 
 def test_an_owner_cannot_change_someone_elses_entry(world):

@@ -289,7 +289,7 @@ def test_the_owner_deletes_an_open_entry_with_and_without_htmx(world, client_for
     assert response.status_code == 302
     response = client.post(reverse("timesheets:entry_delete", args=[other.pk]), **HTMX)
     assert response.status_code == 200 and 'id="week"' in response.content.decode()
-    assert not TimeEntry.objects.filter(user=world.employee).exists()
+    assert not TimeEntry.objects.alive().filter(user=world.employee).exists()
 
 
 def test_write_views_reject_the_wrong_method(world, client_for):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import FIRM_MODEL_FIELDS
+
 from .models import TimeEntry, TimeEntryChange
 
 
@@ -19,8 +21,21 @@ class TimeEntryAdmin(admin.ModelAdmin):
     """Platform staff's read-mostly view of every firm's hours. The firms keep their
     own hours; what happens after approval is recorded, so the admin changes nothing."""
 
-    list_display = ["date", "user", "hours", "company", "project", "customer", "approved_at"]
-    list_filter = ["company", ("approved_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "date",
+        "user",
+        "hours",
+        "company",
+        "project",
+        "customer",
+        "approved_at",
+        "deleted_at",
+    ]
+    list_filter = [
+        "company",
+        ("approved_at", admin.EmptyFieldListFilter),
+        ("deleted_at", admin.EmptyFieldListFilter),
+    ]
     date_hierarchy = "date"
     search_fields = ["user__name", "user__email", "customer__name", "project__name", "description"]
     list_select_related = ["company", "user", "project", "customer"]
@@ -38,9 +53,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
         "description",
         "approved_at",
         "approved_by",
-        "version",
-        "created_at",
-        "updated_at",
+        *FIRM_MODEL_FIELDS,
     ]
     inlines = [TimeEntryChangeInline]
 

@@ -93,6 +93,8 @@ def _entries_for(user, company, projects, customers, today, approver, rng):
                 project=project,
                 customer=customer,
                 description=rng.choice(tasks),
+                created_by=user,
+                updated_by=user,
             )
             if not user.has_perm(perms.HOURS_VIEW_ALL):
                 # Employees often log "Fra"/"Til": 07:00 onwards, half an hour lunch.
@@ -104,7 +106,7 @@ def _entries_for(user, company, projects, customers, today, approver, rng):
                 start = end.time()
             if day < approved_before and approver is not None:
                 monday_after = day + datetime.timedelta(days=7 - day.weekday())
-                entry.approved_by = approver
+                entry.approved_by = entry.updated_by = approver
                 entry.approved_at = timezone.make_aware(
                     datetime.datetime.combine(monday_after, datetime.time(9, 15))
                 )

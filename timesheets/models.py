@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
 
 
-class TimeEntryQuerySet(models.QuerySet):
+class TimeEntryQuerySet(FirmQuerySet):
     def approved(self):
         return self.filter(approved_at__isnull=False)
 
@@ -15,8 +16,9 @@ class TimeEntryQuerySet(models.QuerySet):
         return self.filter(approved_at__isnull=True)
 
 
-class TimeEntry(CompanyOwned):
-    """Hours an employee logged ("Timeføring"). Locked once approved."""
+class TimeEntry(FirmModel):
+    """Hours an employee logged ("Timeføring"). Locked once approved; deleting one is
+    a soft delete, so what happened to it after approval stays readable."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -56,9 +58,6 @@ class TimeEntry(CompanyOwned):
         related_name="+",
         verbose_name=_("approved by"),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     stale_message = _("Someone else changed this entry while you were editing it.")
 
@@ -80,8 +79,14 @@ class TimeEntry(CompanyOwned):
             models.Index(fields=["company", "customer", "date"], name="entry_company_customer"),
             models.Index(fields=["company", "project", "date"], name="entry_company_project"),
             # A project's logged hours (project list, card, "Over budsjett") from the
-            # index alone, without visiting each entry's row.
-            models.Index(fields=["project"], include=["hours"], name="entry_project_hours"),
+            # index alone, without visiting each entry's row: only entries not deleted,
+            # as every sum asks (deleted_at IS NULL), so an index-only scan answers it.
+            models.Index(
+                fields=["project"],
+                include=["hours"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="entry_project_hours",
+            ),
         ]
 
     def __str__(self):

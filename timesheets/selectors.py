@@ -77,11 +77,11 @@ NAMES = ("user", "project", "customer", "approved_by")
 
 def entries_with_names():
     """Entries with what every list shows (one query, however many rows)."""
-    return TimeEntry.objects.select_related(*NAMES)
+    return TimeEntry.objects.alive().select_related(*NAMES)
 
 
 def entries_in_week(user, week):
-    return TimeEntry.objects.filter(user=user, date__range=(week.monday, week.sunday))
+    return TimeEntry.objects.alive().filter(user=user, date__range=(week.monday, week.sunday))
 
 
 def week_entries(user, week):
@@ -91,7 +91,7 @@ def week_entries(user, week):
 
 def entries_by_ids(ids):
     """The entries with these ids; an id that is not a number (None) matches nothing."""
-    return TimeEntry.objects.filter(pk__in=[pk for pk in ids if pk is not None])
+    return TimeEntry.objects.alive().filter(pk__in=[pk for pk in ids if pk is not None])
 
 
 @dataclass
@@ -116,10 +116,12 @@ def week_days(entries, week):
 
 
 def visible_entries(user):
-    """Everyone's entries for Administrator and Moderator, else one's own."""
+    """Everyone's entries for Administrator and Moderator, else one's own (deleted
+    ones are nobody's: they are gone from the week, the overview and the exports)."""
+    entries = TimeEntry.objects.alive()
     if user.has_perm(perms.HOURS_VIEW_ALL):
-        return TimeEntry.objects.all()
-    return TimeEntry.objects.filter(user=user)
+        return entries
+    return entries.filter(user=user)
 
 
 def get_entry_for_user(request, pk):
@@ -206,15 +208,19 @@ def customer_hours(customer, *, on=None):
     """Total hours on ``customer`` and this month's, in one query."""
     on = on or today()
     this_month = Q(date__year=on.year, date__month=on.month)
-    return TimeEntry.objects.filter(customer=customer).aggregate(
-        total=Coalesce(Sum("hours"), ZERO),
-        month=Coalesce(Sum("hours", filter=this_month), ZERO),
+    return (
+        TimeEntry.objects.alive()
+        .filter(customer=customer)
+        .aggregate(
+            total=Coalesce(Sum("hours"), ZERO),
+            month=Coalesce(Sum("hours", filter=this_month), ZERO),
+        )
     )
 
 
 def project_hours(project):
     """Hours logged on ``project`` against its estimate."""
-    total = total_hours(TimeEntry.objects.filter(project=project))
+    total = total_hours(TimeEntry.objects.alive().filter(project=project))
     estimate = project.estimated_hours
     percent = int(total * 100 / estimate) if estimate else None
     return {"total": total, "estimate": estimate, "percent": percent}

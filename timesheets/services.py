@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as perms
-from core.models import StaleVersion
 from projects.selectors import pickable_customers, pickable_projects
 
 from .models import TimeEntry, TimeEntryChange
@@ -44,9 +43,9 @@ def validate_hours(hours):
         raise ValidationError({"hours": _("A day has at most 24 hours.")})
 
 
-def _clean_fields(*, company, fields):
-    """Hours from the times when given, the project's customer when none is chosen,
-    and nothing of another firm."""
+def _clean_fields(*, fields):
+    """Hours from the times when given, and the project's customer when none is
+    chosen. (That both are of the entry's firm is the model's rule, FirmModel.clean.)"""
     start, end = fields.get("start_time"), fields.get("end_time")
     if start and end:
         fields["hours"] = hours_from_times(
@@ -57,9 +56,6 @@ def _clean_fields(*, company, fields):
     validate_hours(fields["hours"])
     fields["hours"] = Decimal(fields["hours"]).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
     project, customer = fields.get("project"), fields.get("customer")
-    for name, obj in (("project", project), ("customer", customer)):
-        if obj is not None and obj.company_id != company.pk:
-            raise ValidationError({name: _("Select a valid choice.")})
     if project is not None and customer is None and project.customer_id:
         fields["customer"] = project.customer if project.customer.deleted_at is None else None
     return fields
@@ -98,10 +94,10 @@ def _entry_fields(values):
 @transaction.atomic
 def entry_create(*, company, by, **values):
     """Log hours for ``by`` (everyone logs their own hours)."""
-    fields = _clean_fields(company=company, fields=_entry_fields(values))
+    fields = _clean_fields(fields=_entry_fields(values))
+    entry = TimeEntry(company=company, user=by, created_by=by, updated_by=by, **fields)
     _check_pickable(by=by, fields=fields)
-    entry = TimeEntry(company=company, user=by, **fields)
-    entry.full_clean(exclude=["company", "user"])
+    entry.clean_for_save(exclude=["user"])
     entry.save()
     return entry
 
@@ -111,6 +107,15 @@ def can_change(user, entry):
     if user.has_perm(perms.HOURS_CHANGE_APPROVED):
         return True
     return entry.user_id == user.pk and not entry.is_approved
+
+
+def _locked(entry):
+    """The entry as saved, locked; one deleted since it was read is gone (a state the
+    form shows as a message, not a crash)."""
+    current = TimeEntry.objects.locked(entry.pk)
+    if current.is_deleted:
+        raise ValidationError(_("The entry has been deleted."))
+    return current
 
 
 def _check_can_change(user, entry):
@@ -143,11 +148,10 @@ def _snapshot(entry):
 def entry_update(*, entry, by, version, **values):
     """Change an entry. ``version`` is the one the user read: a newer one means
     someone else saved in between, and this save is refused (StaleVersion)."""
-    current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+    current = _locked(entry)
     _check_can_change(by, current)
-    if current.version != version:
-        raise StaleVersion(current)
-    fields = _clean_fields(company=current.company, fields=_entry_fields(values))
+    current.check_version(version)
+    fields = _clean_fields(fields=_entry_fields(values))
     _check_pickable(by=by, fields=fields, current=current)
     changes = {
         name: [_display(getattr(current, name)), _display(value)]
@@ -156,8 +160,9 @@ def entry_update(*, entry, by, version, **values):
     }
     for name, value in fields.items():
         setattr(current, name, value)
-    current.full_clean(exclude=["company", "user"])
+    current.clean_for_save(exclude=["user"])
     current.version += 1
+    current.updated_by = by
     current.save()
     if current.is_approved and changes:
         TimeEntryChange.objects.create(
@@ -172,7 +177,11 @@ def entry_update(*, entry, by, version, **values):
 
 @transaction.atomic
 def entry_delete(*, entry, by):
-    current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+    """Soft delete: the entry leaves the week, the overview, the totals and the
+    exports; the row stays, with who deleted it and when."""
+    current = TimeEntry.objects.locked(entry.pk)
+    if current.is_deleted:
+        return current  # deleted twice (a second tab): deleted all the same
     _check_can_change(by, current)
     if current.is_approved:
         TimeEntryChange.objects.create(
@@ -182,7 +191,11 @@ def entry_delete(*, entry, by):
             action=TimeEntryChange.Action.DELETED,
             changes={"entry": _snapshot(current)},
         )
-    current.delete()
+    current.deleted_at = timezone.now()
+    current.deleted_by = by
+    current.version += 1
+    current.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+    return current
 
 
 @transaction.atomic
@@ -191,8 +204,16 @@ def entries_approve(*, entries, by):
     Returns how many were approved."""
     if not by.has_perm(perms.HOURS_APPROVE):
         raise PermissionDenied
-    return entries.filter(company=by.company_id, approved_at__isnull=True).update(
-        approved_at=timezone.now(), approved_by=by, version=F("version") + 1
+    return (
+        entries.alive()
+        .filter(company=by.company_id, approved_at__isnull=True)
+        .update(
+            approved_at=timezone.now(),
+            approved_by=by,
+            updated_at=timezone.now(),
+            updated_by=by,
+            version=F("version") + 1,
+        )
     )
 
 
@@ -201,7 +222,7 @@ def entry_reopen(*, entry, by):
     """Undo an approval so the owner can change the entry again (Administrator)."""
     if not by.has_perm(perms.HOURS_CHANGE_APPROVED):
         raise PermissionDenied
-    current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+    current = _locked(entry)
     if not current.is_approved:
         return current
     TimeEntryChange.objects.create(
@@ -220,5 +241,6 @@ def entry_reopen(*, entry, by):
     current.approved_at = None
     current.approved_by = None
     current.version += 1
+    current.updated_by = by
     current.save()
     return current

@@ -133,7 +133,7 @@ def test_edit_and_delete_in_place(demo, page, login, live_server):
     page.once("dialog", lambda d: d.accept())
     item.get_by_role("link", name=re.compile("Slett")).click()
     expect(page.locator(f"#entry-{entry.pk}")).to_have_count(0)
-    assert not TimeEntry.objects.filter(pk=entry.pk).exists()
+    assert not TimeEntry.objects.alive().filter(pk=entry.pk).exists()
 
 
 def test_previous_and_next_week_in_place(demo, page, login, live_server):

@@ -31,6 +31,8 @@ SMALL_FIRM_PREFIX = "Småbygg"
 STAFF_EMAIL = "staff@svenn.no"
 TODAY = date(2026, 11, 26)
 YEARS = 5
+# The share of open entries their owner deleted (soft delete: the rows stay).
+DELETED_ENTRIES = 0.02
 
 FIRST = [
     "Ole",
@@ -451,6 +453,8 @@ class Loader:
                     pid = rng.choice(pids) if rng.random() < 0.9 else None
                     cid = project_customer[pid] if pid else rng.choice(alive)
                     approved = day < approve_before and rng.random() < 0.97
+                    # Now and then an open entry is deleted: lists and totals skip it.
+                    deleted = not approved and rng.random() < DELETED_ENTRIES
                     stamp = datetime.combine(day, time(16, 0), tzinfo=UTC)
                     yield (
                         company.pk,
@@ -464,7 +468,11 @@ class Loader:
                         admin.pk if approved else None,
                         1,
                         stamp,
+                        user.pk,
                         stamp,
+                        admin.pk if approved else user.pk,
+                        stamp + timedelta(hours=1) if deleted else None,
+                        user.pk if deleted else None,
                     )
                 made += count
 
@@ -482,7 +490,11 @@ class Loader:
                 "approved_by_id",
                 "version",
                 "created_at",
+                "created_by_id",
                 "updated_at",
+                "updated_by_id",
+                "deleted_at",
+                "deleted_by_id",
             ],
             entry_rows(),
         )

@@ -8,9 +8,9 @@ class Migration(migrations.Migration):
     enforced by PostgreSQL."""
 
     dependencies = [
-        ("projects", "0001_initial"),
+        ("projects", "0002_field_rules"),
         ("accounts", "0004_same_firm_keys"),
-        ("customers", "0004_same_firm_keys"),
+        ("customers", "0005_same_firm_keys"),
     ]
 
     operations = [

@@ -8,10 +8,10 @@ class Migration(migrations.Migration):
     enforced by PostgreSQL."""
 
     dependencies = [
-        ("timesheets", "0003_project_hours_index"),
+        ("timesheets", "0004_entry_soft_delete"),
         ("accounts", "0004_same_firm_keys"),
-        ("customers", "0004_same_firm_keys"),
-        ("projects", "0002_same_firm_keys"),
+        ("customers", "0005_same_firm_keys"),
+        ("projects", "0003_same_firm_keys"),
     ]
 
     operations = [

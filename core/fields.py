@@ -1,0 +1,62 @@
+"""Model fields for Norwegian numbers: each carries its rule, so a card form, the
+Django admin and a service that calls ``full_clean()`` all apply the same one."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from stdnum.no import orgnr
+
+from . import forms
+from .validators import clean_phone, validate_org_number, validate_phone, validate_postal_code
+
+
+class PostalCodeField(models.CharField):
+    """Four ASCII digits ("0150")."""
+
+    default_validators = [validate_postal_code]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 4)
+        super().__init__(*args, **kwargs)
+
+
+class PhoneNumberField(models.CharField):
+    """A phone number, stored in E.164 ("+4741234567"); typed without a country code
+    it is Norwegian."""
+
+    default_validators = [validate_phone]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        # Also runs on every save and lookup, so it normalises and never raises:
+        # an invalid number is left for the validator to refuse.
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return clean_phone(value)
+        except ValidationError:
+            return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.PhoneField, **kwargs})
+
+
+class OrgNumberField(models.CharField):
+    """A Norwegian organisation number, stored as its 9 digits; typed with spaces
+    ("923 609 016") as the registers write it."""
+
+    default_validators = [validate_org_number]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 9)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return orgnr.compact(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": 20, **kwargs})
