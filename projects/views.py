@@ -69,8 +69,10 @@ def project_create(request):
 @perms.role_required(perms.PROJECTS_MANAGE)
 def project_update(request, pk):
     project = selectors.get_project_for_user(request, pk)
-    if project.is_done:
-        messages.error(request, _("A finished project cannot be changed. Reopen it first."))
+    try:
+        project.check_editable()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return after_write(request, project.get_absolute_url())
     initial = {field: getattr(project, field) for field in services.FIELDS}
     initial["version"] = project.version
