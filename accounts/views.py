@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.idempotency import once_per_form, saved
-from core.pages import after_write, form_errors, form_status, page
+from core.pages import after_write, form_status, page, save
 
 from . import permissions as perms
 from . import selectors, services
@@ -98,11 +98,8 @@ def company_settings(request):
     initial = {"name": company.name, "org_number": company.org_number_display}
     form = CompanyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.company_update(company=company, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
+        firm = {"company": company, "by": request.user, **form.cleaned_data}
+        if save(form, services.company_update, **firm) is not None:
             return after_write(request, reverse("accounts:firm"), _("The firm has been saved."))
     return page(request, "accounts/firm.html", None, {"form": form}, status=form_status(form))
 
@@ -154,11 +151,8 @@ def user_update(request, pk):
     initial = {"name": user.name, "phone": user.phone_display, "role": user.role}
     form = UserUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(user=user, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
+        changes = {"user": user, "by": request.user, **form.cleaned_data}
+        if save(form, services.user_update, **changes) is not None:
             message = _("%(name)s has been saved.") % {"name": user.name}
             return after_write(request, reverse("accounts:users"), message)
     context = {"form": form, "subject": user}

@@ -5,15 +5,13 @@ A form view reads the same in every app::
     obj = get_x_for_user(request, pk)                 # 404 outside the firm
     form = XForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
-        try:
-            obj = services.x_update(x=obj, by=request.user, **form.cleaned_data)
-        except StaleVersion as stale:
-            conflict(form, stale)                     # 409, input kept, version refreshed
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
+        if save(form, services.x_update, x=obj, by=request.user, **form.cleaned_data):
             return after_write(request, obj.get_absolute_url(), _("Saved."))
     return page(request, "x/detail.html", "form", {"form": form}, status=form_status(form))
+
+- ``save`` runs the service; a StaleVersion becomes ``conflict`` (409: who saved,
+  what differs, the input kept and the saved version carried, so "Lagre" again
+  saves), a ValidationError goes next to its field (422).
 
 - ``page`` renders the whole page, or for an htmx request the named partial.
 - ``form_status`` is 200 for a fresh or valid form, 422 when invalid, 409 after
@@ -29,7 +27,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
-from .models import StaleVersion  # noqa: F401 - re-exported: views catch it from here
+from .models import StaleVersion
 
 # The error code of a form refused because its object changed since it was read (409).
 CONFLICT = "conflict"
@@ -68,6 +66,19 @@ def form_errors(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def save(form, write, **arguments):
+    """Run the service ``write(**arguments)`` for a valid form and return what it
+    returns; or None, with the reason on the form: a StaleVersion becomes ``conflict``
+    (409), a ValidationError goes next to its field (422)."""
+    try:
+        return write(**arguments)
+    except StaleVersion as stale:
+        conflict(form, stale)
+    except ValidationError as error:
+        form_errors(form, error)
+    return None
 
 
 def conflict(form, stale):

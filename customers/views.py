@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as perms
 from core.idempotency import once_per_form, saved
-from core.pages import StaleVersion, after_write, conflict, form_errors, page
+from core.pages import after_write, page, save
 
 from . import selectors, services
 from .forms import CustomerCard
@@ -85,13 +85,14 @@ def _opened_from_list(request):
 def customer_create(request):
     card = CustomerCard(request, company=request.user.company)
     if card.wants_save() and card.is_valid():
-        try:
-            customer = services.customer_create(
-                company=request.user.company, by=request.user, **card.values()
-            )
-        except ValidationError as error:
-            form_errors(card.form, error)
-        else:
+        customer = save(
+            card.form,
+            services.customer_create,
+            company=request.user.company,
+            by=request.user,
+            **card.values(),
+        )
+        if customer is not None:
             url = customer.get_absolute_url()
             saved(request, url)
             message = _("%(name)s has been created.") % {"name": customer.name}
@@ -123,15 +124,15 @@ def customer_detail(request, pk):
         raise PermissionDenied
     card = CustomerCard(request, company=request.user.company, customer=customer)
     if card.wants_save() and card.is_valid():
-        try:
-            customer = services.customer_update(
-                customer=customer, by=request.user, version=card.version(), **card.values()
-            )
-        except StaleVersion as stale:
-            conflict(card.form, stale)
-        except ValidationError as error:
-            form_errors(card.form, error)
-        else:
+        saved_customer = save(
+            card.form,
+            services.customer_update,
+            customer=customer,
+            by=request.user,
+            version=card.version(),
+            **card.values(),
+        )
+        if saved_customer is not None:
             customer = selectors.get_customer_for_user(request, pk)
             fresh = CustomerCard(None, company=request.user.company, customer=customer)
             swap = render(

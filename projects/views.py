@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions as perms
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
-from core.pages import StaleVersion, after_write, conflict, form_errors, form_status, page
+from core.pages import after_write, form_status, page, save
 
 from . import selectors, services
 from .forms import AccessForm, ProjectForm, customer_label
@@ -52,13 +52,14 @@ def project_create(request):
     initial = {"number": selectors.next_project_number(), **request.GET.dict()}
     form = ProjectForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(
-                company=request.user.company, by=request.user, **form.project_fields()
-            )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
+        project = save(
+            form,
+            services.project_create,
+            company=request.user.company,
+            by=request.user,
+            **form.project_fields(),
+        )
+        if project is not None:
             saved(request, project.get_absolute_url())
             message = _("The project %(project)s has been created.") % {"project": project}
             return after_write(request, project.get_absolute_url(), message)
@@ -79,18 +80,15 @@ def project_update(request, pk):
     initial.update(request.GET.dict())  # what was typed before a search without JavaScript
     form = ProjectForm(request.POST or None, user=request.user, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
-                project=project,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                **form.project_fields(),
-            )
-        except StaleVersion as stale:
-            conflict(form, stale)
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
+        saved_project = save(
+            form,
+            services.project_update,
+            project=project,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            **form.project_fields(),
+        )
+        if saved_project is not None:
             return after_write(
                 request, project.get_absolute_url(), _("The project has been saved.")
             )
@@ -127,11 +125,8 @@ def project_access(request, pk):
     project = selectors.get_project_for_user(request, pk)
     form = AccessForm(request.POST)
     if form.is_valid():
-        try:
-            services.project_set_access(project=project, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
+        access = {"project": project, "by": request.user, **form.cleaned_data}
+        if save(form, services.project_set_access, **access) is not None:
             context = {"project": project, "access_form": form}
             swap = render(request, "projects/detail.html#access", context) if request.htmx else None
             message = _("Employee access has been saved.")

@@ -1,7 +1,6 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -16,13 +15,11 @@ from accounts.selectors import users_of_company
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
 from core.pages import (
-    StaleVersion,
     after_write,
-    conflict,
-    form_errors,
     form_status,
     page,
     refuse,
+    save,
 )
 from customers.models import Customer
 from customers.selectors import search_customers
@@ -112,13 +109,14 @@ def entry_create(request):
     initial = request.GET.dict()
     form = TimeEntryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.entry_create(
-                company=request.user.company, by=request.user, **form.entry_values()
-            )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
+        entry = save(
+            form,
+            services.entry_create,
+            company=request.user.company,
+            by=request.user,
+            **form.entry_values(),
+        )
+        if entry is not None:
             saved(request, _week_url(selectors.Week.of(entry.date), entry.user, request))
             return _saved(request, entry, _("The hours have been saved."))
     return _form_page(request, form)
@@ -138,19 +136,16 @@ def entry_update(request, pk):
             return _form_page(request, form)
         raise services.EntryLocked
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.entry_update(
-                entry=entry,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                **form.entry_values(),
-            )
-        except StaleVersion as stale:
-            conflict(form, stale)
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
-            return _saved(request, entry, _("The hours have been saved."))
+        saved_entry = save(
+            form,
+            services.entry_update,
+            entry=entry,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            **form.entry_values(),
+        )
+        if saved_entry is not None:
+            return _saved(request, saved_entry, _("The hours have been saved."))
     return _form_page(request, form)
 
 
