@@ -1,4 +1,5 @@
 from django.contrib import admin
+from pghistory.admin import EventModelAdmin
 
 from .models import SubmittedForm
 
@@ -17,3 +18,12 @@ class SubmittedFormAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class EventAdmin(EventModelAdmin):
+    """Platform staff's read-only view of one history table (django-pghistory's events:
+    nothing can be added, changed or deleted). "Events" on a tracked object's page lists
+    every event of that object."""
+
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context"]
+    date_hierarchy = "pgh_created_at"

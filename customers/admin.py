@@ -9,8 +9,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import EventAdmin
+
 from . import services
-from .models import ContactPerson, Customer, CustomerChange
+from .models import ContactPerson, ContactPersonEvent, Customer, CustomerEvent
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -38,18 +40,6 @@ class ContactPersonInline(admin.TabularInline):
         return False
 
 
-class CustomerChangeInline(admin.TabularInline):
-    model = CustomerChange
-    fields = ["at", "by", "action", "changes"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "kind", "company", "is_active", "deleted_at", "updated_at"]
@@ -69,7 +59,7 @@ class CustomerAdmin(admin.ModelAdmin):
         "deleted_at",
         "deleted_by",
     ]
-    inlines = [ContactPersonInline, CustomerChangeInline]
+    inlines = [ContactPersonInline]
     actions = ["restore"]
 
     def get_queryset(self, request):
@@ -97,41 +87,15 @@ class CustomerAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        # An edit here is a change like any other: open cards see a new version,
-        # and the card's history shows it.
+        # An edit here is a change like any other: open cards see a new version
+        # (the history records it by itself).
         obj.version += 1
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        changes = {
-            field: [form.initial.get(field), form.cleaned_data.get(field)]
-            for field in form.changed_data
-        }
-        CustomerChange.objects.create(
-            company=obj.company,
-            customer=obj,
-            by=request.user,
-            action=CustomerChange.Action.UPDATED,
-            changes=changes,
-        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.customer_refresh_search_text(customer=form.instance)
 
 
-@admin.register(CustomerChange)
-class CustomerChangeAdmin(admin.ModelAdmin):
-    list_display = ["at", "customer", "action", "by", "company"]
-    list_filter = ["action", "company"]
-    list_select_related = ["customer", "by", "company"]
-    search_fields = ["customer__name", "by__name"]
-    readonly_fields = ["company", "customer", "at", "by", "action", "changes"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+admin.site.register([CustomerEvent, ContactPersonEvent], EventAdmin)

@@ -1,4 +1,5 @@
-"""Writes of customers: every change goes through here, validated and recorded."""
+"""Writes of customers: every change goes through here, validated; the database
+records each one in the history (customers.models.CustomerEvent)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import StaleVersion
 from core.validators import clean_org_number, clean_phone, is_postal_code
 
-from .models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
+from .models import ContactPerson, Customer, CustomerKind, search_key
 
 FIRST_NUMBER = 10000
 
@@ -153,12 +154,6 @@ def _as_int(value):
         return None
 
 
-def _record(customer, by, action, changes=None):
-    return CustomerChange.objects.create(
-        company=customer.company, customer=customer, by=by, action=action, changes=changes or {}
-    )
-
-
 def _save_number_safely(customer, **kwargs):
     """Save, turning a lost race for the same number into a field error."""
     try:
@@ -177,7 +172,6 @@ def customer_create(*, company, by, data, contacts=()):
     _save_number_safely(customer)
     _save_contacts(customer, contact_rows)
     customer_refresh_search_text(customer=customer)
-    _record(customer, by, CustomerChange.Action.CREATED)
     return customer
 
 
@@ -212,7 +206,6 @@ def customer_update(*, customer, by, version, data, contacts):
     _save_number_safely(current)
     _save_contacts(current, contact_rows)
     customer_refresh_search_text(customer=current)
-    _record(current, by, CustomerChange.Action.UPDATED, changes)
     return current
 
 
@@ -225,8 +218,6 @@ def customer_set_active(*, customer, by, active):
         return customer
     customer.is_active = active
     Customer.objects.filter(pk=customer.pk).update(is_active=active)
-    action = CustomerChange.Action.ACTIVATED if active else CustomerChange.Action.DEACTIVATED
-    _record(customer, by, action)
     return customer
 
 
@@ -239,7 +230,6 @@ def customer_delete(*, customer, by):
     customer.deleted_at = timezone.now()
     customer.deleted_by = by
     Customer.objects.filter(pk=customer.pk).update(deleted_at=customer.deleted_at, deleted_by=by)
-    _record(customer, by, CustomerChange.Action.DELETED)
     return customer
 
 
@@ -251,5 +241,4 @@ def customer_restore(*, customer, by):
     customer.deleted_at = None
     customer.deleted_by = None
     Customer.objects.filter(pk=customer.pk).update(deleted_at=None, deleted_by=None)
-    _record(customer, by, CustomerChange.Action.RESTORED)
     return customer

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Project, ProjectMember
+from core.admin import EventAdmin
+
+from .models import Project, ProjectEvent, ProjectMember, ProjectMemberEvent
 
 
 class ProjectMemberInline(admin.TabularInline):
@@ -43,3 +45,6 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.register([ProjectEvent, ProjectMemberEvent], EventAdmin)

@@ -1,17 +1,8 @@
 from django.contrib import admin
 
-from .models import TimeEntry, TimeEntryChange
+from core.admin import EventAdmin
 
-
-class TimeEntryChangeInline(admin.TabularInline):
-    model = TimeEntryChange
-    extra = 0
-    fields = ["at", "by", "action", "changes"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .models import TimeEntry, TimeEntryEvent
 
 
 @admin.register(TimeEntry)
@@ -42,7 +33,6 @@ class TimeEntryAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [TimeEntryChangeInline]
 
     def has_add_permission(self, request):
         return False
@@ -51,18 +41,4 @@ class TimeEntryAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(TimeEntryChange)
-class TimeEntryChangeAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "by", "entry", "company"]
-    list_filter = ["action", "company"]
-    list_select_related = ["by", "entry", "company"]
-    readonly_fields = ["company", "entry", "at", "by", "action", "changes"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+admin.site.register(TimeEntryEvent, EventAdmin)

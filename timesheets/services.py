@@ -13,7 +13,7 @@ from accounts import permissions as perms
 from core.models import StaleVersion
 from projects.selectors import pickable_customers, pickable_projects
 
-from .models import TimeEntry, TimeEntryChange
+from .models import TimeEntry
 
 MAX_HOURS = Decimal("24")
 HUNDREDTH = Decimal("0.01")
@@ -120,25 +120,6 @@ def _check_can_change(user, entry):
         raise PermissionDenied
 
 
-def _display(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}".replace(".", ",")
-    return str(value)
-
-
-def _snapshot(entry):
-    return (
-        f"{_display(entry.date)} {_display(entry.hours)} h {entry.user.name}"
-        f" {entry.project or ''} {entry.customer or ''}".strip()
-    )
-
-
 @transaction.atomic
 def entry_update(*, entry, by, version, **values):
     """Change an entry. ``version`` is the one the user read: a newer one means
@@ -149,24 +130,11 @@ def entry_update(*, entry, by, version, **values):
         raise StaleVersion(current)
     fields = _clean_fields(company=current.company, fields=_entry_fields(values))
     _check_pickable(by=by, fields=fields, current=current)
-    changes = {
-        name: [_display(getattr(current, name)), _display(value)]
-        for name, value in fields.items()
-        if getattr(current, name) != value
-    }
     for name, value in fields.items():
         setattr(current, name, value)
     current.full_clean(exclude=["company", "user"])
     current.version += 1
     current.save()
-    if current.is_approved and changes:
-        TimeEntryChange.objects.create(
-            company=current.company,
-            entry=current,
-            by=by,
-            action=TimeEntryChange.Action.CHANGED,
-            changes=changes,
-        )
     return current
 
 
@@ -174,14 +142,6 @@ def entry_update(*, entry, by, version, **values):
 def entry_delete(*, entry, by):
     current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
     _check_can_change(by, current)
-    if current.is_approved:
-        TimeEntryChange.objects.create(
-            company=current.company,
-            entry=current,
-            by=by,
-            action=TimeEntryChange.Action.DELETED,
-            changes={"entry": _snapshot(current)},
-        )
     current.delete()
 
 
@@ -204,19 +164,6 @@ def entry_reopen(*, entry, by):
     current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
     if not current.is_approved:
         return current
-    TimeEntryChange.objects.create(
-        company=current.company,
-        entry=current,
-        by=by,
-        action=TimeEntryChange.Action.REOPENED,
-        changes={
-            "approved_at": [
-                f"{current.approved_by.name if current.approved_by else ''} "
-                f"{timezone.localtime(current.approved_at):%d.%m.%Y %H:%M}".strip(),
-                "",
-            ]
-        },
-    )
     current.approved_at = None
     current.approved_by = None
     current.version += 1

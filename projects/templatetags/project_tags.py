@@ -18,6 +18,12 @@ def customer_projects(context, customer):
     }
 
 
+@register.inclusion_tag("projects/_history.html")
+def project_history(project):
+    """The project's history for its page: ``{% project_history project %}``."""
+    return {"history": selectors.project_history(project)}
+
+
 @register.filter
 def customer_label(customer):
     """A customer's name, marked when it is inactive or deleted."""

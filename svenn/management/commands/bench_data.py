@@ -11,6 +11,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+import pghistory
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -22,7 +23,7 @@ from tqdm import tqdm
 from accounts.demo import PASSWORD
 from accounts.models import Company, User
 from accounts.permissions import Role
-from customers.models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
+from customers.models import ContactPerson, Customer, CustomerKind, search_key
 from projects.models import Project, ProjectAccess, ProjectMember, ProjectStatus
 from timesheets.models import TimeEntry
 
@@ -363,14 +364,6 @@ class Loader:
                 for person in names
             ),
         )
-        self.copy(
-            CustomerChange,
-            ["company_id", "customer_id", "at", "by_id", "action", "changes"],
-            (
-                (company.pk, cid, now, admin.pk, CustomerChange.Action.CREATED, "{}")
-                for cid in customer_ids.values()
-            ),
-        )
         alive = [customer_ids[row[1]] for row in customer_rows if row[19] is None]  # not deleted
 
         start = TODAY - timedelta(days=365 * YEARS)
@@ -533,7 +526,8 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             with tqdm(total=total, unit="rows", unit_scale=True, desc="bench data") as progress:
                 loader = Loader(rng, make_password(PASSWORD), progress)
-                with transaction.atomic():
+                # The triggers write each row's history as COPY loads it, naming this command.
+                with pghistory.context(command="bench_data"), transaction.atomic():
                     User.objects.create_superuser(
                         email=STAFF_EMAIL, password=PASSWORD, name="Plattform Drift"
                     )

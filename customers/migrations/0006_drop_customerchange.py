@@ -1,0 +1,28 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    """The hand-written change table is gone: its rows now live in the event tables
+    (see 0005_history_from_changes)."""
+
+    dependencies = [
+        ("customers", "0005_history_from_changes"),
+    ]
+
+    operations = [
+        migrations.RemoveField(
+            model_name='customerchange',
+            name='by',
+        ),
+        migrations.RemoveField(
+            model_name='customerchange',
+            name='company',
+        ),
+        migrations.RemoveField(
+            model_name='customerchange',
+            name='customer',
+        ),
+        migrations.DeleteModel(
+            name='CustomerChange',
+        ),
+    ]

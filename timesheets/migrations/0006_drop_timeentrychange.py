@@ -1,0 +1,28 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    """The hand-written change table is gone: its rows now live in the event tables
+    (see 0005_history_from_changes)."""
+
+    dependencies = [
+        ("timesheets", "0005_history_from_changes"),
+    ]
+
+    operations = [
+        migrations.RemoveField(
+            model_name='timeentrychange',
+            name='by',
+        ),
+        migrations.RemoveField(
+            model_name='timeentrychange',
+            name='company',
+        ),
+        migrations.RemoveField(
+            model_name='timeentrychange',
+            name='entry',
+        ),
+        migrations.DeleteModel(
+            name='TimeEntryChange',
+        ),
+    ]
