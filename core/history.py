@@ -171,7 +171,7 @@ def entries(owner_steps, describe, *, children=(), describe_child=None, child_ac
     for slot in slots:
         by_write.setdefault(_written_together(slot[0]), []).append(slot)
     for child in children:
-        rows = describe_child(child)
+        rows = [] if child.label == BASELINE else describe_child(child)
         if not rows:
             continue
         same = by_write.setdefault(_written_together(child.event), [])

@@ -10,19 +10,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name='customerchange',
-            name='by',
-        ),
-        migrations.RemoveField(
-            model_name='customerchange',
-            name='company',
-        ),
-        migrations.RemoveField(
-            model_name='customerchange',
-            name='customer',
-        ),
         migrations.DeleteModel(
-            name='CustomerChange',
+            name="CustomerChange",
         ),
     ]

@@ -10,19 +10,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name='timeentrychange',
-            name='by',
-        ),
-        migrations.RemoveField(
-            model_name='timeentrychange',
-            name='company',
-        ),
-        migrations.RemoveField(
-            model_name='timeentrychange',
-            name='entry',
-        ),
         migrations.DeleteModel(
-            name='TimeEntryChange',
+            name="TimeEntryChange",
         ),
     ]
