@@ -284,3 +284,19 @@ def test_the_migration_turns_old_change_rows_into_events(world):
     deleted = TimeEntryEvent.objects.get(pgh_label="delete")
     assert deleted.pgh_obj_id is None and str(deleted.hours) == "4.00"
     assert deleted.pgh_context["entry"] == "02.03.2026 4 h Per Hansen"
+
+
+def test_platform_staff_read_the_events_in_the_django_admin_and_change_none(
+    world, staff, client_for
+):
+    client = client_for(staff)
+    listing = client.get(reverse("admin:customers_customerevent_changelist"))
+    assert listing.status_code == 200
+    assert client.get(reverse("admin:pghistory_events_changelist")).status_code == 200
+    event = CustomerEvent.objects.filter(pgh_obj=world.customer).first()
+    change = reverse("admin:customers_customerevent_change", args=[event.pk])
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"name": "Forfalsket"}).status_code == 403
+    assert client.get(reverse("admin:customers_customerevent_add")).status_code == 403
+    delete = reverse("admin:customers_customerevent_delete", args=[event.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
