@@ -29,7 +29,7 @@ from pghistory.models import EventQuerySet
 
 from .tenancy import scoped_manager
 
-INSERT, UPDATE, DELETE = "insert", "update", "delete"
+INSERT, DELETE = "insert", "delete"
 # The state of a row when its history began (written by the migration that started
 # the triggers): what the first change is compared with, not a change itself.
 BASELINE = "baseline"
@@ -163,7 +163,7 @@ def entries(owner_steps, describe, *, children=(), describe_child=None, child_ac
 
     ``describe(step)`` gives a Change or None (nothing a reader would see);
     ``describe_child(step)`` gives (label, old, new) rows, which join the entry of the
-    owner's step written in the same transaction, or make an entry of their own
+    owner's first step written in the same transaction, or make an entry of their own
     (``child_action``) when the owner did not change.
     """
     slots = [[step.event, describe(step)] for step in owner_steps]
@@ -178,14 +178,15 @@ def entries(owner_steps, describe, *, children=(), describe_child=None, child_ac
         if not same:
             same.append([child.event, None])
             slots.append(same[0])
-        earlier = [slot for slot in same if slot[0].pgh_id <= child.event.pgh_id]
-        slot = earlier[-1] if earlier else same[0]
+        # Event tables number their rows apart, so within one write a child cannot be
+        # placed between two of the owner's events: it joins the first.
+        slot = same[0]
         if slot[1] is None:
             slot[1] = Change(child_action)
         slot[1].fields.extend(rows)
     found = sorted(
         ((event, change) for event, change in slots if change is not None),
-        key=lambda pair: pair[0].pgh_id,
+        key=lambda pair: (pair[0].pgh_created_at, pair[0].pgh_id),
         reverse=True,
     )
     names = user_names(
@@ -214,30 +215,40 @@ def _who(event, change, names):
     return ""
 
 
+def write_snapshots(tracked, events, *, label, context):
+    """One ``label`` event for every row of ``tracked`` that has no event yet, in one
+    INSERT ... SELECT: for rows written while the triggers were off (a migration that
+    starts the history, a bulk load)."""
+    own = {field.column for field in tracked._meta.local_concrete_fields}
+    columns = [
+        field.column
+        for field in events._meta.local_concrete_fields
+        if field.column in own and not field.name.startswith("pgh_")
+    ]
+    names = ", ".join(f'"{column}"' for column in columns)
+    table, event_table = tracked._meta.db_table, events._meta.db_table
+    pk = tracked._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{event_table}" ({names}, pgh_obj_id, pgh_label, pgh_created_at,'  # noqa: S608
+            f' pgh_context) SELECT {names}, "{pk}", %s, NOW(), %s::jsonb'
+            f' FROM "{table}" AS t WHERE NOT EXISTS'
+            f' (SELECT 1 FROM "{event_table}" AS e WHERE e.pgh_obj_id = t."{pk}")',
+            [label, json.dumps(context)],
+        )
+
+
 def write_baselines(apps, pairs, *, origin):
-    """For a migration: one BASELINE event for every row of each (tracked, event) model
-    pair that has no event yet, in one INSERT ... SELECT per table, so the first change
-    after the migration has a state to be compared with. ``origin`` goes into the
-    context (which migration wrote them)."""
+    """For a migration: a BASELINE event for every row of each (tracked, event) model
+    pair without events, so the first change after it has a state to be compared with.
+    ``origin`` (the migration) goes into the context."""
     for tracked_label, event_label in pairs:
-        tracked, events = apps.get_model(tracked_label), apps.get_model(event_label)
-        own = {field.column for field in tracked._meta.local_concrete_fields}
-        columns = [
-            field.column
-            for field in events._meta.local_concrete_fields
-            if field.column in own and not field.name.startswith("pgh_")
-        ]
-        names = ", ".join(f'"{column}"' for column in columns)
-        table, event_table = tracked._meta.db_table, events._meta.db_table
-        pk = tracked._meta.pk.column
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'INSERT INTO "{event_table}" ({names}, pgh_obj_id, pgh_label, pgh_created_at,'  # noqa: S608
-                f' pgh_context) SELECT {names}, "{pk}", %s, NOW(), %s::jsonb'
-                f' FROM "{table}" AS t WHERE NOT EXISTS'
-                f' (SELECT 1 FROM "{event_table}" AS e WHERE e.pgh_obj_id = t."{pk}")',
-                [BASELINE, json.dumps({"migration": origin})],
-            )
+        write_snapshots(
+            apps.get_model(tracked_label),
+            apps.get_model(event_label),
+            label=BASELINE,
+            context={"migration": origin},
+        )
 
 
 def allow_past_timestamps(event_model):
