@@ -88,9 +88,9 @@ MIDDLEWARE = [
     "core.middleware.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     # Every write of the request names its user and URL in the history (django-pghistory).
     "pghistory.middleware.HistoryMiddleware",
-    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.CompanyScopeMiddleware",
