@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, User
+from core.admin import EventAdmin
+
+from .models import Company, CompanyEvent, User, UserEvent
 
 
 @admin.register(Company)
@@ -39,3 +41,6 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "name", "company", "role", "password1", "password2"]}),
     ]
+
+
+admin.site.register([CompanyEvent, UserEvent], EventAdmin)

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from core.history import events_of
 from core.validators import format_org_number, format_phone, validate_org_number
 
 from .permissions import TABLE, Role, role_allows
@@ -145,3 +146,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         if perm in TABLE:
             return role_allows(self, perm)
         return super().has_perm(perm, obj)
+
+
+class CompanyEvent(
+    events_of(
+        Company,
+        company="pgh_obj",
+        verbose_name=_("firm event"),
+        verbose_name_plural=_("firm events"),
+        indexes=[models.Index(fields=["pgh_obj"], name="companyevent_obj")],
+    )
+):
+    """The firm after each change; the object is the firm itself, so ``pgh_obj`` is
+    the firm these rows belong to."""
+
+
+class UserEvent(
+    events_of(
+        User,
+        exclude=["password", "last_login"],
+        verbose_name=_("user event"),
+        verbose_name_plural=_("user events"),
+        indexes=[models.Index(fields=["company", "pgh_obj"], name="userevent_obj")],
+    )
+):
+    """A user's name, role, firm and active state after each change; never the password
+    hash, and a login (``last_login``) is no event."""

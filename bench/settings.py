@@ -3,8 +3,7 @@ every response and the floor view. Only bench/run.py names this module; no deplo
 setting turns either on."""
 
 from svenn.settings import *  # noqa: F403
-from svenn.settings import INSTALLED_APPS, MIDDLEWARE
+from svenn.settings import MIDDLEWARE
 
-INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 MIDDLEWARE = ["bench.views.QueryCountMiddleware", *MIDDLEWARE]
 ROOT_URLCONF = "bench.urls"

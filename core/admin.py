@@ -5,6 +5,7 @@ users keep."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from pghistory.admin import EventModelAdmin
 
 from .models import StaleVersion, SubmittedForm
 
@@ -62,3 +63,12 @@ class VersionedAdminForm(forms.ModelForm):
         except StaleVersion as stale:
             raise ValidationError(stale.message, code="stale") from stale
         return data
+
+
+class EventAdmin(EventModelAdmin):
+    """Platform staff's read-only view of one history table (django-pghistory's events:
+    nothing can be added, changed or deleted). "Events" on a tracked object's page lists
+    every event of that object."""
+
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context"]
+    date_hierarchy = "pgh_created_at"

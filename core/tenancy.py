@@ -11,9 +11,10 @@ from django.db import models
 from django_scopes import ScopedManager
 
 
-def scoped_manager(queryset_class=models.QuerySet):
+def scoped_manager(queryset_class=models.QuerySet, company="company"):
+    """A manager scoped to the firm; ``company`` names the field that holds it."""
     return ScopedManager(
-        _manager_class=models.Manager.from_queryset(queryset_class), company="company"
+        _manager_class=models.Manager.from_queryset(queryset_class), company=company
     )
 
 

@@ -9,10 +9,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import FIRM_MODEL_FIELDS, VersionedAdminForm
+from core.admin import FIRM_MODEL_FIELDS, EventAdmin, VersionedAdminForm
 
 from . import services
-from .models import ContactPerson, Customer, CustomerChange
+from .models import ContactPerson, ContactPersonEvent, Customer, CustomerEvent
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -45,18 +45,6 @@ class ContactPersonInline(admin.TabularInline):
         return False
 
 
-class CustomerChangeInline(admin.TabularInline):
-    model = CustomerChange
-    fields = ["at", "by", "action", "changes"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     """Staff change a customer's card fields here, through customers.services as the
@@ -76,7 +64,7 @@ class CustomerAdmin(admin.ModelAdmin):
         "search_text",
         *FIRM_MODEL_FIELDS,
     ]
-    inlines = [ContactPersonInline, CustomerChangeInline]
+    inlines = [ContactPersonInline]
     actions = ["restore"]
 
     def get_queryset(self, request):
@@ -112,19 +100,4 @@ class CustomerAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(CustomerChange)
-class CustomerChangeAdmin(admin.ModelAdmin):
-    list_display = ["at", "customer", "action", "by", "company"]
-    list_filter = ["action", "company"]
-    list_select_related = ["customer", "by", "company"]
-    search_fields = ["customer__name", "by__name"]
-    readonly_fields = ["company", "customer", "at", "by", "action", "changes"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+admin.site.register([CustomerEvent, ContactPersonEvent], EventAdmin)

@@ -1,7 +1,6 @@
 import re
 import unicodedata
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import OrgNumberField, PhoneNumberField, PostalCodeField
+from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
 from core.validators import format_org_number, format_phone
@@ -149,35 +149,25 @@ class ContactPerson(CompanyOwned):
         return format_phone(self.phone)
 
 
-class CustomerChange(CompanyOwned):
-    """One entry in a customer card's history: who did what, when, which fields."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", _("created")
-        UPDATED = "updated", _("changed")
-        ACTIVATED = "activated", _("set active")
-        DEACTIVATED = "deactivated", _("set inactive")
-        DELETED = "deleted", _("deleted")
-        RESTORED = "restored", _("restored")
-
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="changes")
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
+class CustomerEvent(
+    events_of(
+        Customer,
+        exclude=["search_text"],
+        verbose_name=_("customer event"),
+        verbose_name_plural=_("customer events"),
+        indexes=[models.Index(fields=["company", "pgh_obj"], name="customerevent_obj")],
     )
-    action = models.CharField(_("action"), max_length=20, choices=Action)
-    # {"field name": [old, new], ...} with display values, as the user saw them.
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
+):
+    """The customer after each change (written by a trigger, see core.history);
+    ``search_text`` is derived from the rest and left out."""
 
-    class Meta:
-        verbose_name = _("customer change")
-        verbose_name_plural = _("customer changes")
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["company", "customer", "-at"], name="custchange_customer_at")
-        ]
+
+class ContactPersonEvent(
+    events_of(
+        ContactPerson,
+        verbose_name=_("contact person event"),
+        verbose_name_plural=_("contact person events"),
+        indexes=[models.Index(fields=["company", "customer"], name="contactevent_customer")],
+    )
+):
+    """A contact person after each change; the card's history reads them by customer."""

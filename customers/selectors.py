@@ -7,9 +7,17 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from core import history
 from core.validators import format_org_number, format_phone
 
-from .models import ContactPerson, Customer, CustomerChange, CustomerKind, search_key
+from .models import (
+    ContactPerson,
+    ContactPersonEvent,
+    Customer,
+    CustomerEvent,
+    CustomerKind,
+    search_key,
+)
 
 ACTIVE, INACTIVE = "active", "inactive"
 SORTS = {
@@ -82,7 +90,7 @@ def get_customer_for_user(request, pk, *, include_deleted=False):
 
 def _display(field, value):
     if value in ("", None):
-        return "–"
+        return history.EMPTY
     if field == "org_number":
         return format_org_number(value)
     if field == "phone":
@@ -104,19 +112,61 @@ FIELD_LABELS = {
     "postal_place": _("Postal place"),
     "invoice_address": _("Invoice address / invoice e-mail"),
     "note": _("Note"),
+    # Only in history migrated from before the triggers: the contact persons' names.
     "contacts": _("Contact persons"),
 }
+# What the card's history tells apart from a plain change.
+STATE_FIELDS = ["is_active", "deleted_at"]
+CONTACT_FIELDS = ["name", "title", "phone", "email"]
+
+
+def _describe_customer(step):
+    if step.label == history.INSERT:
+        return history.Change(_("created"))
+    if step.label == history.DELETE:
+        return history.Change(_("deleted"))
+    if step.changed("deleted_at"):
+        return history.Change(_("deleted") if step.after["deleted_at"] else _("restored"))
+    if step.changed("is_active"):
+        return history.Change(_("set active") if step.after["is_active"] else _("set inactive"))
+    fields = history.diffs(step, FIELD_LABELS, _display)
+    return history.Change(_("changed"), fields) if fields else None
+
+
+def _contact_label(values):
+    if values.get("title"):
+        return f"{values['name']} ({values['title']})"
+    return values["name"]
+
+
+def _describe_contact(step):
+    """A contact person added, removed or changed, as rows of the customer's entry."""
+    label = _("Contact person")
+    if step.after is None:
+        return [(label, _contact_label(step.before), history.EMPTY)]
+    if step.before is None:
+        return [(label, history.EMPTY, _contact_label(step.after))]
+    labels = {
+        name: _("%(contact)s, %(field)s")
+        % {
+            "contact": f"{label} {step.before['name']}",
+            "field": ContactPerson._meta.get_field(name).verbose_name,
+        }
+        for name in CONTACT_FIELDS
+    }
+    return history.diffs(step, labels, _display)
 
 
 def customer_history(customer):
-    """The card's history, newest first: who, when, what, and each changed field as
-    (label, old, new) in the reader's language."""
-    rows = CustomerChange.objects.filter(customer=customer).select_related("by")
-    history = []
-    for change in rows:
-        fields = [
-            (FIELD_LABELS.get(field, field), _display(field, old), _display(field, new))
-            for field, (old, new) in change.changes.items()
-        ]
-        history.append({"change": change, "fields": fields})
-    return history
+    """The card's history, newest first: who, when, what, and each changed field and
+    contact person as (label, old, new) in the reader's language."""
+    names = [*FIELD_LABELS.keys() - {"contacts"}, *STATE_FIELDS]
+    events = CustomerEvent.objects.filter(pgh_obj_id=customer.pk)
+    contacts = ContactPersonEvent.objects.filter(customer_id=customer.pk).order_by("pgh_id")
+    return history.entries(
+        history.steps(events, names),
+        _describe_customer,
+        children=history.steps_by_object(contacts, CONTACT_FIELDS),
+        describe_child=_describe_contact,
+        child_action=_("changed"),
+    )

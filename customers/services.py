@@ -1,6 +1,7 @@
-"""Writes of customers: every change goes through here, recorded. The field rules
-are the model's (customers.models, applied by ``full_clean``); these functions keep
-the rest: the version, the state, the unique number when two save at once."""
+"""Writes of customers: every change goes through here. The field rules are the
+model's (customers.models, applied by ``full_clean``); these functions keep the rest:
+the version, the state, the unique number when two save at once. The database records
+each change in the history (customers.models.CustomerEvent)."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import next_number
 
-from .models import NUMBER_TAKEN, ContactPerson, Customer, CustomerChange, search_key
+from .models import NUMBER_TAKEN, ContactPerson, Customer, search_key
 
 FIRST_NUMBER = 10000
 
@@ -126,12 +127,6 @@ def _as_int(value):
         return None
 
 
-def _record(customer, by, action, changes=None):
-    return CustomerChange.objects.create(
-        company=customer.company, customer=customer, by=by, action=action, changes=changes or {}
-    )
-
-
 def _save_number_safely(customer, **kwargs):
     """Save, turning a lost race for the same number into a field error."""
     try:
@@ -158,7 +153,6 @@ def customer_create(*, company, by, data, contacts=()):
     _save_number_safely(customer)
     _save_contacts(customer, _contact_values(persons))
     customer_refresh_search_text(customer=customer)
-    _record(customer, by, CustomerChange.Action.CREATED)
     return customer
 
 
@@ -191,7 +185,6 @@ def customer_update(*, customer, by, version, data, contacts=None):
     _save_number_safely(current)
     _save_contacts(current, contact_rows)
     customer_refresh_search_text(customer=current)
-    _record(current, by, CustomerChange.Action.UPDATED, changes)
     return current
 
 
@@ -204,8 +197,6 @@ def customer_set_active(*, customer, by, active):
         return customer
     customer.is_active = active
     Customer.objects.filter(pk=customer.pk).update(is_active=active)
-    action = CustomerChange.Action.ACTIVATED if active else CustomerChange.Action.DEACTIVATED
-    _record(customer, by, action)
     return customer
 
 
@@ -218,7 +209,6 @@ def customer_delete(*, customer, by):
     customer.deleted_at = timezone.now()
     customer.deleted_by = by
     Customer.objects.filter(pk=customer.pk).update(deleted_at=customer.deleted_at, deleted_by=by)
-    _record(customer, by, CustomerChange.Action.DELETED)
     return customer
 
 
@@ -230,5 +220,4 @@ def customer_restore(*, customer, by):
     customer.deleted_at = None
     customer.deleted_by = None
     Customer.objects.filter(pk=customer.pk).update(deleted_at=None, deleted_by=None)
-    _record(customer, by, CustomerChange.Action.RESTORED)
     return customer

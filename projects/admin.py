@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from core.admin import FIRM_MODEL_FIELDS, VersionedAdminForm
+from core.admin import FIRM_MODEL_FIELDS, EventAdmin, VersionedAdminForm
 
 from . import services
-from .models import Project, ProjectMember
+from .models import Project, ProjectEvent, ProjectMember, ProjectMemberEvent
 
 
 class ProjectAdminForm(VersionedAdminForm):
@@ -64,3 +64,6 @@ class ProjectAdmin(admin.ModelAdmin):
             version=form.cleaned_data["opened_version"],
             **{field: getattr(obj, field) for field in services.FIELDS},
         )
+
+
+admin.site.register([ProjectEvent, ProjectMemberEvent], EventAdmin)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import PostalCodeField
+from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
 
@@ -161,3 +162,25 @@ class ProjectMember(CompanyOwned):
             models.UniqueConstraint(fields=["project", "user"], name="project_member_once"),
         ]
         indexes = [models.Index(fields=["company", "user"], name="projectmember_company_user")]
+
+
+class ProjectEvent(
+    events_of(
+        Project,
+        verbose_name=_("project event"),
+        verbose_name_plural=_("project events"),
+        indexes=[models.Index(fields=["company", "pgh_obj"], name="projectevent_obj")],
+    )
+):
+    """The project after each change (written by a trigger, see core.history)."""
+
+
+class ProjectMemberEvent(
+    events_of(
+        ProjectMember,
+        verbose_name=_("project member event"),
+        verbose_name_plural=_("project member events"),
+        indexes=[models.Index(fields=["company", "project"], name="memberevent_project")],
+    )
+):
+    """An employee chosen or unchosen under "Valgte ansatte"."""

@@ -12,14 +12,23 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as perms
 from accounts.selectors import active_users
+from core import history
 from core.models import next_number
 from customers.models import Customer
 from customers.selectors import search_customers
 
-from .models import Project, ProjectAccess, ProjectMember, ProjectStatus
+from .models import (
+    Project,
+    ProjectAccess,
+    ProjectEvent,
+    ProjectMember,
+    ProjectMemberEvent,
+    ProjectStatus,
+)
 
 FIRST_NUMBER = 1001
 
@@ -144,3 +153,90 @@ def customer_projects(user, customer):
 
 def project_has_hours(project):
     return project.time_entries.alive().exists()
+
+
+# History ----------------------------------------------------------------------
+
+HISTORY_FIELDS = [
+    "name",
+    "number",
+    "customer",
+    "address",
+    "postal_code",
+    "postal_place",
+    "start_date",
+    "end_date",
+    "estimated_hours",
+    "description",
+    "access",
+]
+STATE_FIELDS = ["status", "deleted_at"]
+
+
+def _project_display(project_steps):
+    """``display(field, value)`` for these steps; customers by name, looked up once."""
+    ids = {(values or {}).get("customer") for s in project_steps for values in (s.before, s.after)}
+    customers = {c.pk: c.display_name for c in Customer.objects.filter(pk__in=ids - {None})}
+
+    def display(name, value):
+        if value in (None, ""):
+            return history.EMPTY
+        if name == "customer":
+            return customers.get(value, f"#{value}")
+        if name == "access":
+            return ProjectAccess(value).label if value in ProjectAccess.values else value
+        if name in ("start_date", "end_date"):
+            return value.strftime("%d.%m.%Y")
+        if name == "estimated_hours":
+            return f"{value.normalize():f}".replace(".", ",")
+        return str(value)
+
+    return display
+
+
+def _describe_project(display):
+    labels = {name: Project._meta.get_field(name).verbose_name for name in HISTORY_FIELDS}
+
+    def describe(step):
+        if step.label == history.INSERT:
+            return history.Change(_("created"))
+        if step.label == history.DELETE or (
+            step.changed("deleted_at") and step.after["deleted_at"]
+        ):
+            return history.Change(_("deleted"))
+        if step.changed("status"):
+            done = step.after["status"] == ProjectStatus.DONE
+            return history.Change(_("set to finished") if done else _("reopened"))
+        fields = history.diffs(step, labels, display)
+        return history.Change(_("changed"), fields) if fields else None
+
+    return describe
+
+
+def project_history(project):
+    """The project's history, newest first: who, when, what, each changed field and each
+    employee chosen or unchosen under "Valgte ansatte" as (label, old, new)."""
+    project_steps = history.steps(
+        ProjectEvent.objects.filter(pgh_obj_id=project.pk), [*HISTORY_FIELDS, *STATE_FIELDS]
+    )
+    member_steps = history.steps_by_object(
+        ProjectMemberEvent.objects.filter(project_id=project.pk).order_by("pgh_id"), ["user"]
+    )
+    names = history.user_names(s.value("user") for s in member_steps)
+    label = _("Employees with access")
+
+    def describe_member(step):
+        name = names.get(step.value("user"), "")
+        if step.before is None:
+            return [(label, history.EMPTY, name)]
+        if step.after is None:
+            return [(label, name, history.EMPTY)]
+        return []
+
+    return history.entries(
+        project_steps,
+        _describe_project(_project_display(project_steps)),
+        children=member_steps,
+        describe_child=describe_member,
+        child_action=_("changed"),
+    )

@@ -12,14 +12,15 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.permissions import Role
-from customers.models import ContactPerson, Customer, CustomerChange
-from projects.models import Project, ProjectMember
-from timesheets.models import TimeEntry, TimeEntryChange
+from customers.models import ContactPerson, ContactPersonEvent, Customer, CustomerEvent
+from projects.models import Project, ProjectEvent, ProjectMember, ProjectMemberEvent
+from timesheets.models import TimeEntry, TimeEntryEvent
 
 from .factories import ContactPersonFactory, UserFactory
 
-MODELS = [Customer, ContactPerson, CustomerChange, Project, ProjectMember, TimeEntry, User]
-MODELS += [TimeEntryChange]
+MODELS = [Customer, ContactPerson, Project, ProjectMember, TimeEntry, User]
+# Their history, and ours: a refused request leaves no event either.
+MODELS += [CustomerEvent, ContactPersonEvent, ProjectEvent, ProjectMemberEvent, TimeEntryEvent]
 # What the other firm calls its things: none of it may appear in our answers.
 THEIR_NAMES = ["Fremmed Kunde", "Fremmed Kontakt", "Fremmed Prosjekt", "Fremmed arbeid"]
 THEIR_NAMES += ["Ola Nilsen", "Frida Fremmed"]

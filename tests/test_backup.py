@@ -18,9 +18,10 @@ TABLES = [
     "accounts_user",
     "customers_customer",
     "customers_contactperson",
-    "customers_customerchange",
+    "customers_customerevent",
     "projects_project",
     "timesheets_timeentry",
+    "timesheets_timeentryevent",
 ]
 
 

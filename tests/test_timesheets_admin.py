@@ -16,4 +16,4 @@ def test_platform_staff_see_every_firms_hours_in_the_django_admin(world, client_
         client.get(reverse("admin:timesheets_timeentry_change", args=[world.entry.pk])).status_code
         == 200
     )
-    assert client.get(reverse("admin:timesheets_timeentrychange_changelist")).status_code == 200
+    assert client.get(reverse("admin:timesheets_timeentryevent_changelist")).status_code == 200

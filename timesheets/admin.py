@@ -1,19 +1,8 @@
 from django.contrib import admin
 
-from core.admin import FIRM_MODEL_FIELDS
+from core.admin import FIRM_MODEL_FIELDS, EventAdmin
 
-from .models import TimeEntry, TimeEntryChange
-
-
-class TimeEntryChangeInline(admin.TabularInline):
-    model = TimeEntryChange
-    extra = 0
-    fields = ["at", "by", "action", "changes"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .models import TimeEntry, TimeEntryEvent
 
 
 @admin.register(TimeEntry)
@@ -55,7 +44,6 @@ class TimeEntryAdmin(admin.ModelAdmin):
         "approved_by",
         *FIRM_MODEL_FIELDS,
     ]
-    inlines = [TimeEntryChangeInline]
 
     def has_add_permission(self, request):
         return False
@@ -64,18 +52,4 @@ class TimeEntryAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(TimeEntryChange)
-class TimeEntryChangeAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "by", "entry", "company"]
-    list_filter = ["action", "company"]
-    list_select_related = ["by", "entry", "company"]
-    readonly_fields = ["company", "entry", "at", "by", "action", "changes"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+admin.site.register(TimeEntryEvent, EventAdmin)

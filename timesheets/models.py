@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
-from core.tenancy import CompanyOwned, scoped_manager
+from core.tenancy import scoped_manager
 
 
 class TimeEntryQuerySet(FirmQuerySet):
@@ -97,29 +98,13 @@ class TimeEntry(FirmModel):
         return self.approved_at is not None
 
 
-class TimeEntryChange(CompanyOwned):
-    """A change to an entry after approval (reopen, edit by an Administrator).
-
-    The record outlives the entry: an entry that was reopened may later be deleted
-    by its owner, and the trail of what happened to it after approval must stay.
-    """
-
-    class Action(models.TextChoices):
-        CHANGED = "changed", _("changed after approval")
-        REOPENED = "reopened", _("reopened")
-        DELETED = "deleted", _("deleted")
-
-    entry = models.ForeignKey(
-        TimeEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+class TimeEntryEvent(
+    events_of(
+        TimeEntry,
+        verbose_name=_("time entry event"),
+        verbose_name_plural=_("time entry events"),
+        indexes=[models.Index(fields=["company", "pgh_obj"], name="entryevent_obj")],
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    action = models.CharField(_("action"), max_length=20, choices=Action)
-    # {"field": [old, new]} as the user saw the values; for a reopen or delete, a
-    # snapshot of the entry ({"entry": "..."}) so the record reads on its own.
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("time entry change")
-        verbose_name_plural = _("time entry changes")
-        ordering = ["-at", "-id"]
+):
+    """The entry after each change, and the old entry on delete: the trail of an
+    approved entry outlives the entry (written by a trigger, see core.history)."""

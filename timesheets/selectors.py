@@ -9,10 +9,15 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as perms
+from core import history
+from customers.models import Customer
+from projects.models import Project
 
-from .models import TimeEntry, TimeEntryChange
+from .models import TimeEntry, TimeEntryEvent
+from .services import ENTRY_FIELDS
 
 ZERO = Decimal("0")
 
@@ -132,21 +137,73 @@ def get_entry_for_user(request, pk):
     )
 
 
+def _shown(value):
+    """An entry's value as the history shows it: 02.03.2026, 07:30, 7,5."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    return str(value)
+
+
+def _entry_display(entry_steps):
+    """``display(field, value)`` for these steps: projects and customers by name,
+    each looked up once."""
+    ids = {"project": set(), "customer": set()}
+    for step in entry_steps:
+        for values in (step.before, step.after):
+            for name, found in ids.items():
+                found.add((values or {}).get(name))
+    names = {
+        "project": {p.pk: str(p) for p in Project.objects.filter(pk__in=ids["project"])},
+        "customer": {c.pk: str(c) for c in Customer.objects.filter(pk__in=ids["customer"])},
+    }
+
+    def display(name, value):
+        if name in names:
+            return names[name].get(value, "" if value is None else f"#{value}")
+        return _shown(value)
+
+    return display
+
+
+def _describe_entry(display):
+    def describe(step):
+        approved = step.value("approved_at")
+        was_approved = (step.before or {}).get("approved_at")
+        if step.after is None:
+            return history.Change(_("deleted")) if approved else None
+        if approved and not was_approved:
+            by = step.after["approved_by"]
+            return history.Change(_("approved"), at=approved, by=by)
+        if was_approved and not approved:
+            approver = history.user_names([step.before["approved_by"]]).get(
+                step.before["approved_by"], ""
+            )
+            when = f"{timezone.localtime(was_approved):%d.%m.%Y %H:%M}"
+            label = TimeEntry._meta.get_field("approved_at").verbose_name
+            return history.Change(_("reopened"), [(label, f"{approver} {when}".strip(), "")])
+        if approved:
+            fields = history.diffs(step, _ENTRY_LABELS, display)
+            return history.Change(_("changed after approval"), fields) if fields else None
+        return None
+
+    return describe
+
+
+_ENTRY_LABELS = {name: TimeEntry._meta.get_field(name).verbose_name for name in ENTRY_FIELDS}
+
+
 def entry_history(entry):
-    """What happened to ``entry`` after it was approved, newest first, each change
-    with its fields as (label, old, new) in the reader's language."""
-    labels = {field.name: field.verbose_name for field in TimeEntry._meta.fields}
-    return [
-        {
-            "change": change,
-            "fields": [
-                (labels.get(name, name), old, new)
-                for name, (old, new) in change.changes.items()
-                if isinstance(change.changes.get(name), list)
-            ],
-        }
-        for change in TimeEntryChange.objects.filter(entry=entry).select_related("by")
-    ]
+    """The approval trail of ``entry``, newest first: approved, changed after approval,
+    reopened; each change with its fields as (label, old, new) in the reader's language."""
+    names = [*ENTRY_FIELDS, "approved_at", "approved_by"]
+    entry_steps = history.steps(TimeEntryEvent.objects.filter(pgh_obj_id=entry.pk), names)
+    return history.entries(entry_steps, _describe_entry(_entry_display(entry_steps)))
 
 
 # Overview ---------------------------------------------------------------------

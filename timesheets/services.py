@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions as perms
 from projects.selectors import pickable_customers, pickable_projects
 
-from .models import TimeEntry, TimeEntryChange
+from .models import TimeEntry
 
 MAX_HOURS = Decimal("24")
 HUNDREDTH = Decimal("0.01")
@@ -125,25 +125,6 @@ def _check_can_change(user, entry):
         raise PermissionDenied
 
 
-def _display(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}".replace(".", ",")
-    return str(value)
-
-
-def _snapshot(entry):
-    return (
-        f"{_display(entry.date)} {_display(entry.hours)} h {entry.user.name}"
-        f" {entry.project or ''} {entry.customer or ''}".strip()
-    )
-
-
 @transaction.atomic
 def entry_update(*, entry, by, version, **values):
     """Change an entry. ``version`` is the one the user read: a newer one means
@@ -153,25 +134,12 @@ def entry_update(*, entry, by, version, **values):
     current.check_version(version)
     fields = _clean_fields(fields=_entry_fields(values))
     _check_pickable(by=by, fields=fields, current=current)
-    changes = {
-        name: [_display(getattr(current, name)), _display(value)]
-        for name, value in fields.items()
-        if getattr(current, name) != value
-    }
     for name, value in fields.items():
         setattr(current, name, value)
     current.clean_for_save(exclude=["user"])
     current.version += 1
     current.updated_by = by
     current.save()
-    if current.is_approved and changes:
-        TimeEntryChange.objects.create(
-            company=current.company,
-            entry=current,
-            by=by,
-            action=TimeEntryChange.Action.CHANGED,
-            changes=changes,
-        )
     return current
 
 
@@ -183,14 +151,6 @@ def entry_delete(*, entry, by):
     if current.is_deleted:
         return current  # deleted twice (a second tab): deleted all the same
     _check_can_change(by, current)
-    if current.is_approved:
-        TimeEntryChange.objects.create(
-            company=current.company,
-            entry=current,
-            by=by,
-            action=TimeEntryChange.Action.DELETED,
-            changes={"entry": _snapshot(current)},
-        )
     current.deleted_at = timezone.now()
     current.deleted_by = by
     current.version += 1
@@ -225,19 +185,6 @@ def entry_reopen(*, entry, by):
     current = _locked(entry)
     if not current.is_approved:
         return current
-    TimeEntryChange.objects.create(
-        company=current.company,
-        entry=current,
-        by=by,
-        action=TimeEntryChange.Action.REOPENED,
-        changes={
-            "approved_at": [
-                f"{current.approved_by.name if current.approved_by else ''} "
-                f"{timezone.localtime(current.approved_at):%d.%m.%Y %H:%M}".strip(),
-                "",
-            ]
-        },
-    )
     current.approved_at = None
     current.approved_by = None
     current.version += 1

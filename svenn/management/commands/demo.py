@@ -1,5 +1,6 @@
 from importlib import import_module
 
+import pghistory
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_scopes import scopes_disabled
@@ -12,7 +13,8 @@ class Command(BaseCommand):
     help = "Load the demo firms, users, customers, projects and hours (idempotent)."
 
     def handle(self, *args, **options):
-        with scopes_disabled(), transaction.atomic():
+        # The history names this command as the one that wrote the demo data.
+        with scopes_disabled(), pghistory.context(command="demo"), transaction.atomic():
             firms = import_module("accounts.demo").load()
             for app in APPS[1:]:
                 try:
