@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.HtmxPageOrFragmentMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After MessageMiddleware (and htmx's): puts messages into htmx answers before
+    # MessageMiddleware keeps the rest for the next page.
+    "core.middleware.HtmxMessagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
