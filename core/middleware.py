@@ -1,8 +1,8 @@
 """Middleware every page passes through: database outages, NUL bytes, htmx fragments,
-the user's language and the firm scope."""
+messages on htmx pages, the user's language and the firm scope."""
 
 from django.conf import settings
-from django.contrib.messages import get_messages
+from django.contrib import messages
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
@@ -81,6 +81,51 @@ class HtmxPageOrFragmentMiddleware:
         return response
 
 
+class HtmxMessagesMiddleware:
+    """Shows the request's messages at once on a page that htmx updates in place.
+
+    An htmx answer is a fragment, so base.html's live region (``#messages``) is not in
+    it and a message such as "Timene er lagret." would wait for the next full page.
+    This appends the pending messages as an out-of-band swap of the region's content
+    (the region itself stays, so screen readers announce the change).
+
+    Messages stay for the next page when htmx will not swap this answer: a redirect,
+    a client redirect (HX-Redirect, HX-Location, HX-Refresh), a 204, or an error
+    status htmx leaves unswapped (svenn.js swaps 409 and 422 like a 200).
+
+    Place it after MessageMiddleware: its answer must be handled before
+    MessageMiddleware stores what is left for the next request.
+    """
+
+    CLIENT_REDIRECTS = ("HX-Redirect", "HX-Location", "HX-Refresh")
+    SWAPPED_ERRORS = (409, 422)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._swaps_in_place(request, response):
+            pending = messages.get_messages(request)
+            if len(pending):
+                region = render_to_string("_messages.html", {"messages": pending})
+                oob = f'<div id="messages" hx-swap-oob="innerHTML">{region}</div>'
+                response.content += oob.encode(response.charset)
+                if response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(response.content))
+        return response
+
+    def _swaps_in_place(self, request, response):
+        status = response.status_code
+        return (
+            getattr(request, "htmx", False)
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and ((200 <= status < 300 and status != 204) or status in self.SWAPPED_ERRORS)
+            and not any(response.has_header(h) for h in self.CLIENT_REDIRECTS)
+        )
+
+
 # No firm has this id: a user without a firm is scoped to nothing, never to everything
 # (django-scopes treats a scope value of None as "no filter").
 NO_COMPANY = 0
@@ -127,39 +172,3 @@ class CompanyScopeMiddleware:
         request.company_id = company_id
         with scope(company=company_id):
             return self.get_response(request)
-
-
-class HtmxMessagesMiddleware:
-    """Messages reach an htmx page at once, in its live region (``#messages``).
-
-    A view adds its message and answers with a fragment; this appends the pending
-    messages as an out-of-band swap of the live region's content, so screen readers
-    announce them. Redirects of any kind keep the messages for the page they lead to.
-    """
-
-    REDIRECT_HEADERS = ("HX-Redirect", "HX-Location", "HX-Refresh")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if not self._takes_messages(request, response):
-            return response
-        pending = list(get_messages(request))
-        if pending:
-            html = render_to_string("_messages.html", {"messages": pending})
-            response.content += (f'<div id="messages" hx-swap-oob="innerHTML">{html}</div>').encode(
-                response.charset
-            )
-        return response
-
-    def _takes_messages(self, request, response):
-        return (
-            getattr(request, "htmx", False)
-            and not response.streaming
-            and response.status_code not in (204, 304)
-            and not 300 <= response.status_code < 400
-            and response.get("Content-Type", "").startswith("text/html")
-            and not any(header in response for header in self.REDIRECT_HEADERS)
-        )

@@ -127,7 +127,7 @@ def project_access(request, pk):
     if form.is_valid():
         access = {"project": project, "by": request.user, **form.cleaned_data}
         if save(form, services.project_set_access, **access) is not None:
-            context = {"project": project, "access_form": form}
+            context = {"project": project, "access_form": form, "saved": True}
             swap = render(request, "projects/detail.html#access", context) if request.htmx else None
             message = _("Employee access has been saved.")
             return after_write(request, project.get_absolute_url(), message, swap=swap)

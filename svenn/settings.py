@@ -95,11 +95,13 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.CompanyScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "core.middleware.HtmxMessagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.HtmxPageOrFragmentMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After MessageMiddleware (and htmx's): puts messages into htmx answers before
+    # MessageMiddleware keeps the rest for the next page.
+    "core.middleware.HtmxMessagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -185,6 +187,8 @@ LOCALE_PATHS = [BASE_DIR / "svenn" / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# One date and time format per language, the same in both (core/formats).
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / ".local" / "static")))

@@ -65,7 +65,7 @@ def world_once(world, client_for):
     return Clients(world, client_for)
 
 
-ERROR_MARK = re.compile(r'class="(error|form-errors)"')
+ERROR_MARK = re.compile(r'class="(error|error-summary)"')
 
 
 def submit(client, url, data, model):

@@ -2,17 +2,26 @@
 (function () {
   "use strict";
 
-  // Collapse the main menu behind a button on small screens.
+  // Collapse the main menu behind a button on small screens; Escape closes it and
+  // gives focus back to the button.
   function setupMenu() {
     var toggle = document.querySelector(".menu-toggle");
     var menu = document.getElementById("main-menu");
     if (!toggle || !menu) return;
     toggle.hidden = false;
     document.documentElement.classList.add("js");
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      menu.classList.toggle("open", open);
+    }
     toggle.addEventListener("click", function () {
-      var open = toggle.getAttribute("aria-expanded") === "true";
-      toggle.setAttribute("aria-expanded", String(!open));
-      menu.classList.toggle("open", !open);
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
     });
   }
 
@@ -25,10 +34,16 @@
     }
   }, true);
 
-  // <dialog> opened by htmx: show it modally once its content arrives.
+  // <dialog> opened by htmx: show it modally once its content arrives, named by the
+  // heading of what it shows. A button marked autofocus ("Avbryt" before a delete)
+  // takes the focus; else the first field does.
   document.addEventListener("htmx:afterSwap", function (event) {
     var dialog = event.detail.target.closest("dialog");
-    if (dialog && !dialog.open && dialog.querySelector("form")) dialog.showModal();
+    if (dialog && !dialog.open && dialog.querySelector("form")) {
+      var heading = dialog.querySelector("h1[id], h2[id]");
+      if (heading) dialog.setAttribute("aria-labelledby", heading.id);
+      dialog.showModal();
+    }
   });
   document.addEventListener("click", function (event) {
     var close = event.target.closest("[data-close-dialog]");
@@ -61,6 +76,109 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+  });
+
+  // After an htmx swap focus goes to the user's next step, never to the page body
+  // (WCAG 2.4.3): the error summary if the new content has one, else the element the
+  // template marked data-focus (itself if it takes focus, else its first control),
+  // else, when the swap took the focused element away, the swapped content itself.
+  // htmx settles the target and each out-of-band swap separately, so collect them and
+  // decide once the whole answer has settled.
+  var CONTROL = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, [tabindex]";
+  var settled = [];
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!settled.length) window.queueMicrotask(focusNextStep);
+    settled.push({ elt: event.target, target: event.detail.target });
+  });
+
+  function focusNextStep() {
+    var swaps = settled;
+    settled = [];
+    var elts = swaps.map(function (s) { return s.elt; }).filter(function (e) { return e.isConnected; });
+    var summary = findIn(elts, ".error-summary");
+    var marked = findIn(elts, "[data-focus]");
+    var active = document.activeElement;
+    if (summary) {
+      summary.focus();
+    } else if (marked) {
+      focusable(marked).focus();
+    } else if (!active || active === document.body) {
+      // An innerHTML swap keeps its target; an outerHTML swap's new content settles last.
+      var target = swaps[0].target;
+      var main = target && target.isConnected ? target : elts[elts.length - 1];
+      if (main) {
+        if (!main.matches(CONTROL)) main.setAttribute("tabindex", "-1");
+        main.focus();
+      }
+    }
+  }
+
+  function findIn(elts, selector) {
+    for (var i = 0; i < elts.length; i++) {
+      var found = elts[i].matches(selector) ? elts[i] : elts[i].querySelector(selector);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  function focusable(element) {
+    if (element.matches(CONTROL)) return element;
+    var control = element.querySelector(CONTROL);
+    if (control) return control;
+    element.setAttribute("tabindex", "-1");
+    return element;
+  }
+
+  // Submit buttons are disabled and show progress while their form's request is in
+  // flight, so a double tap never sends twice.
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (e) { return e.type === "submit"; });
+  }
+  function setBusy(form, submitter, busy) {
+    var buttons = submitButtons(form);
+    buttons.forEach(function (button) {
+      button.disabled = busy;
+      button.removeAttribute("aria-busy");
+    });
+    var shown = submitter || buttons[0];
+    if (busy && shown) shown.setAttribute("aria-busy", "true");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (form.tagName !== "FORM" || !trigger || trigger.type !== "submit") return;
+    var xhr = event.detail.xhr;
+    setBusy(form, trigger.submitter, true);  // htmx has read the form already
+    xhr.addEventListener("loadend", function () {
+      // A client redirect is about to load the next page: stay disabled until it does.
+      var leaving = ["HX-Redirect", "HX-Location", "HX-Refresh"].some(function (header) {
+        return xhr.getResponseHeader(header);
+      });
+      if (!leaving) setBusy(form, null, false);
+    });
+  });
+
+  // A form without htmx (htmx cancels the submit events it sends itself): a second
+  // submit is cancelled while the next page loads. Its buttons are disabled only after
+  // the browser has read the form: a disabled submitter would not send its value.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented) return;
+    if (form.hasAttribute("data-submitting")) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitting", "");
+    window.setTimeout(function () { setBusy(form, event.submitter, true); });
+  });
+  // Back to a page from the browser's cache: its forms can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      form.removeAttribute("data-submitting");
+      setBusy(form, null, false);
+    });
   });
 
   function setup() {
