@@ -206,6 +206,13 @@ class FirmModel(CompanyOwned):
             raise ValidationError(errors)
 
 
+def violates(error, constraint):
+    """Whether an IntegrityError is PostgreSQL refusing ``constraint`` (by name), so a
+    lost race for a unique number is told apart from any other refusal."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == constraint
+
+
 def next_number(queryset, *, first):
     """The suggested number of a new row: one above the highest ``number`` in
     ``queryset`` (a firm's rows, deleted ones too, since they keep their numbers), or

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import next_number
+from core.models import next_number, violates
 
 from .models import NUMBER_TAKEN, ContactPerson, Customer, search_key
 
@@ -133,6 +133,8 @@ def _save_number_safely(customer, **kwargs):
         with transaction.atomic():
             customer.save(**kwargs)
     except IntegrityError as error:
+        if not violates(error, "customer_number_per_company"):
+            raise
         raise ValidationError({"number": NUMBER_TAKEN}) from error
 
 

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import violates
+
 from .models import NUMBER_TAKEN, Project, ProjectAccess, ProjectMember, ProjectStatus
 from .selectors import project_has_hours
 
@@ -34,12 +36,16 @@ def _save(project):
         with transaction.atomic():
             project.save()
     except IntegrityError as error:
+        if not violates(error, "project_number_per_company"):
+            raise
         # Two people took the same number at the same moment.
         raise ValidationError({"number": NUMBER_TAKEN}) from error
 
 
 def _fields(values):
-    return {field: values.get(field) for field in FIELDS}
+    """The project's fields among ``values``; a field not given keeps its default (on
+    create) or its value (on update)."""
+    return {field: values[field] for field in FIELDS if field in values}
 
 
 @transaction.atomic

@@ -208,3 +208,12 @@ def test_badges_are_computed_from_dates_and_hours(world):
     assert world.project.is_over_budget
     world.project.estimated_hours = None
     assert not world.project.is_over_budget
+
+
+def test_a_project_created_with_only_a_name_and_number_has_empty_text_fields(world):
+    with scope(company=world.company.pk):
+        project = services.project_create(
+            company=world.company, by=world.admin, name="Bare navn", number=7777
+        )
+    project.refresh_from_db()
+    assert (project.postal_code, project.address, project.description) == ("", "", "")

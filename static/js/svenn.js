@@ -75,8 +75,26 @@
     if (status === 422 || status === 409) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
+    } else if (status >= 400) {
+      // Any other refusal (an expired form, a missing permission, a server error) would
+      // otherwise change nothing on the page: say what the error page says, in the live
+      // region, as text.
+      sayRefusal(event.detail.xhr.responseText);
     }
   });
+
+  function sayRefusal(html) {
+    var region = document.getElementById("messages");
+    if (!region) return;
+    var page = new DOMParser().parseFromString(html || "", "text/html");
+    var parts = page.querySelectorAll("main h1, main h1 ~ p");
+    var text = Array.prototype.slice.call(parts, 0, 2).map(function (e) { return e.textContent.trim(); }).join(" ");
+    var message = document.createElement("p");
+    message.className = "message message-error";
+    message.setAttribute("role", "alert");
+    message.textContent = text || region.getAttribute("data-refused");
+    region.replaceChildren(message);
+  }
 
   // After an htmx swap focus goes to the user's next step, never to the page body
   // (WCAG 2.4.3): the error summary if the new content has one, else the element the
@@ -104,8 +122,11 @@
       focusable(marked).focus();
     } else if (!active || active === document.body) {
       // An innerHTML swap keeps its target; an outerHTML swap's new content settles last.
-      var target = swaps[0].target;
-      var main = target && target.isConnected ? target : elts[elts.length - 1];
+      // The live region's out-of-band swap (a message) is never where the user goes on.
+      var own = swaps.filter(function (s) { return !s.elt.closest("#messages"); });
+      var target = own.length ? own[0].target : null;
+      var rest = own.map(function (s) { return s.elt; }).filter(function (e) { return e.isConnected; });
+      var main = target && target.isConnected ? target : rest[rest.length - 1];
       if (main) {
         if (!main.matches(CONTROL)) main.setAttribute("tabindex", "-1");
         main.focus();

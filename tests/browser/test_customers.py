@@ -134,3 +134,15 @@ def test_pages_work_without_javascript(demo, browser, live_server):
     expect(page).to_have_url(re.compile(r"q=skript"))
     expect(page.locator("#customer-list tbody tr")).to_have_count(1)
     context.close()
+
+
+def test_an_expired_form_sent_with_htmx_says_so_instead_of_doing_nothing(
+    demo, page, login, live_server
+):
+    login("moderator@demo.no")
+    open_link(page, "Kunder")
+    open_link(page, "Bakeriet på Hjørnet AS")
+    # The session's CSRF secret is gone (a new login elsewhere, a cleared cookie).
+    page.context.clear_cookies(name="csrftoken")
+    page.get_by_role("button", name=re.compile("Sett (in)?aktiv")).click()
+    expect(page.locator("#messages").get_by_role("alert")).to_contain_text("Skjemaet er utløpt")
