@@ -24,6 +24,21 @@ class ProjectAccess(models.TextChoices):
     SELECTED = "selected", _("Selected employees")
 
 
+# What a user edits on the project form (and its history lists), in that order.
+EDITABLE_FIELDS = [
+    "name",
+    "number",
+    "customer",
+    "address",
+    "postal_code",
+    "postal_place",
+    "start_date",
+    "end_date",
+    "estimated_hours",
+    "description",
+]
+
+
 class ProjectQuerySet(FirmQuerySet):
     def open(self):
         """Not deleted and not finished: what pickers offer."""

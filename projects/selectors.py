@@ -22,6 +22,7 @@ from customers.models import Customer
 from customers.selectors import search_customers
 
 from .models import (
+    EDITABLE_FIELDS,
     Project,
     ProjectAccess,
     ProjectEvent,
@@ -157,19 +158,7 @@ def project_has_hours(project):
 
 # History ----------------------------------------------------------------------
 
-HISTORY_FIELDS = [
-    "name",
-    "number",
-    "customer",
-    "address",
-    "postal_code",
-    "postal_place",
-    "start_date",
-    "end_date",
-    "estimated_hours",
-    "description",
-    "access",
-]
+HISTORY_FIELDS = [*EDITABLE_FIELDS, "access"]
 STATE_FIELDS = ["status", "deleted_at"]
 
 

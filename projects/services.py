@@ -10,22 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import violates
 
-from .models import NUMBER_TAKEN, Project, ProjectAccess, ProjectMember, ProjectStatus
+from .models import (
+    EDITABLE_FIELDS,
+    NUMBER_TAKEN,
+    Project,
+    ProjectAccess,
+    ProjectMember,
+    ProjectStatus,
+)
 from .selectors import project_has_hours
 
 # The fields of the project form, as the services take them.
-FIELDS = [
-    "name",
-    "number",
-    "customer",
-    "address",
-    "postal_code",
-    "postal_place",
-    "start_date",
-    "end_date",
-    "estimated_hours",
-    "description",
-]
+FIELDS = EDITABLE_FIELDS
 
 
 def _save(project):
