@@ -3,6 +3,7 @@ Django admin and a service that calls ``full_clean()`` all apply the same one.""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms import widgets as forms_widgets
 from stdnum.no import orgnr
 
 from . import forms
@@ -17,6 +18,11 @@ class PostalCodeField(models.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 4)
         super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        # A number pad on a phone; no autofill, since it is never the user's own address.
+        attrs = {"inputmode": "numeric", "autocomplete": "off"}
+        return super().formfield(**{"widget": forms_widgets.TextInput(attrs=attrs), **kwargs})
 
 
 class PhoneNumberField(models.CharField):

@@ -39,14 +39,6 @@ class CustomerForm(forms.ModelForm):
     )
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     phone = PhoneField(label=_("Phone"))
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    postal_code = forms.CharField(
-        label=_("Postal code"),
-        max_length=4,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
-    )
-    postal_place = forms.CharField(label=_("Postal place"), max_length=100, required=False)
     invoice_address = forms.CharField(
         label=_("Invoice address / invoice e-mail"), max_length=300, required=False
     )

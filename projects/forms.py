@@ -47,14 +47,6 @@ class ProjectForm(PickerForm, forms.ModelForm):
             search_label=_("Search for a customer"),
         ),
     )
-    address = forms.CharField(label=_("Site address"), max_length=200, required=False)
-    postal_code = forms.CharField(
-        label=_("Postal code"),
-        max_length=4,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    postal_place = forms.CharField(label=_("Postal place"), max_length=100, required=False)
     start_date = forms.DateField(
         label=_("Start date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
     )
