@@ -98,8 +98,9 @@ def refuse(form, message):
 def after_write(request, url, message=None, *, swap=None, target=None, close_dialog=False):
     """The answer to a successful write.
 
-    A plain form follows a redirect to ``url``. htmx swaps ``swap`` (a response the
-    view rendered) into ``target`` when given, else navigates to ``url``.
+    A plain form follows a redirect to ``url``. htmx swaps what ``swap()`` renders (a
+    function, called for htmx only) into ``target`` when given, else navigates to
+    ``url``.
     """
     if message:
         messages.success(request, message)
@@ -107,6 +108,7 @@ def after_write(request, url, message=None, *, swap=None, target=None, close_dia
         return redirect(url)
     if swap is None:
         return HttpResponseClientRedirect(url)
+    swap = swap()
     if target:
         swap = reswap(retarget(swap, target), "outerHTML")
     if close_dialog:

@@ -97,7 +97,7 @@ def customer_create(request):
             saved(request, url)
             message = _("%(name)s has been created.") % {"name": customer.name}
             on_list = _opened_from_list(request)
-            swap = _saved_on_list(request, customer) if on_list else None
+            swap = (lambda: _saved_on_list(request, customer)) if on_list else None
             return after_write(
                 request, url, message, swap=swap, target="#customer-list", close_dialog=True
             )
@@ -133,14 +133,17 @@ def customer_detail(request, pk):
             **card.values(),
         )
         if saved_customer is not None:
-            customer = selectors.get_customer_for_user(request, pk)
-            fresh = CustomerCard(None, company=request.user.company, customer=customer)
-            swap = render(
-                request, "customers/detail.html#card", _card_context(request, customer, fresh)
-            )
-            message = _("%(name)s has been saved.") % {"name": customer.name}
+
+            def swap():
+                """The card as saved, with a fresh form."""
+                saved = selectors.get_customer_for_user(request, pk)
+                fresh = CustomerCard(None, company=request.user.company, customer=saved)
+                context = _card_context(request, saved, fresh)
+                return render(request, "customers/detail.html#card", context)
+
+            message = _("%(name)s has been saved.") % {"name": saved_customer.name}
             return after_write(
-                request, customer.get_absolute_url(), message, swap=swap, target="#card"
+                request, saved_customer.get_absolute_url(), message, swap=swap, target="#card"
             )
     context = _card_context(request, customer, card)
     partial = "form" if request.method == "POST" else "card"
@@ -162,7 +165,10 @@ def customer_set_status(request, pk):
         "history": selectors.customer_history(customer),
         "status_only": True,
     }
-    swap = render(request, "customers/detail.html#status", context) if request.htmx else None
+
+    def swap():
+        return render(request, "customers/detail.html#status", context)
+
     return after_write(request, customer.get_absolute_url(), message, swap=swap)
 
 

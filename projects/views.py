@@ -128,8 +128,11 @@ def project_access(request, pk):
         access = {"project": project, "by": request.user, **form.cleaned_data}
         if save(form, services.project_set_access, **access) is not None:
             context = {"project": project, "access_form": form, "saved": True}
-            swap = render(request, "projects/detail.html#access", context) if request.htmx else None
             message = _("Employee access has been saved.")
+
+            def swap():
+                return render(request, "projects/detail.html#access", context)
+
             return after_write(request, project.get_absolute_url(), message, swap=swap)
     context = _detail_context(project, access_form=form)
     return page(request, "projects/detail.html", "access", context, status=form_status(form))

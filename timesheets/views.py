@@ -93,10 +93,11 @@ def _saved(request, entry, message, *, deleted=False):
     """After a write: the entry's week in place, the entry marked (htmx), else back
     where the user was."""
     week = selectors.Week.of(entry.date)
-    swap = None
-    if request.htmx:
+
+    def swap():
         context = _week_context(request, entry.user, week, highlight=None if deleted else entry.pk)
-        swap = render(request, "timesheets/week.html#week", context)
+        return render(request, "timesheets/week.html#week", context)
+
     url = _safe_next(request, _week_url(week, entry.user, request))
     return after_write(request, url, message, swap=swap, target="#week", close_dialog=True)
 
