@@ -197,8 +197,10 @@ def customer_set_active(*, customer, by, active):
         raise ValidationError(_("A deleted customer cannot change status."))
     if customer.is_active == active:
         return customer
-    customer.is_active = active
-    Customer.objects.filter(pk=customer.pk).update(is_active=active)
+    customer.is_active, customer.updated_by, customer.updated_at = active, by, timezone.now()
+    Customer.objects.filter(pk=customer.pk).update(
+        is_active=active, updated_by=by, updated_at=customer.updated_at
+    )
     return customer
 
 
@@ -219,7 +221,9 @@ def customer_restore(*, customer, by):
     """Undo a soft delete (platform staff, through the Django admin)."""
     if not customer.is_deleted:
         return customer
-    customer.deleted_at = None
-    customer.deleted_by = None
-    Customer.objects.filter(pk=customer.pk).update(deleted_at=None, deleted_by=None)
+    customer.deleted_at = customer.deleted_by = None
+    customer.updated_by, customer.updated_at = by, timezone.now()
+    Customer.objects.filter(pk=customer.pk).update(
+        deleted_at=None, deleted_by=None, updated_by=by, updated_at=customer.updated_at
+    )
     return customer

@@ -221,3 +221,10 @@ def test_demo_loads_about_thirty_customers_per_firm_once(db):
         assert customers.filter(contacts__isnull=False).exists()
         for customer in customers.filter(kind="company"):
             assert len(customer.org_number) == 9
+
+
+def test_setting_a_customer_inactive_says_who_changed_it_last(world):
+    customer = create(world)
+    services.customer_set_active(customer=customer, by=world.moderator, active=False)
+    customer.refresh_from_db()
+    assert (customer.is_active, customer.updated_by) == (False, world.moderator)
