@@ -7,6 +7,8 @@ PYTHON_BASE ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes (pytest-xdist); each gets its own test database. 1 runs them in-process.
+TEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
 
 # The project's own PostgreSQL cluster unless DATABASE_URL is given.
@@ -80,7 +82,7 @@ format: $(STAMP)
 test: install chromium lint
 	@export DATABASE_URL="$(call DB_URL,svenn)" SVENN_TESTING=true; \
 	$(PY) manage.py makemigrations --check --dry-run -v0 || { echo "svenn: models changed without a migration"; exit 1; }; \
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS)) $(PYTEST_ARGS)
 
 .PHONY: fuzz
 fuzz: install
