@@ -128,10 +128,11 @@ def record(kind, *, request=None, user=None, actor=None, company=None, detail=No
 
 
 def prune(*, before):
-    """Delete every firm's events older than ``before``; returns how many. The one
-    deletion the append-only trigger lets through: ``pgtrigger.ignore`` sets the session
-    setting the trigger reads (``pgtrigger.ignore``), for these statements only, in the
-    same transaction-local way the history tables' trigger is bypassed in tests."""
+    """Delete every firm's events older than ``before``; returns how many.
+
+    The one deletion the append-only trigger lets through: ``pgtrigger.ignore`` sets
+    the setting the trigger reads (``pgtrigger.ignore``) for this transaction's
+    statements only, so every other UPDATE or DELETE is still refused."""
     with (
         scopes_disabled(),
         transaction.atomic(),
