@@ -101,6 +101,18 @@ def test_a_lockout_is_recorded_after_the_failure_limit(world):
     assert event.ip_address == "127.0.0.1"
 
 
+def test_the_right_password_while_locked_out_is_a_refused_sign_in(world):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, world.admin.email, "wrong-password")
+
+    assert log_in(client, world.admin.email).status_code == 429
+
+    assert len(events(world.company, Kind.LOCKED_OUT)) == 2
+    assert len(events(world.company, Kind.SIGN_IN_FAILED)) == settings.AXES_FAILURE_LIMIT + 1
+    assert events(world.company, Kind.SIGNED_IN) == []
+
+
 def test_signing_out_is_recorded(world):
     client = Client()
     log_in(client, world.moderator.email)
