@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import EventAdmin
 
-from .models import Company, CompanyEvent, User, UserEvent
+from .models import Company, CompanyEvent, SecurityEvent, User, UserEvent
 
 
 @admin.register(Company)
@@ -44,3 +44,25 @@ class UserAdmin(BaseUserAdmin):
 
 
 admin.site.register([CompanyEvent, UserEvent], EventAdmin)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Every firm's security log for platform staff; read-only, as the table is
+    append-only (only prune_security_log deletes)."""
+
+    list_display = ["at", "company", "kind", "actor", "user", "ip_address"]
+    list_filter = ["kind", "company"]
+    list_select_related = ["company", "actor", "user"]
+    search_fields = ["user__email", "actor__email", "ip_address"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in SecurityEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

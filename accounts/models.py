@@ -1,12 +1,15 @@
+import pgtrigger
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from core.history import events_of
+from core.tenancy import CompanyOwned
 from core.validators import format_org_number, format_phone, validate_org_number
 
 from .permissions import TABLE, Role, role_allows
@@ -172,3 +175,72 @@ class UserEvent(
 ):
     """A user's name, role, firm and active state after each change; never the password
     hash, and a login (``last_login``) is no event."""
+
+
+class SecurityEventKind(models.TextChoices):
+    """What a security log row records. Recorded through ``accounts.security_log.record``;
+    docs/architecture.md ("Security log") lists who records each kind."""
+
+    SIGNED_IN = "signed_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    SIGNED_OUT = "signed_out", _("Signed out")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password set from e-mailed link")
+    USER_CREATED = "user_created", _("User created")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    USER_REACTIVATED = "user_reactivated", _("User reactivated")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in turned on")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    EXPORTED = "exported", _("Export or download")
+
+
+class SecurityEvent(CompanyOwned):
+    """One row of a firm's security log ("Sikkerhetslogg"): who did what, to whom, when
+    and from which address. Append-only in the database (the same trigger as the
+    history tables); only ``prune_security_log`` removes rows past the retention time.
+    Never a password, token, session key or link: ``security_log.record`` refuses them."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("event"), max_length=30, choices=SecurityEventKind)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("concerns"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("device"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["company", "-at", "-id"], name="securityevent_company_at"),
+            models.Index(fields=["company", "user"], name="securityevent_user"),
+            models.Index(fields=["company", "actor"], name="securityevent_actor"),
+            # The retention cleanup looks across every firm.
+            models.Index(fields=["at"], name="securityevent_at"),
+        ]
+        triggers = [
+            # The history tables' trigger (django-pghistory's append_only).
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

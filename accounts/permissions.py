@@ -36,6 +36,7 @@ HOURS_EXPORT = "svenn.hours_export"
 HOURS_CHANGE_APPROVED = "svenn.hours_change_approved"
 USERS_MANAGE = "svenn.users_manage"
 COMPANY_MANAGE = "svenn.company_manage"
+SECURITY_LOG_VIEW = "svenn.security_log_view"
 
 TABLE = {
     CUSTOMERS_VIEW: MANAGERS,
@@ -53,6 +54,7 @@ TABLE = {
     HOURS_CHANGE_APPROVED: frozenset({ADMIN}),
     USERS_MANAGE: frozenset({ADMIN}),
     COMPANY_MANAGE: frozenset({ADMIN}),
+    SECURITY_LOG_VIEW: frozenset({ADMIN}),
 }
 
 

@@ -1,8 +1,9 @@
 """Reads of users, always within the request user's firm (scoped manager)."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import User
+from .models import SecurityEvent, User
 
 
 def users_of_company():
@@ -18,3 +19,14 @@ def active_users():
 def get_company_user(pk):
     """A user of the current firm; another firm's user is a 404."""
     return get_object_or_404(User.in_company.all(), pk=pk)
+
+
+def security_events(*, kind=None, user=None):
+    """The firm's security log, newest first: events of one kind, or that ``user`` did
+    or that concern them."""
+    events = SecurityEvent.objects.select_related("actor", "user")
+    if kind:
+        events = events.filter(kind=kind)
+    if user is not None:
+        events = events.filter(Q(user=user) | Q(actor=user))
+    return events.order_by("-at", "-id")

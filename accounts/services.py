@@ -14,8 +14,10 @@ from django.utils.translation import override
 from core.validators import clean_org_number
 
 from . import permissions as perms
+from . import security_log
 from .models import Company, User
 from .permissions import Role
+from .security_log import Kind
 
 
 @transaction.atomic
@@ -57,6 +59,7 @@ def user_create(*, company, by, email, name, role=Role.EMPLOYEE, phone="", langu
     user.set_unusable_password()
     user.full_clean()
     user.save()
+    security_log.record(Kind.USER_CREATED, user=user, actor=by, detail={"role": role})
     return user
 
 
@@ -85,9 +88,13 @@ def user_update(*, user, by, name, phone, role):
         raise ValidationError({"role": _("You cannot take the Administrator role from yourself.")})
     if user.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(user):
         raise ValidationError({"role": _("The firm must keep at least one Administrator.")})
+    old_role = user.role
     user.name, user.phone, user.role = name, phone, role
     user.full_clean()
     user.save(update_fields=["name", "phone", "role"])
+    if role != old_role:
+        detail = {"old": old_role, "new": role}
+        security_log.record(Kind.ROLE_CHANGED, user=user, actor=by, detail=detail)
     return user
 
 
@@ -98,8 +105,11 @@ def user_set_active(*, user, by, active):
         raise ValidationError(_("You cannot deactivate yourself."))
     if not active and user.role == Role.ADMIN and not _other_active_admins(user):
         raise ValidationError(_("The firm must keep at least one Administrator."))
-    user.is_active = active
+    was_active, user.is_active = user.is_active, active
     user.save(update_fields=["is_active"])
+    if active != was_active:
+        kind = Kind.USER_REACTIVATED if active else Kind.USER_DEACTIVATED
+        security_log.record(kind, user=user, actor=by)
     return user
 
 

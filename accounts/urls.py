@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import security_views, views
 
 app_name = "accounts"
 
@@ -33,4 +33,5 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_update, name="user_update"),
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("security-log/", security_views.security_log_list, name="security_log"),
 ]

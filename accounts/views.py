@@ -16,7 +16,7 @@ from core.idempotency import once_per_form, saved
 from core.pages import after_write, form_status, page, save
 
 from . import permissions as perms
-from . import selectors, services
+from . import security_log, selectors, services
 from .forms import (
     CompanyForm,
     LoginForm,
@@ -25,6 +25,7 @@ from .forms import (
     UserCreateForm,
     UserUpdateForm,
 )
+from .security_log import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,9 @@ class PasswordChangeView(UnprocessableOnInvalid, auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        security_log.record(Kind.PASSWORD_CHANGED, request=self.request, user=form.user)
+        return response
 
 
 class PasswordResetView(UnprocessableOnInvalid, auth_views.PasswordResetView):
@@ -72,6 +75,13 @@ class PasswordResetView(UnprocessableOnInvalid, auth_views.PasswordResetView):
 class PasswordResetConfirmView(UnprocessableOnInvalid, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever holds the e-mailed link acts as the user.
+        user = form.user
+        security_log.record(Kind.PASSWORD_RESET, request=self.request, user=user, actor=user)
+        return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "core.middleware.DatabaseUnavailableMiddleware",
     # Every write of the request names its user and URL in the history (django-pghistory).
     "pghistory.middleware.HistoryMiddleware",
+    # The security log takes the address of the request a service records an event in.
+    "accounts.security_log.RequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.CompanyScopeMiddleware",
@@ -180,6 +182,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# The firm's security log ("Sikkerhetslogg") keeps its events this long; the command
+# prune_security_log, run daily, deletes older ones.
+SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 400)
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]

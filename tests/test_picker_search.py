@@ -18,8 +18,16 @@ from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
 @pytest.fixture
 def many(world):
     """60 customers and 60 projects: the last of each is beyond a picker's first 50."""
-    customers = [CustomerFactory(company=world.company, name=f"Bygg {i:02d}") for i in range(1, 61)]
-    projects = [ProjectFactory(company=world.company, name=f"Bad {i:02d}") for i in range(1, 61)]
+    # Numbers of their own: the search matches numbers too, and a sequence number such
+    # as 10601 would make "Bygg 01" a match for "Bygg 60" (and 1201 "Bad 60" for "Bad 01").
+    customers = [
+        CustomerFactory(company=world.company, name=f"Bygg {i:02d}", number=90000 + i)
+        for i in range(1, 61)
+    ]
+    projects = [
+        ProjectFactory(company=world.company, name=f"Bad {i:02d}", number=7000 + i)
+        for i in range(1, 61)
+    ]
     # Customers are offered by name, projects newest number first.
     return {"customer": customers[-1], "project": projects[0]}
 

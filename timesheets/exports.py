@@ -159,3 +159,12 @@ def export_xlsx(entries):
 
 
 FORMATS = {"csv": export_csv, "xlsx": export_xlsx}
+
+
+def log_detail(fmt, filters):
+    """What the security log keeps of an export: its format and filters, as text that
+    stays readable when the employee, customer or project changes later."""
+    names = {name: str(filters[name]) for name in ("user", "customer", "project") if filters[name]}
+    dates = {name: filters[name].isoformat() for name in ("date_from", "date_to") if filters[name]}
+    status = {True: "approved", False: "open"}.get(filters["approved"])
+    return {"format": fmt, **dates, **names, **({"status": status} if status else {})}

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions as perms
+from accounts import security_log
 from accounts.selectors import users_of_company
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
@@ -289,5 +290,9 @@ def export(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     form = OverviewFilterForm(request.GET, user=request.user)
-    entries = selectors.filter_entries(selectors.entries_with_names(), **form.filters())
+    filters = form.filters()
+    entries = selectors.filter_entries(selectors.entries_with_names(), **filters)
+    security_log.record(
+        security_log.Kind.EXPORTED, request=request, detail=exports.log_detail(fmt, filters)
+    )
     return exports.FORMATS[fmt](entries)

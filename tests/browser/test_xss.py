@@ -12,9 +12,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts import security_log
 from accounts.models import User
 from customers import services as customers
 from projects import services as projects
@@ -231,6 +233,14 @@ def test_payloads_are_text_on_every_page_a_manager_opens(stored, browser_page, l
 
     visit(page, f"{base}/accounts/users/", ["employee"])
     visit(page, f"{base}/accounts/users/{w.employee.pk}/", values={"#id_name": "employee"})
+
+    # The security log names people and an export's filter, and shows the user agent,
+    # which anyone can send.
+    sender = RequestFactory().get("/", HTTP_USER_AGENT=PAYLOAD)
+    security_log.record(security_log.Kind.SIGN_IN_FAILED, request=sender, user=w.employee)
+    export = {"format": "csv", "customer": TEXT["customer"]}
+    security_log.record(security_log.Kind.EXPORTED, actor=w.admin, detail=export)
+    visit(page, f"{base}/accounts/security-log/", ["employee", "customer"])
 
 
 def test_payloads_are_text_on_every_page_an_employee_opens(stored, browser_page, live_server):

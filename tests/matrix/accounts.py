@@ -63,4 +63,6 @@ ROUTES = [
         method="post",
         ok=302,
     ),
+    # Another firm's Administrator gets their own firm's log.
+    Route("accounts:security_log", admins()),
 ]
