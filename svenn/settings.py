@@ -53,7 +53,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Before Django's admin, so its object pages link to the object's events.
     "pghistory.admin",
-    "django.contrib.admin",
+    # Django's admin with a site that asks platform staff for a second factor.
+    "svenn.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "svenn",
     "accounts",
@@ -88,10 +92,15 @@ MIDDLEWARE = [
     "core.middleware.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user verified when the session's sign-in included a code (django-otp);
+    # before the next one, which loads the user and so catches a database outage here.
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     # Every write of the request names its user and URL in the history (django-pghistory).
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A user who must use two-factor sign-in and has not is sent to set it up.
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.CompanyScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -180,6 +189,18 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp, TOTP apps and single-use recovery codes; docs/operations.md).
+# Platform staff need it for the Django admin; only development and tests may turn it off.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not (DEBUG or TESTING))
+# Seconds between a correct password and the code before the sign-in starts over.
+TWO_FACTOR_LOGIN_TIMEOUT = env_int("TWO_FACTOR_LOGIN_TIMEOUT", 300)
+OTP_TOTP_ISSUER = "Svenn"
+# After n wrong codes in a row the next one is checked only after 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin shows no TOTP secrets or recovery codes, even to staff.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
