@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 
 class AdminSite(admin.AdminSite):
@@ -19,6 +22,8 @@ class AdminSite(admin.AdminSite):
         verified = not settings.ADMIN_REQUIRE_2FA or request.user.is_verified()
         return super().has_permission(request) and verified
 
+    @method_decorator(never_cache)
+    @login_not_required
     def login(self, request, extra_context=None):
         if not settings.ADMIN_REQUIRE_2FA or request.user.is_authenticated:
             # A signed-in user who may not enter is told so on the admin's page.
