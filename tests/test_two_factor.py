@@ -281,9 +281,7 @@ def test_administrator_requires_it_for_the_firm(world, client_for):
     assert world.company.require_two_factor
 
 
-def test_a_required_moderator_without_an_app_must_set_it_up_before_anything_else(
-    world, client_for
-):
+def test_a_required_moderator_without_an_app_must_set_it_up_before_anything_else(world, client_for):
     world.company.require_two_factor = True
     world.company.save()
     client = client_for(world.moderator)
@@ -313,9 +311,7 @@ def test_the_requirement_leaves_employees_alone(world, client_for):
     assert client_for(world.employee).get(HOME).status_code == 200
 
 
-def test_a_required_user_with_an_app_but_no_code_this_session_is_asked_for_it(
-    world, client_for
-):
+def test_a_required_user_with_an_app_but_no_code_this_session_is_asked_for_it(world, client_for):
     world.company.require_two_factor = True
     world.company.save()
     device = app_of(world.admin)
