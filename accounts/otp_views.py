@@ -178,9 +178,13 @@ def firm_two_factor(request):
     form = FirmTwoFactorForm(request.POST)
     form.is_valid()
     required = form.cleaned_data["require_two_factor"]
-    two_factor.company_require_two_factor(
-        company=request.user.company, by=request.user, required=required
-    )
+    try:
+        two_factor.company_require_two_factor(
+            company=request.user.company, by=request.user, required=required
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return after_write(request, reverse("accounts:firm"))
     if required:
         message = _("Administrators and Moderators must now use two-factor authentication.")
     else:

@@ -282,9 +282,12 @@ def login_complete(request, user, device):
 @transaction.atomic
 def company_require_two_factor(*, company, by, required):
     """Whether ``by``'s firm requires two-factor sign-in of its Administrators and
-    Moderators (those without it are sent to set it up)."""
+    Moderators (those without it are sent to set it up); ``by`` must use it already."""
     if company.pk != by.company_id or not by.has_perm(perms.COMPANY_MANAGE):
         raise PermissionDenied
+    if required and not has_two_factor(by):
+        # Or the requirement would at once send its own author to set it up.
+        raise ValidationError(_("Turn on two-factor authentication for yourself first."))
     company.require_two_factor = bool(required)
     company.save(update_fields=["require_two_factor"])
     return company

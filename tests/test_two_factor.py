@@ -221,6 +221,19 @@ def test_the_code_step_expires_and_the_sign_in_starts_over(world, settings):
     assert signed_in_id(client) is None
 
 
+def test_a_user_deactivated_between_password_and_code_is_not_signed_in(world):
+    device = app_of(world.employee)
+    client = Client()
+    password_step(client, world.employee)
+    world.employee.is_active = False
+    world.employee.save()
+
+    response = client.post(LOGIN_CODE, {"code": code_for(device)})
+
+    assert response["Location"] == LOGIN
+    assert signed_in_id(client) is None
+
+
 def test_the_code_step_without_a_password_goes_to_log_in(db):
     response = Client().post(LOGIN_CODE, {"code": "123456"})
 
@@ -273,14 +286,40 @@ def test_new_recovery_codes_replace_the_old_ones(world, client_for):
 # The firm's requirement
 
 
-def test_administrator_requires_it_for_the_firm(world, client_for):
-    response = client_for(world.admin).post(
-        reverse("accounts:firm_two_factor"), {"require_two_factor": "on"}
-    )
+def signed_in_with_code(user):
+    """A browser signed in as ``user`` through both steps."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    client = Client()
+    password_step(client, user)
+    client.post(LOGIN_CODE, {"code": code_for(device)})
+    assert signed_in_id(client) == str(user.pk)
+    return client
+
+
+def test_administrator_requires_it_for_the_firm_on_the_firma_page(world):
+    app_of(world.admin)
+    client = signed_in_with_code(world.admin)
+    url = reverse("accounts:firm_two_factor")
+    assert 'name="require_two_factor"' in client.get(reverse("accounts:firm")).text
+
+    response = client.post(url, {"require_two_factor": "on"})
 
     assert response.status_code == 302
     world.company.refresh_from_db()
     assert world.company.require_two_factor
+    client.post(url, {})
+    world.company.refresh_from_db()
+    assert not world.company.require_two_factor
+
+
+def test_an_administrator_without_it_cannot_require_it(world, client_for):
+    response = client_for(world.admin).post(
+        reverse("accounts:firm_two_factor"), {"require_two_factor": "on"}, follow=True
+    )
+
+    assert "Slå på tofaktorautentisering for deg selv først" in response.text
+    world.company.refresh_from_db()
+    assert not world.company.require_two_factor
 
 
 def test_a_required_moderator_without_an_app_must_set_it_up_before_anything_else(world, client_for):
@@ -304,6 +343,17 @@ def test_once_set_up_the_required_moderator_works_as_before(world, client_for):
     client.post(SETUP, {"code": code_for(device)})
 
     assert client.get(reverse("customers:list")).status_code == 200
+
+
+def test_an_htmx_request_of_a_required_user_navigates_to_the_set_up(world, client_for):
+    world.company.require_two_factor = True
+    world.company.save()
+
+    response = client_for(world.admin).get(
+        reverse("customers:list"), headers={"HX-Request": "true"}
+    )
+
+    assert response["HX-Redirect"] == SETUP
 
 
 def test_the_requirement_leaves_employees_alone(world, client_for):
@@ -414,3 +464,27 @@ def test_the_admins_own_login_sends_staff_to_the_sign_in_with_a_code(db, setting
 
     assert response.status_code == 302
     assert response["Location"] == f"{LOGIN}?next=/admin/"
+
+
+def test_a_firm_user_in_the_admin_is_told_so_not_sent_round_in_circles(world, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    client = Client()
+    client.force_login(world.admin)
+
+    sent = client.get(reverse("admin:index"))
+    told = client.get(sent["Location"])
+
+    assert sent["Location"].startswith(reverse("admin:login"))
+    assert told.status_code == 200
+
+
+def test_staff_see_the_devices_in_the_admin_without_their_secrets(world, staff, client_for):
+    device = app_of(world.employee)
+    client = client_for(staff)
+
+    listing = client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+
+    assert listing.status_code == 200
+    assert world.employee.name in listing.text
+    assert device.key not in page.text
