@@ -126,7 +126,7 @@ def two_factor_setup(request):
             return _show_codes(request, codes)
     context = {
         "form": form,
-        "enrolment": two_factor.enrolment_for(request.user),
+        "enrolment": two_factor.enrolment_for(request),
         "required": two_factor.required_for(request.user),
     }
     return render(request, "accounts/two_factor/setup.html", context, status=status)

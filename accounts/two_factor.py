@@ -25,8 +25,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.models import VerifyNotAllowed
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from core.history import Change, entries, steps
 
@@ -38,6 +40,7 @@ APP_CODE = re.compile(r"[0-9]{6}")
 # StaticToken.random_token(): 5 random bytes in lower-case base32.
 RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")
 PENDING = "two_factor_pending"
+ENROLMENT = "two_factor_enrolment"
 DEVICE_NAME = "Svenn"
 
 
@@ -104,13 +107,14 @@ class Enrolment:
         return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308
 
 
-def enrolment_for(user):
-    """The app ``user`` is setting up: one unconfirmed device, kept across page loads so
-    a scanned code stays valid until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    return Enrolment(device)
+def enrolment_for(request):
+    """The app the signed-in user is setting up. Its secret waits in the session, kept
+    across page loads so a scanned code stays valid, and becomes a device only when a
+    code from the app confirms it: opening the page writes nothing."""
+    key = request.session.get(ENROLMENT)
+    if key is None:
+        key = request.session[ENROLMENT] = random_hex(20)
+    return Enrolment(TOTPDevice(user=request.user, name=DEVICE_NAME, key=key, confirmed=False))
 
 
 # Checking a code
@@ -193,18 +197,18 @@ def _new_recovery_codes(user):
 def two_factor_enable(*, request, code):
     """Confirm the app being set up with a code from it, sign the session in as
     verified, and return new recovery codes (shown once). Raises CodeRefused."""
-    user = request.user
+    user, device = request.user, enrolment_for(request).device
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    code = normalise_code(code)
+    if not (APP_CODE.fullmatch(code) and totp.verify(int(code), device.tolerance)):
+        raise _wrong_code()
+    # The code that confirmed the app does not also sign in.
+    device.last_t, device.confirmed = totp.t(), True
     with transaction.atomic():
-        pending = enrolment_for(user).device
-        device = TOTPDevice.objects.select_for_update().get(pk=pending.pk)
-        refused = _refusal(device, normalise_code(code))
-        if refused is None:
-            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            codes = _new_recovery_codes(user)
-    if refused:
-        raise refused
+        TOTPDevice.objects.filter(user=user).delete()
+        device.save()
+        codes = _new_recovery_codes(user)
+    del request.session[ENROLMENT]
     otp_login(request, device)
     return codes
 

@@ -59,12 +59,12 @@ def test_user_turns_it_on_with_a_code_from_the_app_and_sees_ten_recovery_codes_o
 ):
     client = client_for(world.employee)
     page = client.get(SETUP)
-    device = TOTPDevice.objects.get(user=world.employee, confirmed=False)
+    device = page.context["enrolment"].device
 
     assert page.status_code == 200
     assert "<svg" in page.text
     assert page.context["enrolment"].secret.replace(" ", "") in page.text.replace(" ", "")
-    assert not two_factor.has_two_factor(world.employee)
+    assert not TOTPDevice.objects.filter(user=world.employee).exists()
 
     response = client.post(SETUP, {"code": code_for(device)})
 
@@ -76,6 +76,19 @@ def test_user_turns_it_on_with_a_code_from_the_app_and_sees_ten_recovery_codes_o
     assert two_factor.has_two_factor(world.employee)
     assert client.get(reverse("accounts:two_factor")).context["codes_left"] == 10
     assert not any(code in client.get(reverse("accounts:two_factor")).text for code in codes)
+
+
+def test_the_code_that_confirmed_the_app_does_not_also_sign_in(world, client_for, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no wait after the refused code
+    client = client_for(world.admin)
+    device = client.get(SETUP).context["enrolment"].device
+    code = code_for(device)
+    client.post(SETUP, {"code": code})
+    signing_in = Client()
+    password_step(signing_in, world.admin)
+
+    assert signing_in.post(LOGIN_CODE, {"code": code}).status_code == 422
+    assert signing_in.post(LOGIN_CODE, {"code": code_for(device, 1)}).status_code == 302
 
 
 def test_the_set_up_page_keeps_the_secret_until_it_is_confirmed(world, client_for):
@@ -95,7 +108,7 @@ def test_a_wrong_code_does_not_turn_it_on(world, client_for):
 
     assert response.status_code == 422
     assert "Feil kode" in response.text
-    assert not two_factor.has_two_factor(world.employee)
+    assert not TOTPDevice.objects.filter(user=world.employee).exists()
 
 
 @pytest.mark.parametrize("code", ["", "12345", "abcdef", "١٢٣٤٥٦", "1" * 21])
@@ -337,8 +350,7 @@ def test_once_set_up_the_required_moderator_works_as_before(world, client_for):
     world.company.require_two_factor = True
     world.company.save()
     client = client_for(world.moderator)
-    client.get(SETUP)
-    device = TOTPDevice.objects.get(user=world.moderator)
+    device = client.get(SETUP).context["enrolment"].device
 
     client.post(SETUP, {"code": code_for(device)})
 
