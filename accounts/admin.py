@@ -30,13 +30,14 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["company"]
     search_fields = ["email", "name", "company__name"]
     autocomplete_fields = ["company"]
-    readonly_fields = ["last_login", "date_joined"]
+    # Staff reset a lost device by deleting it under "TOTP devices" (django-otp's admin).
+    readonly_fields = ["last_login", "date_joined", "two_factor_reset_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["name", "phone", "language"]}),
         (_("Firm"), {"fields": ["company", "role", "is_active"]}),
         (_("Platform"), {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "two_factor_reset_at"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["email", "name", "company", "role", "password1", "password2"]}),

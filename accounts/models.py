@@ -27,6 +27,11 @@ class Company(models.Model):
         help_text=_("Norwegian organisation number, 9 digits."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication"),
+        default=False,
+        help_text=_("Administrators and Moderators must sign in with a code from an app."),
+    )
 
     class Meta:
         verbose_name = _("firm")
@@ -99,6 +104,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("May log in to the Django admin. Not a firm role."),
     )
     date_joined = models.DateTimeField(_("joined"), auto_now_add=True)
+    # Set when an Administrator removes the user's two-factor devices (a lost phone), so
+    # the reset is an event in the user's history with who did it.
+    two_factor_reset_at = models.DateTimeField(_("two-factor reset"), null=True, blank=True)
 
     # Authentication and the Django admin need every user; firm views use `in_company`,
     # which is scoped to the request user's firm.

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import security_views, views
+from . import otp_views, security_views, views
 
 app_name = "accounts"
 
@@ -34,4 +34,16 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_update, name="user_update"),
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("security-log/", security_views.security_log_list, name="security_log"),
+    # Two-factor sign-in (accounts/otp_views.py).
+    path("login/code/", otp_views.login_code, name="login_code"),
+    path("two-factor/", otp_views.two_factor_page, name="two_factor"),
+    path("two-factor/setup/", otp_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/codes/", otp_views.two_factor_codes, name="two_factor_codes"),
+    path("two-factor/off/", otp_views.two_factor_disable, name="two_factor_disable"),
+    path("firm/two-factor/", otp_views.firm_two_factor, name="firm_two_factor"),
+    path(
+        "users/<int:pk>/two-factor/reset/",
+        otp_views.user_two_factor_reset,
+        name="user_two_factor_reset",
+    ),
 ]

@@ -25,6 +25,7 @@ from .forms import (
     UserCreateForm,
     UserUpdateForm,
 )
+from .otp_views import TwoFactorLoginMixin
 from .security_log import Kind
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class UnprocessableOnInvalid:
         return response
 
 
-class LoginView(UnprocessableOnInvalid, auth_views.LoginView):
+class LoginView(TwoFactorLoginMixin, UnprocessableOnInvalid, auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True

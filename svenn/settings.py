@@ -53,7 +53,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Before Django's admin, so its object pages link to the object's events.
     "pghistory.admin",
-    "django.contrib.admin",
+    # Django's admin with a site that asks platform staff for a second factor.
+    "svenn.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "svenn",
     "accounts",
@@ -88,12 +92,17 @@ MIDDLEWARE = [
     "core.middleware.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user verified when the session's sign-in included a code (django-otp);
+    # before the next one, which loads the user and so catches a database outage here.
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     # Every write of the request names its user and URL in the history (django-pghistory).
     "pghistory.middleware.HistoryMiddleware",
     # The security log takes the address of the request a service records an event in.
     "accounts.security_log.RequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A user who must use two-factor sign-in and has not is sent to set it up.
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.CompanyScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -186,6 +195,17 @@ AXES_VERBOSE = False
 # The firm's security log ("Sikkerhetslogg") keeps its events this long; the command
 # prune_security_log, run daily, deletes older ones.
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 400)
+# Two-factor sign-in (django-otp, TOTP apps and single-use recovery codes; docs/operations.md).
+# Platform staff need it for the Django admin; only development and tests may turn it off.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not (DEBUG or TESTING))
+# Seconds between a correct password and the code before the sign-in starts over.
+TWO_FACTOR_LOGIN_TIMEOUT = env_int("TWO_FACTOR_LOGIN_TIMEOUT", 300)
+OTP_TOTP_ISSUER = "Svenn"
+# After n wrong codes in a row the next one is checked only after 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin shows no TOTP secrets or recovery codes, even to staff.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]

@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Svenn"
-admin.site.site_title = "Svenn admin"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),

@@ -65,4 +65,22 @@ ROUTES = [
     ),
     # Another firm's Administrator gets their own firm's log.
     Route("accounts:security_log", admins()),
+    # Two-factor sign-in. The code step sends a signed-in user on, and an anonymous one
+    # without a pending sign-in back to log in.
+    Route("accounts:login_code", SENT_ON, public=True, ok=302),
+    Route("accounts:login_code", SENT_ON, method="post", public=True, ok=302),
+    Route("accounts:two_factor", everyone()),
+    Route("accounts:two_factor_setup", everyone()),
+    Route("accounts:two_factor_setup", everyone(), method="post", ok=422),
+    Route("accounts:two_factor_codes", everyone(), method="post", ok=422),
+    Route("accounts:two_factor_disable", everyone(), method="post", ok=422),
+    Route("accounts:firm_two_factor", admins(), method="post", ok=302),
+    # Nobody in the matrix uses it: the reset says so and goes back to the user's page.
+    Route(
+        "accounts:user_two_factor_reset",
+        admins(other=404),
+        args=lambda w: [w.employee2.pk],
+        method="post",
+        ok=302,
+    ),
 ]
