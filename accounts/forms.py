@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import PhoneField
 from core.validators import clean_org_number
 
-from .models import User
+from .models import User, normalise_email
 from .permissions import Role
 
 
@@ -46,8 +46,8 @@ class UserCreateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EMPLOYEE)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
             raise ValidationError(_("A user with this e-mail already exists."))
         return email
 

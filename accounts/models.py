@@ -38,13 +38,19 @@ class Company(models.Model):
         return format_org_number(self.org_number)
 
 
+def normalise_email(email):
+    """The one spelling of an e-mail address: how it is stored, how the login finds its
+    user, and what failed logins and password resets are counted under."""
+    return (email or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -60,7 +66,9 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # Exact, on the stored spelling: a case-insensitive match in PostgreSQL would
+        # also take "admın@…" (dotless ı) for "admin@…", under another lockout count.
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -111,6 +119,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["name"]
         indexes = [models.Index("company", Lower("name"), name="user_company_name")]
+        constraints = [
+            # The login looks e-mails up exactly, in their normalised spelling.
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="user_email_lower_case"
+            )
+        ]
 
     def __str__(self):
         return self.name or self.email
@@ -123,7 +137,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
         saved = type(self).objects.filter(pk=self.pk).values_list("company", flat=True).first()
         if self.pk and saved and saved != self.company_id:
             # Their hours, projects and history belong to the firm they were in.

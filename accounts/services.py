@@ -14,7 +14,7 @@ from django.utils.translation import override
 from core.validators import clean_org_number
 
 from . import permissions as perms
-from .models import Company, User
+from .models import Company, User, normalise_email
 from .permissions import Role
 
 
@@ -47,7 +47,7 @@ def user_create(*, company, by, email, name, role=Role.EMPLOYEE, phone="", langu
     """Add a user to ``company`` without a usable password; they set one from the link
     they are e-mailed."""
     user = User(
-        email=email.lower(),
+        email=normalise_email(email),
         name=name,
         phone=phone,
         role=role,
