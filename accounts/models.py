@@ -162,6 +162,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return super().has_perm(perm, obj)
 
 
+class Throttle(models.Model):
+    """How often something was asked for in one window of time, per key: an HMAC of,
+    say, an e-mail address or a client address (``accounts.throttle``), never the
+    value itself."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_key_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key[:8]}… {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
 class CompanyEvent(
     events_of(
         Company,

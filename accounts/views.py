@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -16,7 +17,7 @@ from core.idempotency import once_per_form, saved
 from core.pages import after_write, form_status, page, save
 
 from . import permissions as perms
-from . import selectors, services
+from . import selectors, services, throttle
 from .forms import (
     CompanyForm,
     LoginForm,
@@ -67,6 +68,13 @@ class PasswordResetView(UnprocessableOnInvalid, auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        """Past the limits nothing is sent, and the answer is the one every address
+        gets, known or not."""
+        if throttle.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(UnprocessableOnInvalid, auth_views.PasswordResetConfirmView):
