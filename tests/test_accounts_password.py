@@ -188,6 +188,51 @@ def test_mismatched_new_passwords_are_refused(world):
     assert can_log_in(world.employee.email, PASSWORD)
 
 
+def change_password(client, password):
+    return client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+
+
+def test_a_new_password_needs_twelve_characters_and_the_message_says_why(world, client_for):
+    response = change_password(client_for(world.admin), "Grus-og-San")  # 11 characters
+
+    assert response.status_code == 422
+    assert (
+        "Passordet må ha minst 12 tegn. Lange passord er vanskeligere å gjette."
+        in response.context["form"].errors["new_password2"]
+    )
+    assert can_log_in(world.admin.email, PASSWORD)
+
+
+@pytest.mark.parametrize("length", [12, 64, 128])
+def test_long_passwords_are_accepted_and_work(world, client_for, length):
+    password = ("Grus-og-Sement-" * 10)[:length]
+
+    response = change_password(client_for(world.admin), password)
+
+    assert response.status_code == 302
+    assert can_log_in(world.admin.email, password)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "qwerty123456",  # a common password of twelve characters
+        "Ingrid.Berg.1",  # the user's name
+        "246813579024",  # only digits
+    ],
+)
+def test_common_numeric_and_personal_passwords_are_refused_however_long(
+    world, client_for, password
+):
+    response = change_password(client_for(world.admin), password)
+
+    assert response.status_code == 422
+    assert can_log_in(world.admin.email, PASSWORD)
+
+
 def test_a_lookalike_address_with_a_dotless_i_gets_no_reset_mail(world):
     world.admin.email = "admin@demo.no"
     world.admin.save()
