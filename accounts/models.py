@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -160,6 +161,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         if perm in TABLE:
             return role_allows(self, perm)
         return super().has_perm(perm, obj)
+
+
+class Session(AbstractBaseSession):
+    """A session that knows its user (``accounts.sessions``), so that all of a user's
+    sessions can be ended at once: on deactivation, a new role or a new password."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
 
 
 class Throttle(models.Model):

@@ -16,6 +16,7 @@ from core.validators import clean_org_number
 from . import permissions as perms
 from .models import Company, User, normalise_email
 from .permissions import Role
+from .sessions import end_sessions
 
 
 @transaction.atomic
@@ -85,21 +86,28 @@ def user_update(*, user, by, name, phone, role):
         raise ValidationError({"role": _("You cannot take the Administrator role from yourself.")})
     if user.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(user):
         raise ValidationError({"role": _("The firm must keep at least one Administrator.")})
+    role_changed = role != user.role
     user.name, user.phone, user.role = name, phone, role
     user.full_clean()
     user.save(update_fields=["name", "phone", "role"])
+    if role_changed:
+        # They log in again to work in the new role.
+        end_sessions(user)
     return user
 
 
 @transaction.atomic
 def user_set_active(*, user, by, active):
-    """Deactivate or reactivate a user. Their data stays; they just cannot log in."""
+    """Deactivate or reactivate a user. Their data stays; they just cannot log in, and
+    a session they had open does not come back when they are reactivated."""
     if not active and user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     if not active and user.role == Role.ADMIN and not _other_active_admins(user):
         raise ValidationError(_("The firm must keep at least one Administrator."))
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        end_sessions(user)
     return user
 
 

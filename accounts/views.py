@@ -26,6 +26,7 @@ from .forms import (
     UserCreateForm,
     UserUpdateForm,
 )
+from .sessions import end_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,10 @@ class PasswordChangeView(UnprocessableOnInvalid, auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session (a new key)
+        end_sessions(form.user, keep=self.request.session.session_key)
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return response
 
 
 class PasswordResetView(UnprocessableOnInvalid, auth_views.PasswordResetView):
@@ -80,6 +83,11 @@ class PasswordResetView(UnprocessableOnInvalid, auth_views.PasswordResetView):
 class PasswordResetConfirmView(UnprocessableOnInvalid, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        end_sessions(form.user)
+        return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.CompanyScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session lifetimes; after MessageMiddleware for its message.
+    "accounts.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.HtmxPageOrFragmentMiddleware",
@@ -196,6 +198,16 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Password reset e-mails per hour: per e-mail address, and requests per client address.
 PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
 PASSWORD_RESET_CLIENT_LIMIT = env_int("PASSWORD_RESET_CLIENT_LIMIT", 20)
+
+# Sessions (accounts/sessions.py), in seconds: expire when left alone for the idle
+# timeout, and the absolute timeout after logging in however busy (defaults fit phones
+# on a building site). The expiry moves on as the user works, with one write of the
+# session an interval at most.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 14 * 24 * 60 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 30 * 24 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_REFRESH_INTERVAL = min(60 * 60, SESSION_IDLE_TIMEOUT // 10)
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
