@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Nothing a signed-in user is sent may be kept by a browser or proxy cache.
+    "core.middleware.NoStoreForSignedInMiddleware",
     # Every write of the request names its user and URL in the history (django-pghistory).
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
