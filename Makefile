@@ -56,7 +56,7 @@ run: install
 	$(PY) manage.py demo; \
 	$(PY) manage.py collectstatic --noinput -v0; \
 	echo; echo "Svenn is running on http://127.0.0.1:$(PORT)/"; \
-	echo "Demo logins (password svenn-demo): admin@demo.no (Administrator), moderator@demo.no (Moderator),"; \
+	echo "Demo logins (password svenn-demo-2026): admin@demo.no (Administrator), moderator@demo.no (Moderator),"; \
 	echo "  ansatt@demo.no and ansatt2@demo.no (Ansatt); admin@annen.no (Administrator of another firm)"; \
 	echo; \
 	exec $(VENV)/bin/gunicorn svenn.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import EventAdmin
 
 from .models import Company, CompanyEvent, SecurityEvent, User, UserEvent
+from .sessions import end_sessions
 
 
 @admin.register(Company)
@@ -42,6 +43,13 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "name", "company", "role", "password1", "password2"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # As in the firm's own user management (accounts.services): a deactivated
+        # user's sessions do not come back, and a new role starts with a new login.
+        if change and ({"is_active", "role"} & set(form.changed_data)):
+            end_sessions(obj)
 
 
 admin.site.register([CompanyEvent, UserEvent], EventAdmin)

@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 from .models import Company, User
 from .permissions import Role
 
-PASSWORD = "svenn-demo"
+PASSWORD = "svenn-demo-2026"
 
 FIRMS = [
     {

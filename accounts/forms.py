@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import _unicode_ci_compare
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import PhoneField
 from core.validators import clean_org_number
 
-from .models import User
+from .models import User, normalise_email
 from .permissions import Role
 
 
@@ -32,7 +33,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     choose one (Django's form skips them), and writes in the user's own language."""
 
     def get_users(self, email):
-        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+        users = User.objects.filter(email=normalise_email(email), is_active=True)
+        # Django's own last check: the address given is the user's, Unicode-normalised.
+        return (user for user in users if _unicode_ci_compare(email, user.email))
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with translation.override(context["user"].language):
@@ -46,8 +49,8 @@ class UserCreateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EMPLOYEE)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
             raise ValidationError(_("A user with this e-mail already exists."))
         return email
 

@@ -1,6 +1,7 @@
 import pgtrigger
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -46,13 +47,19 @@ class Company(models.Model):
         return format_org_number(self.org_number)
 
 
+def normalise_email(email):
+    """The one spelling of an e-mail address: how it is stored, how the login finds its
+    user, and what failed logins and password resets are counted under."""
+    return (email or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -68,7 +75,9 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # Exact, on the stored spelling: a case-insensitive match in PostgreSQL would
+        # also take "admın@…" (dotless ı) for "admin@…", under another lockout count.
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -122,6 +131,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["name"]
         indexes = [models.Index("company", Lower("name"), name="user_company_name")]
+        constraints = [
+            # The login looks e-mails up exactly, in their normalised spelling.
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="user_email_lower_case"
+            )
+        ]
 
     def __str__(self):
         return self.name or self.email
@@ -134,7 +149,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
         saved = type(self).objects.filter(pk=self.pk).values_list("company", flat=True).first()
         if self.pk and saved and saved != self.company_id:
             # Their hours, projects and history belong to the firm they were in.
@@ -157,6 +172,39 @@ class User(AbstractBaseUser, PermissionsMixin):
         if perm in TABLE:
             return role_allows(self, perm)
         return super().has_perm(perm, obj)
+
+
+class Session(AbstractBaseSession):
+    """A session that knows its user (``accounts.sessions``), so that all of a user's
+    sessions can be ended at once: on deactivation, a new role or a new password."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+
+class Throttle(models.Model):
+    """How often something was asked for in one window of time, per key: an HMAC of,
+    say, an e-mail address or a client address (``accounts.throttle``), never the
+    value itself."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_key_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key[:8]}… {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
 
 
 class CompanyEvent(

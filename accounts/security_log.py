@@ -37,7 +37,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from .models import SecurityEvent, SecurityEventKind
+from .models import SecurityEvent, SecurityEventKind, normalise_email
 from .permissions import Role
 
 Kind = SecurityEventKind
@@ -65,11 +65,6 @@ class RequestMiddleware:
             return self.get_response(request)
         finally:
             _current_request.reset(token)
-
-
-def normalised_email(value):
-    """An e-mail as the login matches it: trimmed, lower case."""
-    return (value or "").strip().lower()[:DETAIL_TEXT_LENGTH]
 
 
 def _clean_detail(detail):
@@ -144,12 +139,12 @@ def prune(*, before):
 
 def _firm_user(email):
     """The firm user an e-mail typed at sign-in belongs to, or None."""
-    email = normalised_email(email)
+    email = normalise_email(email)
     if not email:
         return None
     return (
         get_user_model()
-        .objects.filter(email__iexact=email, company__isnull=False)
+        .objects.filter(email=email, company__isnull=False)
         .select_related("company")
         .first()
     )
@@ -163,7 +158,7 @@ def _record_attempt(kind, request, email):
         address, _agent = _client(request)
         logger.warning("Security event %s for no firm user, from %s", kind.value, address)
         return None
-    return record(kind, request=request, user=user, detail={"email": normalised_email(email)})
+    return record(kind, request=request, user=user, detail={"email": normalise_email(email)})
 
 
 @receiver(user_logged_in, dispatch_uid="security_log_signed_in")

@@ -15,9 +15,10 @@ from core.validators import clean_org_number
 
 from . import permissions as perms
 from . import security_log
-from .models import Company, User
+from .models import Company, User, normalise_email
 from .permissions import Role
 from .security_log import Kind
+from .sessions import end_sessions
 
 
 @transaction.atomic
@@ -49,7 +50,7 @@ def user_create(*, company, by, email, name, role=Role.EMPLOYEE, phone="", langu
     """Add a user to ``company`` without a usable password; they set one from the link
     they are e-mailed."""
     user = User(
-        email=email.lower(),
+        email=normalise_email(email),
         name=name,
         phone=phone,
         role=role,
@@ -95,12 +96,15 @@ def user_update(*, user, by, name, phone, role):
     if role != old_role:
         detail = {"old": old_role, "new": role}
         security_log.record(Kind.ROLE_CHANGED, user=user, actor=by, detail=detail)
+        # They log in again to work in the new role.
+        end_sessions(user)
     return user
 
 
 @transaction.atomic
 def user_set_active(*, user, by, active):
-    """Deactivate or reactivate a user. Their data stays; they just cannot log in."""
+    """Deactivate or reactivate a user. Their data stays; they just cannot log in, and
+    a session they had open does not come back when they are reactivated."""
     if not active and user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     if not active and user.role == Role.ADMIN and not _other_active_admins(user):
@@ -110,6 +114,8 @@ def user_set_active(*, user, by, active):
     if active != was_active:
         kind = Kind.USER_REACTIVATED if active else Kind.USER_DEACTIVATED
         security_log.record(kind, user=user, actor=by)
+    if not active:
+        end_sessions(user)
     return user
 
 

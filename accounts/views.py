@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -16,7 +17,7 @@ from core.idempotency import once_per_form, saved
 from core.pages import after_write, form_status, page, save
 
 from . import permissions as perms
-from . import security_log, selectors, services
+from . import security_log, selectors, services, throttle
 from .forms import (
     CompanyForm,
     LoginForm,
@@ -27,6 +28,7 @@ from .forms import (
 )
 from .otp_views import TwoFactorLoginMixin
 from .security_log import Kind
+from .sessions import end_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +61,9 @@ class PasswordChangeView(UnprocessableOnInvalid, auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session (a new key)
+        end_sessions(form.user, keep=self.request.session.session_key)
         messages.success(self.request, _("Your password has been changed."))
-        response = super().form_valid(form)
         security_log.record(Kind.PASSWORD_CHANGED, request=self.request, user=form.user)
         return response
 
@@ -72,6 +75,13 @@ class PasswordResetView(UnprocessableOnInvalid, auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        """Past the limits nothing is sent, and the answer is the one every address
+        gets, known or not."""
+        if throttle.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
 
 class PasswordResetConfirmView(UnprocessableOnInvalid, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
@@ -82,6 +92,7 @@ class PasswordResetConfirmView(UnprocessableOnInvalid, auth_views.PasswordResetC
         # Whoever holds the e-mailed link acts as the user.
         user = form.user
         security_log.record(Kind.PASSWORD_RESET, request=self.request, user=user, actor=user)
+        end_sessions(user)
         return response
 
 

@@ -1,5 +1,6 @@
-"""Middleware every page passes through: database outages, NUL bytes, htmx fragments,
-messages on htmx pages, the user's language and the firm scope."""
+"""Middleware every page passes through: database outages, NUL bytes, caching for
+signed-in users, htmx fragments, messages on htmx pages, the user's language and the
+firm scope."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_scopes import scope, scopes_disabled
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -45,6 +46,26 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable_response()
         return None
+
+
+class NoStoreForSignedInMiddleware:
+    """``Cache-Control: no-store`` on every answer to a signed-in user (pages, htmx
+    fragments, exports, redirects, errors), and on the answer that signs one in or
+    out: a shared computer's browser cache or a proxy must not keep a firm's data.
+
+    Place it after DatabaseUnavailableMiddleware (the user is loaded by then) and after
+    WhiteNoiseMiddleware, so static files keep their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 class RejectNulInQueryMiddleware:

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # before the next one, which loads the user and so catches a database outage here.
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Nothing a signed-in user is sent may be kept by a browser or proxy cache.
+    "core.middleware.NoStoreForSignedInMiddleware",
     # Every write of the request names its user and URL in the history (django-pghistory).
     "pghistory.middleware.HistoryMiddleware",
     # The security log takes the address of the request a service records an event in.
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.CompanyScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session lifetimes; after MessageMiddleware for its message.
+    "accounts.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.HtmxPageOrFragmentMiddleware",
@@ -173,9 +177,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# At least 12 characters (OWASP ASVS 2.1.1) and no upper limit (64 and 128 characters
+# work); not a common password, not only digits, not like the user's e-mail or name.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "name"]},
+    },
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -183,14 +192,35 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Repeated failed logins: lock the e-mail + IP pair for a while (django-axes).
+# Repeated failed logins: lock the e-mail + IP pair for a while (django-axes). The
+# e-mail is counted in the spelling the login finds the user by (any upper case is the
+# same address), the address as accounts.throttle finds the client behind proxies.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttle.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Proxies (load balancers) in front of the app that append the client's address to
+# X-Forwarded-For; 0 means clients connect directly and REMOTE_ADDR is theirs.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Password reset e-mails per hour: per e-mail address, and requests per client address.
+PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
+PASSWORD_RESET_CLIENT_LIMIT = env_int("PASSWORD_RESET_CLIENT_LIMIT", 20)
+
+# Sessions (accounts/sessions.py), in seconds: expire when left alone for the idle
+# timeout, and the absolute timeout after logging in however busy (defaults fit phones
+# on a building site). The expiry moves on as the user works, with one write of the
+# session an interval at most.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 14 * 24 * 60 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 30 * 24 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_REFRESH_INTERVAL = min(60 * 60, SESSION_IDLE_TIMEOUT // 10)
 
 # The firm's security log ("Sikkerhetslogg") keeps its events this long; the command
 # prune_security_log, run daily, deletes older ones.

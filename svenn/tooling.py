@@ -52,14 +52,16 @@ def gunicorn(port, env, *, args=(), log=None, start_timeout=60):
 
 
 def session_key_for(user):
-    """A logged-in session for ``user``, made directly in the database (Django set up)."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    """A logged-in session for ``user``, made as a login makes it but without checking
+    a password (Django set up); the configured session store keeps it."""
+    from importlib import import_module
 
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+    from django.conf import settings
+    from django.contrib.auth import login
+    from django.http import HttpRequest
+
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    request.session.save()
+    return request.session.session_key

@@ -1,8 +1,10 @@
+import datetime
 import os
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, settings
 
@@ -122,3 +124,18 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's clock (``timezone.now``) held still; ``clock.advance(hours=1)`` moves it."""
+
+    class Clock:
+        now = timezone.now()
+
+        def advance(self, **delta):
+            self.now += datetime.timedelta(**delta)
+
+    held = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: held.now)
+    return held

@@ -189,3 +189,39 @@ def test_logged_in_user_opening_login_goes_to_the_start_page(world, client_for, 
 
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_a_lockout_holds_for_the_address_in_any_spelling(world):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, world.admin.email, "wrong-password")
+
+    response = log_in(client, world.admin.email.upper())
+
+    assert response.status_code == 429
+    assert not is_logged_in(client)
+    assert log_in(Client(), world.admin.email).status_code == 429  # the lock was not cleared
+
+
+def test_every_spelling_of_an_address_counts_towards_the_same_lockout(world):
+    email = world.admin.email
+    spellings = [email, email.upper(), email.capitalize(), f"  {email.title()}  ", email.swapcase()]
+    client = Client()
+    for spelling in spellings[: settings.AXES_FAILURE_LIMIT]:
+        log_in(client, spelling, "wrong-password")
+
+    response = log_in(client, email)
+
+    assert response.status_code == 429
+    assert not is_logged_in(client)
+
+
+def test_a_lookalike_address_with_a_dotless_i_logs_nobody_in(world):
+    world.admin.email = "admin@demo.no"
+    world.admin.save()
+    client = Client()
+
+    response = log_in(client, "adm\u0131n@demo.no")  # "admın", dotless ı
+
+    assert response.status_code == 422
+    assert not is_logged_in(client)

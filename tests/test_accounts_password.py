@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts import services
@@ -186,3 +186,115 @@ def test_mismatched_new_passwords_are_refused(world):
 
     assert response.status_code == 422
     assert can_log_in(world.employee.email, PASSWORD)
+
+
+def change_password(client, password):
+    return client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+
+
+def test_a_new_password_needs_twelve_characters_and_the_message_says_why(world, client_for):
+    response = change_password(client_for(world.admin), "Grus-og-San")  # 11 characters
+
+    assert response.status_code == 422
+    assert (
+        "Passordet må ha minst 12 tegn. Lange passord er vanskeligere å gjette."
+        in response.context["form"].errors["new_password2"]
+    )
+    assert can_log_in(world.admin.email, PASSWORD)
+
+
+@pytest.mark.parametrize("length", [12, 64, 128])
+def test_long_passwords_are_accepted_and_work(world, client_for, length):
+    password = ("Grus-og-Sement-" * 10)[:length]
+
+    response = change_password(client_for(world.admin), password)
+
+    assert response.status_code == 302
+    assert can_log_in(world.admin.email, password)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "qwerty123456",  # a common password of twelve characters
+        "Ingrid.Berg.1",  # the user's name
+        "246813579024",  # only digits
+    ],
+)
+def test_common_numeric_and_personal_passwords_are_refused_however_long(
+    world, client_for, password
+):
+    response = change_password(client_for(world.admin), password)
+
+    assert response.status_code == 422
+    assert can_log_in(world.admin.email, PASSWORD)
+
+
+def test_a_lookalike_address_with_a_dotless_i_gets_no_reset_mail(world):
+    world.admin.email = "admin@demo.no"
+    world.admin.save()
+
+    response = Client().post(RESET, {"email": "adm\u0131n@demo.no"})  # "admın", dotless ı
+
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def reset(email, address="127.0.0.1", **headers):
+    return Client(REMOTE_ADDR=address, **headers).post(RESET, {"email": email})
+
+
+def test_an_address_gets_at_most_three_reset_mails_an_hour_however_it_is_spelt(world, clock):
+    email = world.employee.email
+    spellings = [email, email.upper(), f" {email.title()} ", email.capitalize(), email.swapcase()]
+
+    answers = [reset(spelling) for spelling in spellings * 2]
+
+    assert len(mail.outbox) == 3
+    assert {(answer.status_code, answer["Location"]) for answer in answers} == {
+        (302, reverse("accounts:password_reset_done"))
+    }
+    clock.advance(hours=1)
+    reset(email)
+    assert len(mail.outbox) == 4
+
+
+def test_the_reset_limit_of_one_address_leaves_other_addresses_alone(world):
+    for _ in range(5):
+        reset(world.employee.email)
+
+    reset(world.employee2.email)
+
+    assert [message.to for message in mail.outbox[3:]] == [[world.employee2.email]]
+
+
+def test_one_client_address_may_ask_for_twenty_resets_an_hour(world, clock):
+    for n in range(20):
+        reset(f"nobody{n}@demo.no", "203.0.113.7")
+
+    throttled = reset(world.employee.email, "203.0.113.7")
+    assert mail.outbox == []
+    assert throttled.status_code == 302
+    assert throttled["Location"] == reverse("accounts:password_reset_done")
+
+    reset(world.employee.email, "198.51.100.1")
+    assert len(mail.outbox) == 1
+    clock.advance(hours=1)
+    reset(world.employee.email, "203.0.113.7")
+    assert len(mail.outbox) == 2
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_the_client_address_comes_from_the_proxys_forwarded_for(world):
+    proxy = "10.0.0.1"
+    for n in range(20):
+        reset(f"nobody{n}@demo.no", proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    # An address the client made up in front of the proxy's own entry changes nothing.
+    reset(world.employee.email, proxy, HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7")
+    assert mail.outbox == []
+    reset(world.employee.email, proxy, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert len(mail.outbox) == 1

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.demo import PASSWORD
 from accounts.models import User
 from customers.models import Customer
 from projects.models import Project
@@ -126,7 +127,7 @@ def test_an_invalid_page_form_focuses_its_error_summary_on_load_also_without_jav
         page = context.new_page()
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("E-post").fill("admin@demo.no")
-        page.get_by_label("Passord").fill("svenn-demo")
+        page.get_by_label("Passord").fill(PASSWORD)
         page.get_by_role("button", name="Logg inn").click()
         page.goto(f"{live_server.url}/accounts/profile/")
         page.get_by_label("Navn").fill("")

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from accounts.demo import PASSWORD
+
 NAME = "Solberg Varme AS"
 CONTACT = "Åshild Solberg"
 
@@ -116,7 +118,7 @@ def test_pages_work_without_javascript(demo, browser, live_server):
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-post").fill("admin@demo.no")
-    page.get_by_label("Passord").fill("svenn-demo")
+    page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     page.goto(f"{live_server.url}/customers/")
     page.get_by_role("link", name="Opprett kunde").click()

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts.demo import PASSWORD
 from accounts.models import Company
 from timesheets.models import TimeEntry
 
@@ -28,7 +29,7 @@ def far_customer(demo):
 def log_in(page, live_server, email):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-post").fill(email)
-    page.get_by_label("Passord").fill("svenn-demo")
+    page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_load_state()
 
