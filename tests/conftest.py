@@ -3,6 +3,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -10,7 +11,13 @@ from hypothesis import HealthCheck, settings
 
 from accounts.permissions import Role
 
-from .factories import (
+# Before the factories hash their password: tests/hashers.py says why.
+django_settings.PASSWORD_HASHERS = [
+    "tests.hashers.CheapArgon2PasswordHasher",
+    *django_settings.PASSWORD_HASHERS,
+]
+
+from .factories import (  # noqa: E402
     CompanyFactory,
     ContactPersonFactory,
     CustomerFactory,
