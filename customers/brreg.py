@@ -108,10 +108,14 @@ def find(text):
     number = org_number_in(text)
     if number:
         return lookup(number)
-    text = (text or "").strip()
-    if sum(char.isalpha() for char in text) >= MIN_NAME_LETTERS:
-        return search(text[:100])
+    if is_name_query(text):
+        return search(text.strip()[:100])
     return Answer()
+
+
+def is_name_query(text):
+    """Whether ``text`` has the three letters a name search needs."""
+    return sum(char.isalpha() for char in text or "") >= MIN_NAME_LETTERS
 
 
 def lookup(org_number):
