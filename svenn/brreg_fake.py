@@ -151,7 +151,7 @@ def main():
     port = parser.parse_args().port
     registry = FakeRegistry(port, verbose=True)
     print(f"Recorded Enhetsregisteret answers on {registry.url} (Ctrl-C stops)")
-    print("Try the org. no. 915 333 141, or the name 'bakeriet'.")
+    print("Try the org. no. 915 333 141, or the name 'bakeriet'.", flush=True)
     try:
         registry.httpd.serve_forever()
     except KeyboardInterrupt:
