@@ -81,10 +81,13 @@ class CustomerForm(forms.ModelForm):
         lookup = reverse("customers:lookup")
         if customer is not None:
             lookup += f"?customer={customer.pk}"
+        # Both fields go with either, so the hints of the one do not replace the other's.
+        both = f"#{self['name'].auto_id}, #{self['org_number'].auto_id}"
         for name in ("name", "org_number"):
             self.fields[name].widget.attrs.update(
                 {
                     "hx-get": lookup,
+                    "hx-include": both,
                     "hx-trigger": "input changed delay:400ms",
                     "hx-target": "#registry-results",
                     "hx-swap": "innerHTML",

@@ -66,6 +66,8 @@ def test_the_card_area_that_shows_the_units_is_announced_to_screen_readers(
     assert 'id="registry-results" class="registry-results" aria-live="polite"' in html
     assert 'hx-trigger="input changed delay:400ms"' in html
     assert f'hx-get="{LOOKUP}"' in html
+    # Either field sends both, so the hints of one do not wipe the other's.
+    assert 'hx-include="#id_name, #id_org_number"' in html
 
 
 def test_a_registry_that_does_not_answer_says_so_quietly(world, client_for, registry):
