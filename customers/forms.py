@@ -145,6 +145,13 @@ class CustomerForm(forms.ModelForm):
         return data
 
 
+class RefreshForm(forms.Form):
+    """ "Oppdater fra Brønnøysund": the version of the card the differences were shown
+    for, so a save in between is a conflict, not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class ContactForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Name"), max_length=200)

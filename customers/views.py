@@ -1,4 +1,3 @@
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -13,7 +12,7 @@ from core.idempotency import once_per_form, saved
 from core.pages import after_write, form_status, page, save
 
 from . import brreg, selectors, services
-from .forms import CustomerCard, Hints
+from .forms import CustomerCard, Hints, RefreshForm
 
 PER_PAGE = 50
 
@@ -212,12 +211,6 @@ def customer_lookup(request):
         exclude_pk=int(customer) if customer.isdecimal() else None,
     )
     return render(request, "customers/_registry.html", {"hints": hints})
-
-
-class RefreshForm(forms.Form):
-    """The version of the card the differences were shown for."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 @require_http_methods(["GET", "POST"])
