@@ -3,10 +3,18 @@
 import socket
 
 import pytest
+from django.utils import translation
 
 from customers import brreg
 from customers.models import CustomerKind
 from svenn import brreg_fake
+
+
+@pytest.fixture(autouse=True)
+def _norwegian():
+    """The warnings in the UI's default language, whatever ran before."""
+    with translation.override("nb"):
+        yield
 
 
 def test_a_unit_is_found_by_its_org_number_with_its_business_address(registry):
@@ -62,25 +70,25 @@ def test_a_bankrupt_unit_says_so(registry):
     unit = brreg.lookup("932222221").unit
 
     assert unit.bankrupt
-    assert unit.warnings == ["Bankrupt."]
+    assert unit.warnings == ["Konkurs."]
 
 
 def test_a_unit_under_liquidation_says_so(registry):
-    assert brreg.lookup("943333335").unit.warnings == ["Under liquidation."]
+    assert brreg.lookup("943333335").unit.warnings == ["Under avvikling."]
 
 
 def test_a_unit_with_a_deletion_date_is_deleted(registry):
     unit = brreg.lookup("954444449").unit
 
     assert unit.deleted_on == "2024-03-01"
-    assert unit.warnings == ["Deleted from the register."]
+    assert unit.warnings == ["Slettet i registeret."]
 
 
 def test_a_unit_answered_gone_is_deleted(registry):
     unit = brreg.lookup("965555552").unit
 
     assert unit.removed
-    assert unit.warnings == ["Deleted from the register."]
+    assert unit.warnings == ["Slettet i registeret."]
 
 
 def test_a_name_search_lists_the_matching_units(registry):
