@@ -4,12 +4,14 @@ and a search counts its matches on both tabs."""
 
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from customers import services
 from customers.models import Customer
 
+from .test_attacks_concurrency import post_at_once
 from .test_customers_views import CREATE, HTMX, LIST, detail, new_customer_post
 
 
@@ -34,6 +36,20 @@ def test_two_cards_opened_at_once_both_save_with_the_next_free_numbers(world, cl
         ("Første AS", suggested),
         ("Andre AS", suggested + 1),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_cards_saved_at_the_same_moment_both_get_the_next_free_numbers(world, client_for):
+    form = opened_form(client_for(world.admin))
+    statuses = post_at_once(
+        [
+            (world.admin, CREATE, new_customer_post(name="Første AS", org_number="", **form)),
+            (world.moderator, CREATE, new_customer_post(name="Andre AS", org_number="", **form)),
+        ]
+    )
+    assert statuses == [302, 302]
+    numbers = Customer.objects.filter(name__in=["Første AS", "Andre AS"]).values_list("number")
+    assert sorted(number for (number,) in numbers) == [form["number"], form["number"] + 1]
 
 
 def test_a_number_the_user_typed_is_kept_or_refused(world, client_for):
