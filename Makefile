@@ -20,6 +20,7 @@ help:
 	@echo "make run       install, start PostgreSQL, migrate, load demo data, serve on :$(PORT)"
 	@echo "make test      lint + the whole test suite (browser tests included)"
 	@echo "make fuzz      the property-based form tests with thousands of examples each"
+	@echo "make brreg-fake  recorded Enhetsregisteret answers on :8099 (BRREG_API_URL=http://127.0.0.1:8099 make run)"
 	@echo "make lint      ruff, the import layers (import-linter) and the templates' {% load %} layers"
 	@echo "make format    ruff format + fix"
 	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it)"
@@ -60,6 +61,13 @@ run: install
 	echo "  ansatt@demo.no and ansatt2@demo.no (Ansatt); admin@annen.no (Administrator of another firm)"; \
 	echo; \
 	exec $(VENV)/bin/gunicorn svenn.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+# Enhetsregisteret without the network: the tests' recorded answers on BRREG_PORT.
+BRREG_PORT ?= 8099
+
+.PHONY: brreg-fake
+brreg-fake: $(STAMP)
+	@$(PY) -m svenn.brreg_fake --port $(BRREG_PORT)
 
 .PHONY: chromium
 chromium:

@@ -1,13 +1,16 @@
 import copy
+from dataclasses import dataclass
 
 from django import forms
 from django.forms.utils import ErrorDict, ErrorList
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PhoneField
 from core.pages import form_status
-from core.validators import format_org_number, format_phone
+from core.validators import clean_org_number, format_org_number, format_phone
 
+from . import brreg, selectors
 from .models import Customer, CustomerKind
 from .services import FIELDS, customer_next_number
 
@@ -46,6 +49,9 @@ class CustomerForm(forms.ModelForm):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The number a new card suggested: left as it is, the number is the next free one
+    # when the customer is saved, not when the form was opened.
+    suggested_number = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Customer
@@ -54,8 +60,11 @@ class CustomerForm(forms.ModelForm):
     def __init__(self, *args, company, customer=None, **kwargs):
         self.company = company
         self.customer = customer
+        self.org_number_owner = None
+        self.number_chosen = False
         if customer is None:
-            kwargs.setdefault("initial", {"number": customer_next_number(company=company)})
+            suggested = customer_next_number(company=company)
+            kwargs.setdefault("initial", {"number": suggested, "suggested_number": suggested})
             instance = Customer(company=company)
         else:
             initial = {field: getattr(customer, field) for field in FIELDS}
@@ -68,6 +77,58 @@ class CustomerForm(forms.ModelForm):
         super().__init__(*args, instance=instance, **kwargs)
         if customer is not None:
             self.fields["number"].help_text = ""  # the suggestion is for a new customer
+        # Typing a name or an org. no. asks the registry and the firm's customers.
+        lookup = reverse("customers:lookup")
+        if customer is not None:
+            lookup += f"?customer={customer.pk}"
+        # Both fields go with either, so the hints of the one do not replace the other's.
+        both = f"#{self['name'].auto_id}, #{self['org_number'].auto_id}"
+        for name in ("name", "org_number"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": lookup,
+                    "hx-include": both,
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "#registry-results",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                    "aria-controls": "registry-results",
+                    "autocomplete": "off",
+                }
+            )
+
+    def clean_org_number(self):
+        """Refuse the org. no. of another customer of the firm, naming it (the card
+        links to it); the database constraint has the last word under a race."""
+        value = self.cleaned_data["org_number"]
+        if not value:
+            return value
+        owner = selectors.org_number_owner(
+            company=self.company,
+            org_number=clean_org_number(value),
+            exclude_pk=self.customer.pk if self.customer else None,
+        )
+        if owner is None:
+            return value
+        self.org_number_owner = owner
+        names = {"name": owner.name, "number": owner.number}
+        if owner.is_deleted:
+            message = _("%(name)s (customer %(number)s, deleted) has this organisation number.")
+        elif not owner.is_active:
+            message = _("%(name)s (customer %(number)s, inactive) has this organisation number.")
+        else:
+            message = _("%(name)s (customer %(number)s) has this organisation number.")
+        raise forms.ValidationError(message % names, code="org_number_taken")
+
+    def clean(self):
+        data = super().clean()
+        suggested = data.get("suggested_number")
+        if self.customer is None and suggested and data.get("number") == suggested:
+            # Left as suggested: checked as the next free number now, and taken as
+            # the next free one by the service when it saves.
+            self.number_chosen = True
+            data["number"] = customer_next_number(company=self.company)
+        return data
 
     def _post_clean(self):
         super()._post_clean()
@@ -78,7 +139,17 @@ class CustomerForm(forms.ModelForm):
                 self.cleaned_data[field] = getattr(self.instance, field)
 
     def customer_data(self):
-        return {field: self.cleaned_data[field] for field in FIELDS}
+        data = {field: self.cleaned_data[field] for field in FIELDS}
+        if self.number_chosen:
+            data["number"] = None  # the service takes the next free one
+        return data
+
+
+class RefreshForm(forms.Form):
+    """ "Oppdater fra Brønnøysund": the version of the card the differences were shown
+    for, so a save in between is a conflict, not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ContactForm(forms.Form):
@@ -146,20 +217,61 @@ def with_contact_removed(data, index):
     return data
 
 
+@dataclass
+class Hints:
+    """What the card shows beside its fields from Brønnøysund and the firm's own
+    customers (templates/customers/_registry.html)."""
+
+    registry: brreg.Answer | None = None  # None: the registry was not asked
+    confirm: brreg.Unit | None = None  # chosen, but with a warning to confirm first
+    filled: brreg.Unit | None = None  # the unit the card was just filled from
+    similar: list = ()  # "Finnes kunden allerede?"
+    similar_key: str = ""
+    asked_on_save: bool = False  # the save waits for the user to see ``similar``
+    owner: Customer | None = None  # the customer that has the typed org. no.
+
+    @classmethod
+    def typed(cls, *, company, name="", org_number="", exclude_pk=None):
+        """As the user types a name or an org. no.: the registry's units and the
+        firm's customers it may already be."""
+        number = brreg.org_number_in(org_number)
+        text = number or (name if brreg.is_name_query(name) else "")
+        hints = cls(registry=brreg.find(text) if text else None)
+        if number:
+            hints.owner = selectors.org_number_owner(
+                company=company, org_number=number, exclude_pk=exclude_pk
+            )
+        if name:
+            hints.look_for_similar(company=company, name=name, exclude_pk=exclude_pk)
+        return hints
+
+    def look_for_similar(self, *, company, name, exclude_pk=None):
+        self.similar = selectors.similar_customers(
+            company=company, name=name, exclude_pk=exclude_pk
+        )
+        self.similar_key = selectors.name_key(name) if self.similar else ""
+        return self.similar
+
+
 class CustomerCard:
     """The customer card as one form: the card's fields and its contact persons.
 
-    A POST that only adds or removes a contact row ("Legg til kontaktperson") shows the
-    card again with the change, saves nothing and shows no errors yet.
+    A POST that only adds or removes a contact row ("Legg til kontaktperson"), searches
+    Brønnøysund ("Søk i Brønnøysund") or fills the card from a unit found there shows
+    the card again with the change, saves nothing and shows no errors yet.
     """
 
     def __init__(self, request, *, company, customer=None):
         data = request.POST if request is not None and request.method == "POST" else None
+        self.company, self.customer = company, customer
+        self.hints = Hints()
         self.only_rows = False
         if data is not None and "add_contact" in data:
             data, self.only_rows = with_contact_added(data), True
         elif data is not None and "remove_contact" in data:
             data, self.only_rows = with_contact_removed(data, data["remove_contact"]), True
+        elif data is not None and REGISTRY_STEPS & set(data):
+            data, self.only_rows = self._registry_step(data), True
         self.form = CustomerForm(data, company=company, customer=customer)
         self.contacts = contact_formset(data, customer=customer)
         if self.only_rows:
@@ -168,11 +280,56 @@ class CustomerCard:
                 contact._errors = ErrorDict()
             self.contacts._non_form_errors = ErrorList()
 
+    def _registry_step(self, data):
+        """ "Søk i Brønnøysund" lists the units the org. no. (or else the name) points
+        at; choosing one fills the card, after a confirmation if the unit is
+        bankrupt, under liquidation or deleted."""
+        exclude_pk = self.customer.pk if self.customer else None
+        if "brreg_search" in data:
+            self.hints = Hints.typed(
+                company=self.company,
+                name=data.get("name", ""),
+                org_number=data.get("org_number", ""),
+                exclude_pk=exclude_pk,
+            )
+            return data
+        confirmed = "brreg_confirm" in data
+        number = brreg.org_number_in(data.get("brreg_confirm") or data.get("brreg_use"))
+        answer = brreg.lookup(number) if number else brreg.Answer()
+        unit = answer.unit
+        if unit is None:
+            self.hints.registry = answer
+            return data
+        if unit.warnings and not confirmed:
+            self.hints.confirm = unit
+            return data
+        data = data.copy()
+        for field, value in unit.card_values().items():
+            data[field] = format_org_number(value) if field == "org_number" else value
+        self.hints.filled = unit
+        self.hints.look_for_similar(company=self.company, name=unit.name, exclude_pk=exclude_pk)
+        return data
+
     def wants_save(self):
         return self.form.is_bound and not self.only_rows
 
     def is_valid(self):
-        return self.form.is_valid() & self.contacts.is_valid()
+        """Valid, and not a name like another customer's that the user has not been
+        shown yet ("Finnes kunden allerede?": shown once, then "Lagre" saves)."""
+        valid = self.form.is_valid() & self.contacts.is_valid()
+        return valid and not self._asks_about_similar()
+
+    def _asks_about_similar(self):
+        name = self.form.cleaned_data["name"]
+        if self.customer is not None and name == self.customer.name:
+            return False
+        exclude_pk = self.customer.pk if self.customer else None
+        if not self.hints.look_for_similar(company=self.company, name=name, exclude_pk=exclude_pk):
+            return False
+        if self.form.data.get("similar_confirmed") == self.hints.similar_key:
+            return False
+        self.hints.asked_on_save = True
+        return True
 
     def values(self):
         """The keyword arguments of the customers services."""
@@ -183,3 +340,7 @@ class CustomerCard:
 
     def status(self):
         return 200 if self.only_rows else form_status(self.form, self.contacts)
+
+
+# The POST names of the card's Brønnøysund buttons.
+REGISTRY_STEPS = {"brreg_search", "brreg_use", "brreg_confirm"}

@@ -42,6 +42,7 @@ class CustomerQuerySet(FirmQuerySet):
 
 
 NUMBER_TAKEN = _("Another customer already has this number.")
+ORG_NUMBER_TAKEN = _("Another customer already has this organisation number.")
 
 
 class Customer(FirmModel):
@@ -82,6 +83,14 @@ class Customer(FirmModel):
                 fields=["company", "number"],
                 name="customer_number_per_company",
                 violation_error_message=NUMBER_TAKEN,
+            ),
+            # One customer per company in a firm. Deleted customers keep theirs, as they
+            # keep their numbers: the history and an import still find them by it.
+            models.UniqueConstraint(
+                fields=["company", "org_number"],
+                condition=~models.Q(org_number=""),
+                name="customer_org_number_per_company",
+                violation_error_message=ORG_NUMBER_TAKEN,
             ),
         ]
         indexes = [

@@ -65,9 +65,10 @@ def customer_page_rows(page_rows, sort=DEFAULT_SORT):
     return customers.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
-def customer_tab_counts():
-    """{"active": n, "inactive": m}: the counts on the tabs, in one query."""
-    return Customer.objects.alive().aggregate(
+def customer_tab_counts(q=""):
+    """{"active": n, "inactive": m}: the counts on the tabs, of the customers that
+    match ``q`` when searching, in one query."""
+    return search_customers(Customer.objects.alive(), q).aggregate(
         active=Count("pk", filter=Q(is_active=True)),
         inactive=Count("pk", filter=Q(is_active=False)),
     )
@@ -79,6 +80,56 @@ def customer_position(customer):
     customers = Customer.objects.inactive() if not customer.is_active else Customer.objects.active()
     before = Q(name__lt=customer.name) | Q(name=customer.name, number__lt=customer.number)
     return customers.filter(before).count()
+
+
+# Company forms a name may end with: "Bakeriet På Hjørnet AS" is "bakeriet pa hjornet".
+COMPANY_FORMS = {"as", "asa", "ans", "da", "enk", "sa"}
+SIMILAR_LIMIT = 5
+
+
+def name_key(name):
+    """A customer name as duplicates compare it: without case, accents, punctuation,
+    extra spaces and a trailing company form (AS, ASA, ANS, DA, ENK, SA)."""
+    text = search_key(name).replace("a/s", "as")
+    words = re.sub(r"[\W_]+", " ", text).split()
+    while len(words) > 1 and words[-1] in COMPANY_FORMS:
+        words.pop()
+    return " ".join(words)
+
+
+def similar_customers(*, company, name, exclude_pk=None):
+    """The firm's customers (active or inactive) whose name has the same ``name_key``
+    as ``name``: the "Finnes kunden allerede?" hint. Every word must occur in the
+    search text (the trigram index), so only a handful of rows are compared."""
+    key = name_key(name)
+    if not key:
+        return []
+    candidates = Customer.objects.alive().filter(company=company).exclude(pk=exclude_pk)
+    for word in key.split():
+        candidates = candidates.filter(search_text__contains=word)
+    found = [c for c in candidates.order_by("name", "number")[:50] if name_key(c.name) == key]
+    return found[:SIMILAR_LIMIT]
+
+
+def org_number_owner(*, company, org_number, exclude_pk=None):
+    """The firm's customer with ``org_number`` (9 digits), inactive or deleted too, but
+    not ``exclude_pk`` (the customer being edited); None if there is none."""
+    if not org_number:
+        return None
+    owners = Customer.objects.filter(company=company, org_number=org_number)
+    return owners.exclude(pk=exclude_pk).order_by("deleted_at", "number").first()
+
+
+def registry_changes(customer, unit):
+    """What filling ``customer``'s card from the registry's ``unit`` would change:
+    {field: registry value} and a row (label, current, registry) for each."""
+    changed, rows = {}, []
+    for field, value in unit.card_values().items():
+        if value != getattr(customer, field):
+            changed[field] = value
+            current = _display(field, getattr(customer, field))
+            rows.append((FIELD_LABELS[field], current, _display(field, value)))
+    return changed, rows
 
 
 def get_customer_for_user(request, pk, *, include_deleted=False):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import next_number, violates
 
-from .models import NUMBER_TAKEN, ContactPerson, Customer, search_key
+from .models import NUMBER_TAKEN, ORG_NUMBER_TAKEN, ContactPerson, Customer, search_key
 
 FIRST_NUMBER = 10000
 
@@ -127,15 +127,28 @@ def _as_int(value):
         return None
 
 
-def _save_number_safely(customer, **kwargs):
-    """Save, turning a lost race for the same number into a field error."""
-    try:
-        with transaction.atomic():
-            customer.save(**kwargs)
-    except IntegrityError as error:
-        if not violates(error, "customer_number_per_company"):
-            raise
-        raise ValidationError({"number": NUMBER_TAKEN}) from error
+# How often a number the service chose is chosen again after losing it to a
+# concurrent save; each loss means another customer was created meanwhile.
+NUMBER_ATTEMPTS = 5
+
+
+def _save_safely(customer, *, number_chosen=False):
+    """Save, the database constraints having the last word under a race: a lost race
+    for the same org. no. or number becomes a field error, unless the number was the
+    service's own choice (``number_chosen``), which is then chosen again."""
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                customer.save()
+            return
+        except IntegrityError as error:
+            if violates(error, "customer_org_number_per_company"):
+                raise ValidationError({"org_number": ORG_NUMBER_TAKEN}) from error
+            if not violates(error, "customer_number_per_company"):
+                raise
+            if not number_chosen or attempt == NUMBER_ATTEMPTS:
+                raise ValidationError({"number": NUMBER_TAKEN}) from error
+            customer.number = customer_next_number(company=customer.company)
 
 
 def _values(data, **defaults):
@@ -145,14 +158,15 @@ def _values(data, **defaults):
 @transaction.atomic
 def customer_create(*, company, by, data, contacts=()):
     """Create a customer and its contact persons in one transaction; without a
-    number, the next free one."""
+    number, the next free one at the moment of saving."""
     values = _values(data)
-    if values["number"] in ("", None):
+    number_chosen = values["number"] in ("", None)
+    if number_chosen:
         values["number"] = customer_next_number(company=company)
     customer = Customer(company=company, created_by=by, updated_by=by, **values)
     persons = _contact_persons(contacts)
     _check(customer, persons)
-    _save_number_safely(customer)
+    _save_safely(customer, number_chosen=number_chosen)
     _save_contacts(customer, _contact_values(persons))
     customer_refresh_search_text(customer=customer)
     return customer
@@ -184,7 +198,7 @@ def customer_update(*, customer, by, version, data, contacts=None):
         return current
     current.version += 1
     current.updated_by = by
-    _save_number_safely(current)
+    _save_safely(current)
     _save_contacts(current, contact_rows)
     customer_refresh_search_text(customer=current)
     return current

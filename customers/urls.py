@@ -7,7 +7,9 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
+    path("lookup/", views.customer_lookup, name="lookup"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/status/", views.customer_set_status, name="status"),
     path("<int:pk>/delete/", views.customer_delete, name="delete"),
+    path("<int:pk>/brreg/", views.customer_refresh, name="refresh"),
 ]

@@ -2,26 +2,26 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as perms
 from core.idempotency import once_per_form, saved
-from core.pages import after_write, page, save
+from core.pages import after_write, form_status, page, save
 
-from . import selectors, services
-from .forms import CustomerCard
+from . import brreg, selectors, services
+from .forms import CustomerCard, Hints, RefreshForm
 
 PER_PAGE = 50
 
 
 def _list_context(*, status, q, sort, page, highlight=None):
     rows = selectors.customer_list(status=status, q=q, sort=sort)
-    counts = selectors.customer_tab_counts()
+    counts = selectors.customer_tab_counts(q)
     paginator = Paginator(rows, PER_PAGE)
-    if not q:
-        paginator.count = counts[status]  # the tab's count is the list's count
+    paginator.count = counts[status]  # the tab's count (of matches) is the list's count
     page = paginator.get_page(page)
     page.object_list = selectors.customer_page_rows(page.object_list, sort)
     tabs = [
@@ -95,13 +95,24 @@ def customer_create(request):
         if customer is not None:
             url = customer.get_absolute_url()
             saved(request, url)
-            message = _("%(name)s has been created.") % {"name": customer.name}
+            message = format_html(
+                '{} <a href="{}">{}</a>',
+                _("%(name)s has been created as customer %(number)s.")
+                % {"name": customer.name, "number": customer.number},
+                url,
+                _("Open the customer card"),
+            )
             on_list = _opened_from_list(request)
             swap = (lambda: _saved_on_list(request, customer)) if on_list else None
             return after_write(
                 request, url, message, swap=swap, target="#customer-list", close_dialog=True
             )
-    context = {"form": card.form, "contacts": card.contacts, "action": reverse("customers:create")}
+    context = {
+        "form": card.form,
+        "contacts": card.contacts,
+        "hints": card.hints,
+        "action": reverse("customers:create"),
+    }
     partial = "form" if request.method == "POST" else "dialog"
     return page(request, "customers/create.html", partial, context, status=card.status())
 
@@ -111,6 +122,7 @@ def _card_context(request, customer, card):
         "customer": customer,
         "form": card.form,
         "contacts": card.contacts,
+        "hints": card.hints,
         "action": customer.get_absolute_url(),
         "history": selectors.customer_history(customer),
     }
@@ -183,3 +195,45 @@ def customer_delete(request, pk):
         message = _("%(name)s has been deleted.") % {"name": customer.name}
         return after_write(request, reverse("customers:list"), message)
     return page(request, "customers/delete.html", "confirm", {"customer": customer})
+
+
+@require_http_methods(["GET"])
+@perms.role_required(perms.CUSTOMERS_MANAGE)
+def customer_lookup(request):
+    """As the user types a name or an org. no. on the card (htmx): the matching units
+    in Brønnøysund and the firm's customers it may already be. Without JavaScript the
+    card's "Søk i Brønnøysund" button shows the same."""
+    customer = request.GET.get("customer", "")
+    hints = Hints.typed(
+        company=request.user.company,
+        name=request.GET.get("name", "")[:200],
+        org_number=request.GET.get("org_number", "")[:20],
+        exclude_pk=int(customer) if customer.isdecimal() else None,
+    )
+    return render(request, "customers/_registry.html", {"hints": hints})
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.CUSTOMERS_MANAGE)
+def customer_refresh(request, pk):
+    """ "Oppdater fra Brønnøysund": the card's differences from the registry, saved
+    through the card's own service (its version check, its history) when confirmed."""
+    customer = selectors.get_customer_for_user(request, pk)
+    answer = brreg.lookup(customer.org_number) if customer.org_number else brreg.Answer()
+    changed, rows = selectors.registry_changes(customer, answer.unit) if answer.unit else ({}, [])
+    form = RefreshForm(request.POST or None, initial={"version": customer.version})
+    if request.method == "POST" and changed and form.is_valid():
+        current = {field: getattr(customer, field) for field in services.FIELDS}
+        updated = save(
+            form,
+            services.customer_update,
+            customer=customer,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            data={**current, **changed},
+        )
+        if updated is not None:
+            message = _("%(name)s has been updated from Brønnøysund.") % {"name": updated.name}
+            return after_write(request, updated.get_absolute_url(), message)
+    context = {"customer": customer, "answer": answer, "rows": rows, "form": form}
+    return page(request, "customers/refresh.html", "refresh", context, status=form_status(form))

@@ -274,6 +274,24 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
+# Enhetsregisteret (Brønnøysundregistrene), for the customer card's look-up
+# (customers/brreg.py). Tests never reach the network: with SVENN_TESTING the default
+# is a local port nobody listens on, and the tests start their own fake registry.
+BRREG_API_URL = env_str(
+    "BRREG_API_URL",
+    "http://127.0.0.1:9" if TESTING else "https://data.brreg.no/enhetsregisteret/api",
+).rstrip("/")
+
+# Registry answers are cached per process (a day, per org. no.): each app server asks
+# Brønnøysund at most once a day per unit, and nothing else depends on a shared cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "svenn",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
+
 # Security. Behind DEBUG=False everything is strict; a TLS-terminating proxy must
 # set X-Forwarded-Proto.
 SESSION_COOKIE_HTTPONLY = True

@@ -146,3 +146,18 @@ def clock(monkeypatch):
     held = Clock()
     monkeypatch.setattr(timezone, "now", lambda: held.now)
     return held
+
+
+@pytest.fixture
+def registry(settings):
+    """Enhetsregisteret's recorded answers on a local port (svenn/brreg_fake.py), the
+    app pointed at it and its cache empty; ``registry.behaviour`` breaks it."""
+    from django.core.cache import cache
+
+    from svenn.brreg_fake import FakeRegistry
+
+    with FakeRegistry() as fake:
+        settings.BRREG_API_URL = fake.url
+        cache.clear()
+        yield fake
+    cache.clear()

@@ -36,10 +36,14 @@
 
   // <dialog> opened by htmx: show it modally once its content arrives, named by the
   // heading of what it shows. A button marked autofocus ("Avbryt" before a delete)
-  // takes the focus; else the first field does.
+  // takes the focus; else the first field does. Only content swapped into the dialog
+  // (or its body) opens it: a late answer to a part of a closed dialog's form (a
+  // look-up as the user typed) leaves it closed.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var dialog = event.detail.target.closest("dialog");
-    if (dialog && !dialog.open && dialog.querySelector("form")) {
+    var target = event.detail.target;
+    var dialog = target.closest("dialog");
+    var opening = dialog && (target === dialog || target.parentElement === dialog);
+    if (opening && !dialog.open && dialog.querySelector("form")) {
       var heading = dialog.querySelector("h1[id], h2[id]");
       if (heading) dialog.setAttribute("aria-labelledby", heading.id);
       dialog.showModal();

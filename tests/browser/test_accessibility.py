@@ -194,9 +194,9 @@ def test_a_new_customer_is_marked_and_focused_in_the_list(demo, page, login, liv
     dialog.get_by_role("button", name="Lagre").click()
     expect(page.locator("tr.highlight")).to_contain_text("Fokus Ny AS")
     expect(page.locator("tr.highlight").get_by_role("link", name="Fokus Ny AS")).to_be_focused()
-    expect(page.locator("#messages").get_by_role("status")).to_have_text(
-        "Fokus Ny AS er opprettet."
-    )
+    message = page.locator("#messages").get_by_role("status")
+    expect(message).to_have_text(re.compile(r"^Fokus Ny AS er opprettet som kunde \d+\. "))
+    expect(message.get_by_role("link", name="Åpne kundekortet")).to_be_visible()
 
 
 def test_a_double_tap_on_save_sends_once_and_the_button_shows_progress(

@@ -15,6 +15,8 @@ ROUTES = [
     Route(
         "customers:create", managers(), method="post", data=lambda w: new_customer_post(), ok=302
     ),
+    # Asks Brønnøysund (unreachable in tests: the card's look-up says so and works on).
+    Route("customers:lookup", managers(), query="?name=kari&org_number=915333141"),
     Route("customers:detail", managers(other=404), args=customer),
     Route("customers:detail", managers(other=404), args=customer, method="post", ok=422),
     Route(
@@ -35,4 +37,12 @@ ROUTES = [
     ),
     Route("customers:delete", managers(other=404), args=customer),
     Route("customers:delete", managers(other=404), args=customer, method="post", ok=302),
+    Route("customers:refresh", managers(other=404), args=customer),
+    Route(
+        "customers:refresh",
+        managers(other=404),
+        args=customer,
+        method="post",
+        data=lambda w: {"version": str(w.customer.version)},
+    ),
 ]

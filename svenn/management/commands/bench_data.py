@@ -217,17 +217,22 @@ class Loader:
         self.rng = rng
         self.password_hash = password_hash
         self.progress = progress
+        self.org_numbers = set()
 
     # --- names and numbers -------------------------------------------------------
     def person(self):
         return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
 
     def org_number(self):
+        """A valid org. no. not given before: one per company in a firm (a unique
+        constraint), so never twice here."""
         while True:
             base = f"{self.rng.randint(80000000, 99999999)}"
             for digit in "0123456789":
-                if orgnr.is_valid(base + digit):
-                    return base + digit
+                number = base + digit
+                if orgnr.is_valid(number) and number not in self.org_numbers:
+                    self.org_numbers.add(number)
+                    return number
 
     def phone(self):
         return f"+47{self.rng.choice('49')}{self.rng.randint(0, 9999999):07d}"
