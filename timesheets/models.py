@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import fields
 from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import scoped_manager
@@ -27,8 +28,8 @@ class TimeEntry(FirmModel):
         related_name="time_entries",
         verbose_name=_("employee"),
     )
-    date = models.DateField(_("date"))
-    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    date = fields.DateField(_("date"))
+    hours = fields.DecimalField(_("hours"), max_digits=4, decimal_places=2)
     start_time = models.TimeField(_("from"), null=True, blank=True)
     end_time = models.TimeField(_("to"), null=True, blank=True)
     break_minutes = models.PositiveSmallIntegerField(_("break (minutes)"), null=True, blank=True)

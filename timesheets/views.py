@@ -21,6 +21,7 @@ from core.pages import (
     refuse,
     save,
 )
+from core.validators import date_in_range
 from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
@@ -218,10 +219,12 @@ def customer_field(request):
 
 
 def _date(value):
+    """The ISO day of a link (?date=), or today for anything else."""
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return selectors.today()
+    return day if date_in_range(day) else selectors.today()
 
 
 def _int(value):
