@@ -198,6 +198,7 @@ class OverviewFilterForm(PickerForm):
         ("", _("All")),
         ("open", _("Not approved")),
         ("approved", _("Approved")),
+        ("self_approved", _("Approved by the employee themselves")),
     ]
     GROUP_CHOICES = [
         ("employee", _("Employee")),
@@ -245,6 +246,7 @@ class OverviewFilterForm(PickerForm):
             "customer": data.get("customer"),
             "project": data.get("project"),
             "approved": {"approved": True, "open": False}.get(status),
+            "self_approved": status == "self_approved",
         }
 
     @property

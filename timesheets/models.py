@@ -17,6 +17,10 @@ class TimeEntryQuerySet(FirmQuerySet):
     def unapproved(self):
         return self.filter(approved_at__isnull=True)
 
+    def self_approved(self):
+        """Approved by their own employee (an Administrator: accounts.permissions)."""
+        return self.filter(approved_by=models.F("user"))
+
 
 class TimeEntry(FirmModel):
     """Hours an employee logged ("Timeføring"). Locked once approved; deleting one is
@@ -97,6 +101,10 @@ class TimeEntry(FirmModel):
     @property
     def is_approved(self):
         return self.approved_at is not None
+
+    @property
+    def is_self_approved(self):
+        return self.is_approved and self.approved_by_id == self.user_id
 
 
 class TimeEntryEvent(

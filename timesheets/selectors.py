@@ -200,7 +200,8 @@ def _describe_entry(display):
             return history.Change(_("deleted")) if approved else None
         if approved and not was_approved:
             by = step.after["approved_by"]
-            return history.Change(_("approved"), at=approved, by=by)
+            action = _("approved by themselves") if by == step.after["user"] else _("approved")
+            return history.Change(action, at=approved, by=by)
         if was_approved and not approved:
             approver = history.user_names([step.before["approved_by"]]).get(
                 step.before["approved_by"], ""
@@ -222,7 +223,7 @@ _ENTRY_LABELS = {name: TimeEntry._meta.get_field(name).verbose_name for name in 
 def entry_history(entry):
     """The approval trail of ``entry``, newest first: approved, changed after approval,
     reopened; each change with its fields as (label, old, new) in the reader's language."""
-    names = [*ENTRY_FIELDS, "approved_at", "approved_by"]
+    names = [*ENTRY_FIELDS, "user", "approved_at", "approved_by"]
     entry_steps = history.steps(TimeEntryEvent.objects.filter(pgh_obj_id=entry.pk), names)
     return history.entries(entry_steps, _describe_entry(_entry_display(entry_steps)))
 
@@ -238,7 +239,15 @@ GROUPS = {
 
 
 def filter_entries(
-    entries, *, date_from=None, date_to=None, user=None, customer=None, project=None, approved=None
+    entries,
+    *,
+    date_from=None,
+    date_to=None,
+    user=None,
+    customer=None,
+    project=None,
+    approved=None,
+    self_approved=False,
 ):
     if date_from:
         entries = entries.filter(date__gte=date_from)
@@ -254,6 +263,8 @@ def filter_entries(
         entries = entries.approved()
     elif approved is False:
         entries = entries.unapproved()
+    if self_approved:
+        entries = entries.self_approved()
     return entries
 
 

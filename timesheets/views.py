@@ -268,10 +268,21 @@ def approve(request):
         entries = selectors.entries_in_week(subject, week)
     else:
         entries = selectors.entries_by_ids([_int(pk) for pk in request.POST.getlist("entries")])
-    count = services.entries_approve(entries=entries, by=request.user)
+    approval = services.entries_approve(entries=entries, by=request.user)
     back = _safe_next(request, reverse("timesheets:overview"))
+    if approval.own_left:
+        own = ngettext(
+            "You cannot approve your own hours: %(count)d entry of yours is left for "
+            "an Administrator or another Moderator.",
+            "You cannot approve your own hours: %(count)d entries of yours are left for "
+            "an Administrator or another Moderator.",
+            approval.own_left,
+        )
+        messages.warning(request, own % {"count": approval.own_left})
+    count = approval.approved
     if not count:
-        messages.info(request, _("Nothing to approve: choose entries that are not approved."))
+        if not approval.own_left:
+            messages.info(request, _("Nothing to approve: choose entries that are not approved."))
         return after_write(request, back)
     message = ngettext("%(count)d entry approved.", "%(count)d entries approved.", count)
     return after_write(request, back, message % {"count": count})
