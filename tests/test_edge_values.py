@@ -135,3 +135,15 @@ def test_the_models_refuse_a_date_outside_the_known_years_in_the_admin_too(world
     with pytest.raises(ValidationError) as refused:
         project.full_clean()
     assert "start_date" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("target", ["a b", "%00", "1e1000000", "timesheets:week", "ÿþ"])
+def test_a_next_that_is_not_a_path_goes_back_to_the_default_page(world, client_for, target):
+    # redirect() reads a bare word as a URL name: "a b" was a NoReverseMatch (500).
+    client = client_for(world.admin)
+    approve = client.post(reverse("timesheets:approve"), {"next": target})
+    assert (approve.status_code, approve["Location"]) == (302, reverse("timesheets:overview"))
+    delete = client.post(
+        reverse("timesheets:entry_delete", args=[world.entry.pk]), {"next": target}
+    )
+    assert delete.status_code == 302 and delete["Location"].startswith(WEEK_URL)

@@ -41,8 +41,14 @@ def _week_url(week, subject=None, request=None):
 
 
 def _safe_next(request, default):
+    """Where the form came from: a path of this site, else ``default``. Only a path:
+    redirect() would read a bare word ("a b") as a URL name and fail to find it."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    ):
         return target
     return default
 
