@@ -17,7 +17,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run       install, start PostgreSQL, migrate, load demo data, serve on :$(PORT)"
 	@echo "make test      lint + the whole test suite (browser tests included)"
-	@echo "make fuzz      the property-based form tests with thousands of examples each"
+	@echo "make fuzz      the property-based form tests with thousands of examples each, and every"
+	@echo "               hostile value to every URL and field as every role (tests/test_fuzz_site.py)"
 	@echo "make lint      ruff, the import layers (import-linter) and the templates' {% load %} layers"
 	@echo "make format    ruff format + fix"
 	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it)"
@@ -85,7 +86,7 @@ test: install chromium lint
 .PHONY: fuzz
 fuzz: install
 	@export DATABASE_URL="$(call DB_URL,svenn)" SVENN_TESTING=true HYPOTHESIS_PROFILE=fuzz; \
-	$(PY) -m pytest tests/test_fuzz_forms.py -q $(PYTEST_ARGS)
+	$(PY) -m pytest tests/test_fuzz_forms.py tests/test_fuzz_site.py -q $(PYTEST_ARGS)
 
 .PHONY: messages
 messages: $(STAMP)
