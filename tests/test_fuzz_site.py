@@ -139,6 +139,15 @@ NAMED = {
 BAD_UTF8 = ["%FF%FE%FD", "%C0%AF", "%ED%A0%80", "\xff\xfe"]
 
 
+def kind_of(name, default="text"):
+    """The kind of a field its input does not say: by its name ("contacts-0-id": id)."""
+    if name.endswith(("-id", "_id")):
+        return "id"
+    if name.endswith("_FORMS"):  # a formset's counts
+        return "number"
+    return NAMED.get(name, default)
+
+
 def values_for(kind):
     return KINDS.get(kind, TEXTS) + EVERY_FIELD
 
@@ -190,7 +199,7 @@ class FormParser(html.parser.HTMLParser):
                 if target:
                     self.forms.append(Form(target, self.current.method, dict(self.current.fields)))
                 return
-            guess = NAMED.get(name)
+            guess = kind_of(name, None)
             if kind in ("date", "time", "number"):
                 guess = guess or kind
             if attrs.get("inputmode") in ("decimal", "numeric"):
@@ -278,14 +287,14 @@ def discover(world, clients):
             (route.name, route.method), Target(route.name, route.method, url, args, {}, {}, route)
         )
         for name in keys | set(data):
-            target.fields.setdefault(name, NAMED.get(name, "text"))
+            target.fields.setdefault(name, kind_of(name))
         if len(data) >= len(target.baseline):
             target.baseline, target.route = {**target.baseline, **data}, route
     for (name, keys), url in list(links.items()):
         target = targets.get((name, "get"))
         if target is not None:
             for key in set(keys) | visit(clients["admin"], name, "get", url, {}):
-                target.fields.setdefault(key, NAMED.get(key, "text"))
+                target.fields.setdefault(key, kind_of(key))
     for form in forms:
         target = targets.get((form.view, form.method))
         if target is not None:
