@@ -171,7 +171,9 @@ class PickerForm(forms.Form):
         values = self.data if self.is_bound else self.initial
         for name, field in self.fields.items():
             if isinstance(field.widget, SearchSelect):
-                field.widget.term = str(values.get(f"{self.add_prefix(name)}_q") or "")
+                term = str(values.get(f"{self.add_prefix(name)}_q") or "")
+                # No search needs NUL, and PostgreSQL refuses it in a text comparison.
+                field.widget.term = term.replace("\x00", "")
 
 
 def search_term(request, name):

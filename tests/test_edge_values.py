@@ -147,3 +147,14 @@ def test_a_next_that_is_not_a_path_goes_back_to_the_default_page(world, client_f
         reverse("timesheets:entry_delete", args=[world.entry.pk]), {"next": target}
     )
     assert delete.status_code == 302 and delete["Location"].startswith(WEEK_URL)
+
+
+@pytest.mark.parametrize("box", ["customer_q", "project_q"])
+def test_a_nul_in_a_pickers_search_box_of_a_refused_form_is_dropped_not_a_500(
+    world, client_for, box
+):
+    # The form shown again searches with what the box holds; PostgreSQL refuses NUL.
+    before = TimeEntry.objects.count()
+    response = client_for(world.employee).post(NEW_ENTRY, {"hours": "7,5", box: "ka\x00ri"})
+    assert response.status_code == 422
+    assert TimeEntry.objects.count() == before
