@@ -19,7 +19,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run       install, start PostgreSQL, migrate, load demo data, serve on :$(PORT)"
 	@echo "make test      lint + the whole test suite (browser tests included)"
-	@echo "make fuzz      the property-based form tests with thousands of examples each"
+	@echo "make fuzz      the property-based form tests with thousands of examples each, and every"
+	@echo "               hostile value to every URL and field as every role (tests/test_fuzz_site.py)"
 	@echo "make brreg-fake  recorded Enhetsregisteret answers on :8099 (BRREG_API_URL=http://127.0.0.1:8099 make run)"
 	@echo "make lint      ruff, the import layers (import-linter) and the templates' {% load %} layers"
 	@echo "make format    ruff format + fix"
@@ -95,7 +96,7 @@ test: install chromium lint
 .PHONY: fuzz
 fuzz: install
 	@export DATABASE_URL="$(call DB_URL,svenn)" SVENN_TESTING=true HYPOTHESIS_PROFILE=fuzz; \
-	$(PY) -m pytest tests/test_fuzz_forms.py -q $(PYTEST_ARGS)
+	$(PY) -m pytest tests/test_fuzz_forms.py tests/test_fuzz_site.py -q $(PYTEST_ARGS)
 
 .PHONY: messages
 messages: $(STAMP)

@@ -32,6 +32,7 @@ PROJECTS_MANAGE = "svenn.projects_manage"
 HOURS_LOG = "svenn.hours_log"
 HOURS_VIEW_ALL = "svenn.hours_view_all"
 HOURS_APPROVE = "svenn.hours_approve"
+HOURS_APPROVE_OWN = "svenn.hours_approve_own"
 HOURS_EXPORT = "svenn.hours_export"
 HOURS_CHANGE_APPROVED = "svenn.hours_change_approved"
 USERS_MANAGE = "svenn.users_manage"
@@ -50,6 +51,10 @@ TABLE = {
     HOURS_LOG: EVERYONE,
     HOURS_VIEW_ALL: MANAGERS,
     HOURS_APPROVE: MANAGERS,
+    # Separation of duties: a Moderator's own hours are approved (or reopened) by
+    # someone else; an Administrator may, for a firm with one office person, and the
+    # approval then shows as "godkjent av seg selv".
+    HOURS_APPROVE_OWN: frozenset({ADMIN}),
     HOURS_EXPORT: MANAGERS,
     HOURS_CHANGE_APPROVED: frozenset({ADMIN}),
     USERS_MANAGE: frozenset({ADMIN}),

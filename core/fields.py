@@ -7,7 +7,31 @@ from django.forms import widgets as forms_widgets
 from stdnum.no import orgnr
 
 from . import forms
-from .validators import clean_phone, validate_org_number, validate_phone, validate_postal_code
+from .validators import (
+    clean_phone,
+    validate_date_in_range,
+    validate_org_number,
+    validate_phone,
+    validate_postal_code,
+)
+
+
+class DateField(models.DateField):
+    """A date within the days the app knows (core.validators), for the forms and the
+    Django admin alike."""
+
+    default_validators = [validate_date_in_range]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.DateField, **kwargs})
+
+
+class DecimalField(models.DecimalField):
+    """A number read by core.forms.DecimalField in every form of it, the Django admin's
+    too: a decimal comma, and no exponent or length that overflows."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.DecimalField, **kwargs})
 
 
 class PostalCodeField(models.CharField):

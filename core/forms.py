@@ -1,22 +1,95 @@
 """Form fields and widgets shared by the apps."""
 
+import re
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import DecimalValidator
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .validators import clean_phone
+from .validators import FIRST_DATE, LAST_DATE, clean_phone, validate_date_in_range
 
 # The date picker sends ISO dates; typed Norwegian dates work too (no date picker).
 DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 
 class DateInput(forms.DateInput):
-    """A browser date picker; it shows and sends ISO dates whatever the language."""
+    """A browser date picker; it shows and sends ISO dates whatever the language, and
+    offers only the days the app knows."""
 
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        bounds = {"min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
+        super().__init__({**bounds, **(attrs or {})}, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A date picked or typed (26.11.2026), within the days the app knows
+    (core.validators.validate_date_in_range)."""
+
+    widget = DateInput
+    default_validators = [validate_date_in_range]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUTS)
+        super().__init__(**kwargs)
+
+
+class DecimalInput(forms.TextInput):
+    """A number the Norwegian way ("7,5") with the number pad on phones."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return number_format(value.normalize(), use_l10n=True)
+        return super().format_value(value)
+
+
+# A number as typed: ASCII digits, one decimal point, an exponent of at most three
+# digits. Not "NaN", "∞" or Arabic-Indic digits, which Decimal() would read.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+# What people put between thousands: spaces, and the no-break ones Norwegian
+# formatting writes.
+_THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
+MAX_NUMBER_LENGTH = 40
+
+
+class DecimalField(forms.DecimalField):
+    """A number with a decimal comma or point ("7,5", "1 200.50"), whatever the user's
+    language. It is read within its ``max_digits`` and ``decimal_places`` before
+    anything computes with it: Decimal reads "1e1000000" happily, and the first
+    ``abs()`` of it raises Overflow. So a value that leaves here has at most
+    ``max_digits`` digits, and every sum, rounding or comparison of it is safe."""
+
+    widget = DecimalInput
+
+    def __init__(self, *, max_digits, decimal_places, **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        self.digits = DecimalValidator(max_digits, decimal_places)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, Decimal):
+            text = str(value).strip().translate(_THOUSANDS).replace(",", ".")
+            if len(text) > MAX_NUMBER_LENGTH or not _NUMBER.fullmatch(text):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = Decimal(text)
+        if not value.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        # 7,50 is 7,5: trailing zeros are no decimals; and -0 is 0.
+        value = value.normalize() if value else Decimal(0)
+        try:
+            self.digits(value)
+        except forms.ValidationError as error:
+            message = self.error_messages.get(error.code, error.message)
+            raise forms.ValidationError(message, code=error.code, params=error.params) from None
+        return value
 
 
 class PhoneField(forms.CharField):
@@ -98,7 +171,9 @@ class PickerForm(forms.Form):
         values = self.data if self.is_bound else self.initial
         for name, field in self.fields.items():
             if isinstance(field.widget, SearchSelect):
-                field.widget.term = str(values.get(f"{self.add_prefix(name)}_q") or "")
+                term = str(values.get(f"{self.add_prefix(name)}_q") or "")
+                # No search needs NUL, and PostgreSQL refuses it in a text comparison.
+                field.widget.term = term.replace("\x00", "")
 
 
 def search_term(request, name):

@@ -1,5 +1,6 @@
 """Validation and formatting of Norwegian numbers shared by every app."""
 
+import datetime
 import re
 
 import phonenumbers
@@ -7,6 +8,26 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.no import orgnr
+
+# The days the app knows: every date field, filter and week in an address lies in
+# them. Far wider than any firm's hours, and far enough inside Python's dates (years
+# 1 to 9999) that a week or a day around any of them still exists.
+FIRST_DATE = datetime.date(2000, 1, 1)
+LAST_DATE = datetime.date(2099, 12, 31)
+
+
+def date_in_range(value):
+    return FIRST_DATE <= value <= LAST_DATE
+
+
+def validate_date_in_range(value):
+    """The one date rule: model fields (so the Django admin too), forms and filters."""
+    if value is not None and not date_in_range(value):
+        raise ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            code="date_out_of_range",
+            params={"first": f"{FIRST_DATE:%d.%m.%Y}", "last": f"{LAST_DATE:%d.%m.%Y}"},
+        )
 
 
 def clean_org_number(value):

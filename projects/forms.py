@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_INPUTS, DateInput, PickerForm, SearchSelect
+from core.forms import DateField, DecimalField, PickerForm, SearchSelect
 from customers.models import Customer
 from customers.selectors import search_customers
 
@@ -47,19 +47,10 @@ class ProjectForm(PickerForm, forms.ModelForm):
             search_label=_("Search for a customer"),
         ),
     )
-    start_date = forms.DateField(
-        label=_("Start date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
-    )
-    end_date = forms.DateField(
-        label=_("End date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
-    )
-    estimated_hours = forms.DecimalField(
-        label=_("Estimated hours"),
-        required=False,
-        max_digits=9,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    start_date = DateField(label=_("Start date"), required=False)
+    end_date = DateField(label=_("End date"), required=False)
+    estimated_hours = DecimalField(
+        label=_("Estimated hours"), required=False, max_digits=9, decimal_places=2
     )
     description = forms.CharField(
         label=_("Description"),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import PostalCodeField
+from core.fields import DateField, DecimalField, PostalCodeField
 from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
@@ -64,9 +64,9 @@ class Project(FirmModel):
     address = models.CharField(_("site address"), max_length=200, blank=True)
     postal_code = PostalCodeField(_("postal code"), blank=True)
     postal_place = models.CharField(_("postal place"), max_length=100, blank=True)
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    estimated_hours = models.DecimalField(
+    start_date = DateField(_("start date"), null=True, blank=True)
+    end_date = DateField(_("end date"), null=True, blank=True)
+    estimated_hours = DecimalField(
         _("estimated hours"),
         max_digits=9,
         decimal_places=2,

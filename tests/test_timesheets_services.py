@@ -180,10 +180,10 @@ def test_an_employee_cannot_approve(world):
 
 
 def test_approving_touches_only_the_approvers_firm_and_open_entries(world):
-    count = services.entries_approve(entries=TimeEntry.objects.all(), by=world.admin)
-    assert count == 1
+    approval = services.entries_approve(entries=TimeEntry.objects.all(), by=world.admin)
+    assert approval.approved == 1
     assert not TimeEntry.objects.get(pk=world.other_entry.pk).is_approved
-    assert services.entries_approve(entries=TimeEntry.objects.all(), by=world.admin) == 0
+    assert services.entries_approve(entries=TimeEntry.objects.all(), by=world.admin).approved == 0
 
 
 def test_an_admin_deleting_an_approved_entry_leaves_a_record(world):

@@ -96,7 +96,7 @@ def test_a_deleted_entry_cannot_be_opened_approved_or_deleted_again(world, delet
     client = client_for(world.employee)
     assert client.get(reverse("timesheets:entry_update", args=[deleted.pk])).status_code == 404
     assert client.post(reverse("timesheets:entry_delete", args=[deleted.pk])).status_code == 404
-    assert services.entries_approve(entries=TimeEntry.objects.all(), by=world.admin) == 1
+    assert services.entries_approve(entries=TimeEntry.objects.all(), by=world.admin).approved == 1
     assert not TimeEntry.objects.get(pk=deleted.pk).is_approved
 
 

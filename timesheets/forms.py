@@ -1,5 +1,3 @@
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -8,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import users_of_company
-from core.forms import DATE_INPUTS, DateInput, PickerForm, SearchSelect
+from core.forms import DateField, DecimalField, PickerForm, SearchSelect
 from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
@@ -25,44 +23,17 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-class HoursInput(forms.TextInput):
-    """Shows hours the Norwegian way ("7,5") and brings up the number pad on phones."""
+class HoursField(DecimalField):
+    """Hours with a decimal comma or point, whatever the user's language: "7,5". That
+    a day has at most 24 of them is the service's rule (one message for "0" and "25")."""
 
-    def __init__(self):
-        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def format_value(self, value):
-        if isinstance(value, Decimal):
-            return number_format(value.normalize(), use_l10n=True)
-        return super().format_value(value)
-
-
-class HoursField(forms.DecimalField):
-    """Hours with a decimal comma or point, whatever the user's language: "7,5"."""
-
-    widget = HoursInput
+    default_error_messages = {
+        "invalid": _("Enter hours as a number, for example 7,5."),
+        "max_decimal_places": _("Use at most two decimals."),
+    }
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=4, decimal_places=2, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace(",", ".")
-        if value in self.empty_values:
-            return None
-        try:
-            value = Decimal(value)
-        except (InvalidOperation, TypeError, ValueError):
-            value = None
-        if value is None or not value.is_finite():  # "NaN", "Infinity"
-            raise ValidationError(_("Enter hours as a number, for example 7,5."), code="invalid")
-        return value
-
-    def validate(self, value):
-        # Bounds are the service's (one message for "0" and "25"); precision is ours.
-        forms.Field.validate(self, value)
-        if value is not None and abs(value) <= 1000 and value != round(value, 2):
-            raise ValidationError(_("Use at most two decimals."), code="max_decimal_places")
 
 
 class CustomerChoiceField(forms.ModelChoiceField):
@@ -111,7 +82,7 @@ class TimeEntryForm(PickerForm):
     """Log or change hours. The choices are exactly what ``user`` may pick
     (projects.selectors); anything else, however it was posted, is a field error."""
 
-    date = forms.DateField(label=_("Date"), widget=DateInput, input_formats=DATE_INPUTS)
+    date = DateField(label=_("Date"))
     hours = HoursField(label=_("Hours"), required=False, help_text=_("For example 7,5"))
     start_time = forms.TimeField(label=_("From"), required=False, widget=TimeInput)
     end_time = forms.TimeField(label=_("To"), required=False, widget=TimeInput)
@@ -227,6 +198,7 @@ class OverviewFilterForm(PickerForm):
         ("", _("All")),
         ("open", _("Not approved")),
         ("approved", _("Approved")),
+        ("self_approved", _("Approved by the employee themselves")),
     ]
     GROUP_CHOICES = [
         ("employee", _("Employee")),
@@ -234,12 +206,8 @@ class OverviewFilterForm(PickerForm):
         ("project", _("Project")),
     ]
 
-    date_from = forms.DateField(
-        label=_("From date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
-    )
-    date_to = forms.DateField(
-        label=_("To date"), required=False, widget=DateInput, input_formats=DATE_INPUTS
-    )
+    date_from = DateField(label=_("From date"), required=False)
+    date_to = DateField(label=_("To date"), required=False)
     user = forms.ModelChoiceField(
         label=_("Employee"),
         queryset=get_user_model().objects.none(),
@@ -278,6 +246,7 @@ class OverviewFilterForm(PickerForm):
             "customer": data.get("customer"),
             "project": data.get("project"),
             "approved": {"approved": True, "open": False}.get(status),
+            "self_approved": status == "self_approved",
         }
 
     @property

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import fields
 from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import scoped_manager
@@ -16,6 +17,10 @@ class TimeEntryQuerySet(FirmQuerySet):
     def unapproved(self):
         return self.filter(approved_at__isnull=True)
 
+    def self_approved(self):
+        """Approved by their own employee (an Administrator: accounts.permissions)."""
+        return self.filter(approved_by=models.F("user"))
+
 
 class TimeEntry(FirmModel):
     """Hours an employee logged ("Timeføring"). Locked once approved; deleting one is
@@ -27,8 +32,8 @@ class TimeEntry(FirmModel):
         related_name="time_entries",
         verbose_name=_("employee"),
     )
-    date = models.DateField(_("date"))
-    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    date = fields.DateField(_("date"))
+    hours = fields.DecimalField(_("hours"), max_digits=4, decimal_places=2)
     start_time = models.TimeField(_("from"), null=True, blank=True)
     end_time = models.TimeField(_("to"), null=True, blank=True)
     break_minutes = models.PositiveSmallIntegerField(_("break (minutes)"), null=True, blank=True)
@@ -96,6 +101,10 @@ class TimeEntry(FirmModel):
     @property
     def is_approved(self):
         return self.approved_at is not None
+
+    @property
+    def is_self_approved(self):
+        return self.is_approved and self.approved_by_id == self.user_id
 
 
 class TimeEntryEvent(

@@ -2,9 +2,11 @@
 customer or a project (for their cards)."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import BadRequest
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as perms
 from core import history
+from core.validators import FIRST_DATE, LAST_DATE
 from customers.models import Customer
 from projects.models import Project
 
@@ -25,9 +28,13 @@ ZERO = Decimal("0")
 # Weeks ------------------------------------------------------------------------
 
 
+_ISO_WEEK = re.compile(r"([0-9]{4})-W([0-9]{1,2})")
+
+
 @dataclass(frozen=True)
 class Week:
-    """An ISO week: Monday first, numbered as in Norway."""
+    """An ISO week: Monday first, numbered as in Norway. Weeks exist from the one of
+    the first day the app knows to the one of its last (core.validators)."""
 
     monday: datetime.date
 
@@ -37,12 +44,22 @@ class Week:
 
     @classmethod
     def parse(cls, value, default):
-        """``2026-W48`` (as in ?week=) or ``default``'s week when missing or malformed."""
+        """``2026-W48`` (as in ?week=), or ``default``'s week when missing or malformed
+        ("W60" too). A real week outside the app's years is a BadRequest (400): no
+        link leads there, and no entry can be in it."""
+        match = _ISO_WEEK.fullmatch((value or "").upper())
         try:
-            year, number = (value or "").upper().split("-W")
-            return cls(datetime.date.fromisocalendar(int(year), int(number), 1))
-        except ValueError:
+            week = cls(datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1))
+        except (TypeError, ValueError):
             return cls.of(default)
+        if not week.in_range:
+            raise BadRequest("No such week in the calendar of the app.")
+        return week
+
+    @property
+    def in_range(self):
+        # From its Monday alone: the Sunday of week 52 of 9999 is past Python's dates.
+        return FIRST_DATE - datetime.timedelta(days=6) <= self.monday <= LAST_DATE
 
     @property
     def year(self):
@@ -62,11 +79,15 @@ class Week:
 
     @property
     def previous(self):
-        return Week(self.monday - datetime.timedelta(days=7))
+        """The week before, or None before the first week."""
+        week = Week(self.monday - datetime.timedelta(days=7))
+        return week if week.in_range else None
 
     @property
     def next(self):
-        return Week(self.monday + datetime.timedelta(days=7))
+        """The week after, or None after the last week."""
+        week = Week(self.monday + datetime.timedelta(days=7))
+        return week if week.in_range else None
 
     def __str__(self):
         return f"{self.year}-W{self.number:02d}"
@@ -179,7 +200,8 @@ def _describe_entry(display):
             return history.Change(_("deleted")) if approved else None
         if approved and not was_approved:
             by = step.after["approved_by"]
-            return history.Change(_("approved"), at=approved, by=by)
+            action = _("approved by themselves") if by == step.after["user"] else _("approved")
+            return history.Change(action, at=approved, by=by)
         if was_approved and not approved:
             approver = history.user_names([step.before["approved_by"]]).get(
                 step.before["approved_by"], ""
@@ -201,7 +223,7 @@ _ENTRY_LABELS = {name: TimeEntry._meta.get_field(name).verbose_name for name in 
 def entry_history(entry):
     """The approval trail of ``entry``, newest first: approved, changed after approval,
     reopened; each change with its fields as (label, old, new) in the reader's language."""
-    names = [*ENTRY_FIELDS, "approved_at", "approved_by"]
+    names = [*ENTRY_FIELDS, "user", "approved_at", "approved_by"]
     entry_steps = history.steps(TimeEntryEvent.objects.filter(pgh_obj_id=entry.pk), names)
     return history.entries(entry_steps, _describe_entry(_entry_display(entry_steps)))
 
@@ -217,7 +239,15 @@ GROUPS = {
 
 
 def filter_entries(
-    entries, *, date_from=None, date_to=None, user=None, customer=None, project=None, approved=None
+    entries,
+    *,
+    date_from=None,
+    date_to=None,
+    user=None,
+    customer=None,
+    project=None,
+    approved=None,
+    self_approved=False,
 ):
     if date_from:
         entries = entries.filter(date__gte=date_from)
@@ -233,6 +263,8 @@ def filter_entries(
         entries = entries.approved()
     elif approved is False:
         entries = entries.unapproved()
+    if self_approved:
+        entries = entries.self_approved()
     return entries
 
 

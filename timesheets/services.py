@@ -1,6 +1,7 @@
 """Writes of time entries: log, change, delete, approve, reopen."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -158,29 +159,46 @@ def entry_delete(*, entry, by):
     return current
 
 
+def may_approve(user, entry):
+    """Separation of duties: one's own hours only with HOURS_APPROVE_OWN."""
+    return user.has_perm(perms.HOURS_APPROVE) and (
+        entry.user_id != user.pk or user.has_perm(perms.HOURS_APPROVE_OWN)
+    )
+
+
+@dataclass(frozen=True)
+class Approval:
+    approved: int  # entries approved now
+    own_left: int  # of by's own, left for someone else to approve
+
+
 @transaction.atomic
 def entries_approve(*, entries, by):
-    """Approve the not yet approved ones of ``entries`` (a queryset of by's firm).
-    Returns how many were approved."""
+    """Approve the not yet approved ones of ``entries`` (a queryset of by's firm),
+    but not by's own unless by may (``may_approve``): those are left open and
+    counted, so the approver can be told."""
     if not by.has_perm(perms.HOURS_APPROVE):
         raise PermissionDenied
-    return (
-        entries.alive()
-        .filter(company=by.company_id, approved_at__isnull=True)
-        .update(
-            approved_at=timezone.now(),
-            approved_by=by,
-            updated_at=timezone.now(),
-            updated_by=by,
-            version=F("version") + 1,
-        )
+    entries = entries.alive().filter(company=by.company_id, approved_at__isnull=True)
+    own_left = 0
+    if not by.has_perm(perms.HOURS_APPROVE_OWN):
+        own_left = entries.filter(user=by).count()
+        entries = entries.exclude(user=by)
+    approved = entries.update(
+        approved_at=timezone.now(),
+        approved_by=by,
+        updated_at=timezone.now(),
+        updated_by=by,
+        version=F("version") + 1,
     )
+    return Approval(approved=approved, own_left=own_left)
 
 
 @transaction.atomic
 def entry_reopen(*, entry, by):
-    """Undo an approval so the owner can change the entry again (Administrator)."""
-    if not by.has_perm(perms.HOURS_CHANGE_APPROVED):
+    """Undo an approval so the owner can change the entry again (Administrator; one's
+    own only with HOURS_APPROVE_OWN, as approving)."""
+    if not (by.has_perm(perms.HOURS_CHANGE_APPROVED) and may_approve(by, entry)):
         raise PermissionDenied
     current = _locked(entry)
     if not current.is_approved:

@@ -22,6 +22,7 @@ from core.pages import (
     refuse,
     save,
 )
+from core.validators import date_in_range
 from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
@@ -41,8 +42,14 @@ def _week_url(week, subject=None, request=None):
 
 
 def _safe_next(request, default):
+    """Where the form came from: a path of this site, else ``default``. Only a path:
+    redirect() would read a bare word ("a b") as a URL name and fail to find it."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    ):
         return target
     return default
 
@@ -219,10 +226,12 @@ def customer_field(request):
 
 
 def _date(value):
+    """The ISO day of a link (?date=), or today for anything else."""
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return selectors.today()
+    return day if date_in_range(day) else selectors.today()
 
 
 def _int(value):
@@ -266,10 +275,21 @@ def approve(request):
         entries = selectors.entries_in_week(subject, week)
     else:
         entries = selectors.entries_by_ids([_int(pk) for pk in request.POST.getlist("entries")])
-    count = services.entries_approve(entries=entries, by=request.user)
+    approval = services.entries_approve(entries=entries, by=request.user)
     back = _safe_next(request, reverse("timesheets:overview"))
+    if approval.own_left:
+        own = ngettext(
+            "You cannot approve your own hours: %(count)d entry of yours is left for "
+            "an Administrator or another Moderator.",
+            "You cannot approve your own hours: %(count)d entries of yours are left for "
+            "an Administrator or another Moderator.",
+            approval.own_left,
+        )
+        messages.warning(request, own % {"count": approval.own_left})
+    count = approval.approved
     if not count:
-        messages.info(request, _("Nothing to approve: choose entries that are not approved."))
+        if not approval.own_left:
+            messages.info(request, _("Nothing to approve: choose entries that are not approved."))
         return after_write(request, back)
     message = ngettext("%(count)d entry approved.", "%(count)d entries approved.", count)
     return after_write(request, back, message % {"count": count})
