@@ -6,6 +6,9 @@ from .models import Company, User
 from .permissions import Role
 
 PASSWORD = "svenn-demo-2026"
+# The demo password before passwords needed 12 characters: a demo database made then
+# gets the new one, so the README's password works there too.
+FORMER_PASSWORD = "svenn-demo"
 
 FIRMS = [
     {
@@ -32,7 +35,8 @@ def load():
     """Create the demo firms and users if missing; return {key: {"company", "users"}}.
 
     Idempotent: existing firms and users are found by name and e-mail, and left as
-    they are (a password someone changed stays changed).
+    they are (a password someone changed stays changed; only the former demo password
+    is replaced).
     """
     password = make_password(PASSWORD)
     firms = {}
@@ -42,7 +46,7 @@ def load():
         )
         users = {}
         for email, name, role, phone in spec["users"]:
-            user, _ = User.objects.get_or_create(
+            user, created = User.objects.get_or_create(
                 email=email,
                 defaults={
                     "name": name,
@@ -52,6 +56,9 @@ def load():
                     "password": password,
                 },
             )
+            if not created and user.check_password(FORMER_PASSWORD):
+                user.password = password
+                user.save(update_fields=["password"])
             users[email] = user
         firms[spec["key"]] = {"company": company, "users": users}
     return firms
