@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from asgiref.sync import async_to_sync
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import tasks
@@ -18,6 +19,7 @@ from accounts.security_log import Kind
 from core import tasks as core_tasks
 from core.queue import app
 
+from .factories import UserFactory
 from .test_security_log import event_at
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,3 +127,14 @@ def test_a_running_job_of_a_live_worker_stays_with_it(db):
     async_to_sync(core_tasks.retry_stalled_jobs.func)(SimpleNamespace(app=app), timestamp=0)
 
     assert job_status(job_id) == "doing"
+
+
+def test_platform_staff_read_the_jobs_in_the_admin_but_cannot_change_them(db, client_for):
+    tasks.clear_sessions.defer(timestamp=0)
+    client = client_for(UserFactory(company=None, is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:procrastinate_procrastinatejob_changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    assert client.get(reverse("admin:procrastinate_procrastinatejob_add")).status_code == 403
