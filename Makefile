@@ -18,6 +18,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: help
 help:
 	@echo "make run       install, start PostgreSQL, migrate, load demo data, serve on :$(PORT)"
+	@echo "               with one work-queue worker beside gunicorn (stopped with it)"
 	@echo "make test      lint + the whole test suite (browser tests included)"
 	@echo "make fuzz      the property-based form tests with thousands of examples each, and every"
 	@echo "               hostile value to every URL and field as every role (tests/test_fuzz_site.py)"
@@ -61,7 +62,9 @@ run: install
 	echo "Demo logins (password svenn-demo-2026): admin@demo.no (Administrator), moderator@demo.no (Moderator),"; \
 	echo "  ansatt@demo.no and ansatt2@demo.no (Ansatt); admin@annen.no (Administrator of another firm)"; \
 	echo; \
-	exec $(VENV)/bin/gunicorn svenn.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null || true; wait $$worker || true' EXIT; \
+	$(VENV)/bin/gunicorn svenn.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # Enhetsregisteret without the network: the tests' recorded answers on BRREG_PORT.
 BRREG_PORT ?= 8099

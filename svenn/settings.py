@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The work queue (core/queue.py): its tables come with `manage.py migrate`.
+    "procrastinate.contrib.django",
     "core",
     "svenn",
     "accounts",
@@ -155,6 +157,11 @@ DATABASES = {
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = f"{_options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The work queue (core/queue.py) uses the default database through Django's connection,
+# and finds each app's tasks in its tasks.py. A job that succeeded is deleted at once
+# (its effect is the record); a failed one stays in procrastinate_jobs for inspection.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
 
 AUTH_USER_MODEL = "accounts.User"
 
