@@ -66,11 +66,10 @@ def customer_list(request):
 def customer_export(request, fmt):
     """The list's current tab and search, every customer of it, as a file."""
     query = _list_query(request)
-    security_log.record(
-        security_log.Kind.EXPORTED,
-        request=request,
-        detail={"format": fmt, "customers": query["status"], "search": query["q"]},
-    )
+    detail = {"format": fmt, "customers": query["status"]}
+    if query["q"]:
+        detail["search"] = query["q"]
+    security_log.record(security_log.Kind.EXPORTED, request=request, detail=detail)
     return exports.FORMATS[fmt](selectors.customer_list(**query))
 
 

@@ -172,6 +172,13 @@ def test_the_export_is_in_the_security_log_with_its_tab_and_search(world, client
         assert security_log.describe(event) == "XLSX · customers inactive · search kari"
 
 
+def test_an_export_without_a_search_logs_its_tab_only(world, client_for):
+    client_for(world.admin).get(CSV)
+
+    event = SecurityEvent.objects.get(company=world.company, kind=Kind.EXPORTED)
+    assert event.detail == {"format": "csv", "customers": "active"}
+
+
 def export_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
