@@ -45,11 +45,17 @@ COLUMNS = [
     ("Kontaktperson e-post", "contact_email"),
 ]
 HEADERS = [header for header, _field in COLUMNS]
+FIELDS = [field for _header, field in COLUMNS]
 # Fixed, like the headers: "Bedrift" reads back as a company in any language.
 KINDS = {CustomerKind.COMPANY: "Bedrift", CustomerKind.PERSON: "Privatperson"}
 STATUSES = {True: "Aktiv", False: "Inaktiv"}
-CONTACT_FIELDS = {"contact_name": "name", "contact_title": "title"}
-CONTACT_FIELDS |= {"contact_phone": "phone", "contact_email": "email"}
+# The first contact person's columns, from the contact's fields.
+CONTACT_FIELDS = {
+    "contact_name": "name",
+    "contact_title": "title",
+    "contact_phone": "phone",
+    "contact_email": "email",
+}
 WIDTHS = [12, 30, 12, 20, 28, 18, 30, 11, 18, 30, 40, 9, 24, 20, 18, 28]
 
 
@@ -58,14 +64,14 @@ def rows(customers):
     number stays a number."""
     first = ContactPerson.objects.filter(customer=OuterRef("pk")).order_by("id")
     contact = {name: Subquery(first.values(field)[:1]) for name, field in CONTACT_FIELDS.items()}
-    values = customers.annotate(**contact).values_list(*(field for _h, field in COLUMNS))
+    values = customers.annotate(**contact).values_list(*FIELDS)
     for row in values.iterator(chunk_size=CHUNK):
-        cells = dict(zip((field for _h, field in COLUMNS), row, strict=True))
+        cells = dict(zip(FIELDS, row, strict=True))
         cells["kind"] = KINDS[cells["kind"]]
         cells["is_active"] = STATUSES[cells["is_active"]]
         cells["phone"] = format_phone(cells["phone"])
         cells["contact_phone"] = format_phone(cells["contact_phone"])
-        yield [cells["number"]] + [cells[field] or "" for _h, field in COLUMNS[1:]]
+        yield [cells["number"]] + [cells[field] or "" for field in FIELDS[1:]]
 
 
 def _filename(extension):
