@@ -214,7 +214,13 @@ def describe(event):
 
 
 ROLE_NAMES = dict(Role.choices)
-STATUS_NAMES = {"approved": _("approved"), "open": _("not approved")}
+# The status of exported hours, and the tab of an exported customer list.
+STATUS_NAMES = {
+    "approved": _("approved"),
+    "open": _("not approved"),
+    "active": _("active"),
+    "inactive": _("inactive"),
+}
 # The filters an export names in its detail, as the page labels them.
 EXPORT_FILTERS = {
     "date_from": _("from"),
@@ -223,4 +229,6 @@ EXPORT_FILTERS = {
     "customer": _("customer"),
     "project": _("project"),
     "status": _("status"),
+    "customers": _("customers"),
+    "search": _("search"),
 }

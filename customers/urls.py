@@ -6,6 +6,8 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list, name="list"),
+    path("export.csv", views.customer_export, {"fmt": "csv"}, name="export_csv"),
+    path("export.xlsx", views.customer_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("new/", views.customer_create, name="create"),
     path("lookup/", views.customer_lookup, name="lookup"),
     path("<int:pk>/", views.customer_detail, name="detail"),

@@ -8,10 +8,11 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as perms
+from accounts import security_log
 from core.idempotency import once_per_form, saved
 from core.pages import after_write, form_status, page, save
 
-from . import brreg, selectors, services
+from . import brreg, exports, selectors, services
 from .forms import CustomerCard, Hints, RefreshForm
 
 PER_PAGE = 50
@@ -43,16 +44,33 @@ def _list_context(*, status, q, sort, page, highlight=None):
     }
 
 
-@require_http_methods(["GET"])
-@perms.role_required(perms.CUSTOMERS_VIEW)
-def customer_list(request):
+def _list_query(request):
+    """The list's tab, search and order from the query string, unknown values ignored."""
     status = request.GET.get("status")
     status = status if status == selectors.INACTIVE else selectors.ACTIVE
     sort = request.GET.get("sort")
     sort = sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
     q = request.GET.get("q", "").strip()[:100]
-    context = _list_context(status=status, q=q, sort=sort, page=request.GET.get("page"))
+    return {"status": status, "q": q, "sort": sort}
+
+
+@require_http_methods(["GET"])
+@perms.role_required(perms.CUSTOMERS_VIEW)
+def customer_list(request):
+    context = _list_context(**_list_query(request), page=request.GET.get("page"))
     return page(request, "customers/list.html", "list", context)
+
+
+@require_http_methods(["GET"])
+@perms.role_required(perms.CUSTOMERS_VIEW)
+def customer_export(request, fmt):
+    """The list's current tab and search, every customer of it, as a file."""
+    query = _list_query(request)
+    detail = {"format": fmt, "customers": query["status"]}
+    if query["q"]:
+        detail["search"] = query["q"]
+    security_log.record(security_log.Kind.EXPORTED, request=request, detail=detail)
+    return exports.FORMATS[fmt](selectors.customer_list(**query))
 
 
 def _saved_on_list(request, customer):

@@ -10,8 +10,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import BOM, Echo, inert
+
 CHUNK = 2000
-BOM = "\ufeff"
 
 
 def headers():
@@ -75,34 +76,22 @@ def _filename(extension):
     return f"{_('hours')}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-class _Echo:
-    """A file for csv.writer that hands back each line instead of storing it."""
-
-    def write(self, value):
-        return value
-
-
-def _text(value):
-    """Text a spreadsheet must not run as a formula ("=HYPERLINK(...)" in a description)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _csv_lines(entries, header, deleted):
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv.writer(Echo(), delimiter=";")
     yield BOM + writer.writerow(header)
     for row in rows(entries, deleted=deleted):
         (date, employee, c_no, c_name, p_no, p_name, hours, text, by, at) = row
         yield writer.writerow(
             [
                 f"{date:%d.%m.%Y}",
-                _text(employee),
+                inert(employee),
                 "" if c_no is None else c_no,
-                _text(c_name),
+                inert(c_name),
                 "" if p_no is None else p_no,
-                _text(p_name),
+                inert(p_name),
                 f"{hours.normalize():f}".replace(".", ","),
-                _text(text),
-                _text(by),
+                inert(text),
+                inert(by),
                 f"{at:%d.%m.%Y %H:%M}" if at else "",
             ]
         )

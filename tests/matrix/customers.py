@@ -9,6 +9,8 @@ def customer(world):
 ROUTES = [
     Route("customers:list", managers()),
     Route("customers:list", managers(), query="?status=inactive&q=kari&sort=-number&page=2"),
+    Route("customers:export_csv", managers()),
+    Route("customers:export_xlsx", managers(), query="?status=inactive&q=kari&sort=-number"),
     Route("customers:create", managers()),
     Route("customers:create", managers(), method="post", ok=422),
     # Another firm's Administrator creates the customer in their own firm.
