@@ -61,10 +61,16 @@ WIDTHS = [12, 30, 12, 20, 28, 18, 30, 11, 18, 30, 40, 9, 24, 20, 18, 28]
 
 def rows(customers):
     """One list of text per customer, in the order of ``COLUMNS``; the customer
-    number stays a number."""
+    number stays a number.
+
+    The query is built here, in the request, while the firm's scope is open; the rows
+    are read later, while the response streams, when the scope has closed."""
     first = ContactPerson.objects.filter(customer=OuterRef("pk")).order_by("id")
     contact = {name: Subquery(first.values(field)[:1]) for name, field in CONTACT_FIELDS.items()}
-    values = customers.annotate(**contact).values_list(*FIELDS)
+    return _cells(customers.annotate(**contact).values_list(*FIELDS))
+
+
+def _cells(values):
     for row in values.iterator(chunk_size=CHUNK):
         cells = dict(zip(FIELDS, row, strict=True))
         cells["kind"] = KINDS[cells["kind"]]
@@ -78,16 +84,17 @@ def _filename(extension):
     return f"kunder-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _csv_lines(customers):
+def _csv_lines(customer_rows):
     writer = csv.writer(Echo(), delimiter=";")
     yield BOM + writer.writerow(HEADERS)
-    for number, *texts in rows(customers):
+    for number, *texts in customer_rows:
         yield writer.writerow([number, *map(inert, texts)])
 
 
 def export_csv(customers):
     """UTF-8 with a BOM and ";" between columns: what Excel in Norway opens right."""
-    response = StreamingHttpResponse(_csv_lines(customers), content_type="text/csv; charset=utf-8")
+    lines = _csv_lines(rows(customers))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 

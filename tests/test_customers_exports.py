@@ -14,6 +14,7 @@ from accounts.security_log import Kind
 from customers.exports import HEADERS
 from customers.models import CustomerKind, search_key
 
+from .downloads import streamed
 from .factories import ContactPersonFactory, CustomerFactory
 
 CSV, XLSX = reverse("customers:export_csv"), reverse("customers:export_xlsx")
@@ -71,9 +72,13 @@ BAKERY_ROW = [
 ]
 
 
-def csv_body(response):
+def read(response):
     assert response.status_code == 200
-    return b"".join(response.streaming_content)
+    return streamed(response)
+
+
+def csv_body(response):
+    return read(response)
 
 
 def csv_rows(response):
@@ -81,8 +86,7 @@ def csv_rows(response):
 
 
 def xlsx_rows(response):
-    assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    book = openpyxl.load_workbook(io.BytesIO(read(response)))
     return [list(row) for row in book.active.iter_rows(values_only=True)]
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from .downloads import streamed
 from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
 
 HEADERS = [
@@ -50,7 +51,7 @@ def entries(world):
 
 
 def csv_rows(response):
-    body = b"".join(response.streaming_content)
+    body = streamed(response)
     assert body.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
 
@@ -94,7 +95,7 @@ def test_xlsx_export_has_real_dates_and_numbers_with_two_decimals(world, entries
     response = client_for(world.admin).get(reverse("timesheets:export_xlsx"), PERIOD)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    book = openpyxl.load_workbook(io.BytesIO(streamed(response)))
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
