@@ -32,8 +32,8 @@ from django_otp.util import random_hex
 
 from core.history import Change, entries, steps
 
+from . import notifications, security_log
 from . import permissions as perms
-from . import security_log
 from .models import User, UserEvent
 
 RECOVERY_CODES = 10
@@ -212,6 +212,7 @@ def two_factor_enable(*, request, code):
     del request.session[ENROLMENT]
     otp_login(request, device)
     security_log.record(security_log.Kind.TWO_FACTOR_ENABLED, request=request, user=user)
+    notifications.sign_in_changed(user, security_log.Kind.TWO_FACTOR_ENABLED)
     return codes
 
 
@@ -233,6 +234,7 @@ def two_factor_disable(*, user):
     """The user turns it off: their app and recovery codes are removed."""
     _remove_devices(user)
     security_log.record(security_log.Kind.TWO_FACTOR_DISABLED, user=user, actor=user)
+    notifications.sign_in_changed(user, security_log.Kind.TWO_FACTOR_DISABLED)
 
 
 @transaction.atomic
@@ -249,6 +251,7 @@ def two_factor_reset(*, user, by):
     user.two_factor_reset_at = timezone.now()
     user.save(update_fields=["two_factor_reset_at"])
     security_log.record(security_log.Kind.TWO_FACTOR_RESET, user=user, actor=by)
+    notifications.sign_in_changed(user, security_log.Kind.TWO_FACTOR_RESET)
     return user
 
 

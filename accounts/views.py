@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.idempotency import once_per_form, saved
 from core.pages import after_write, form_status, page, save
 
+from . import notifications, security_log, selectors, services, throttle
 from . import permissions as perms
-from . import security_log, selectors, services, throttle
 from .forms import (
     CompanyForm,
     LoginForm,
@@ -65,6 +65,7 @@ class PasswordChangeView(UnprocessableOnInvalid, auth_views.PasswordChangeView):
         end_sessions(form.user, keep=self.request.session.session_key)
         messages.success(self.request, _("Your password has been changed."))
         security_log.record(Kind.PASSWORD_CHANGED, request=self.request, user=form.user)
+        notifications.sign_in_changed(form.user, Kind.PASSWORD_CHANGED)
         return response
 
 
@@ -88,11 +89,15 @@ class PasswordResetConfirmView(UnprocessableOnInvalid, auth_views.PasswordResetC
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):
+        user = form.user
+        # A welcome link sets the first password: nothing to warn about.
+        had_password = user.has_usable_password()
         response = super().form_valid(form)
         # Whoever holds the e-mailed link acts as the user.
-        user = form.user
         security_log.record(Kind.PASSWORD_RESET, request=self.request, user=user, actor=user)
         end_sessions(user)
+        if had_password:
+            notifications.sign_in_changed(user, Kind.PASSWORD_RESET)
         return response
 
 
