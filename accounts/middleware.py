@@ -3,9 +3,9 @@ set it up, or to give a code, before any other page."""
 
 from urllib.parse import urlencode
 
-from django.shortcuts import redirect
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
+
+from core.pages import navigate
 
 from . import two_factor
 
@@ -34,4 +34,4 @@ class TwoFactorRequiredMiddleware:
             url = f"{reverse('accounts:login_code')}?{query}"
         else:
             url = reverse("accounts:two_factor_setup")
-        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        return navigate(request, url)

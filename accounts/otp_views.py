@@ -7,13 +7,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from core.pages import after_write, form_status
+from core.pages import after_write, form_status, safe_next
 
 from . import permissions as perms
 from . import security_log, selectors, two_factor
@@ -37,13 +36,6 @@ def _refuse(form, field, refused):
     """Put a refused code next to ``field``: 429 while codes are throttled, else 422."""
     form.add_error(field, refused)
     return 429 if refused.locked_until else 422
-
-
-def _safe(request, url):
-    allowed = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if allowed else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @login_not_required
@@ -85,7 +77,7 @@ def login_code(request):
                     request,
                     _("You signed in with a recovery code; %(left)s are left.") % {"left": left},
                 )
-            return redirect(_safe(request, next_url))
+            return redirect(safe_next(request, next_url, resolve_url(settings.LOGIN_REDIRECT_URL)))
     return render(request, "accounts/two_factor/login_code.html", {"form": form}, status=status)
 
 

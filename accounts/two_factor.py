@@ -275,6 +275,8 @@ def pending_login(request):
     pending = request.session.get(PENDING)
     if not pending:
         return None
+    # The id is the server's own, put in the session by a right password; no firm's
+    # scope is open yet, as the request is not signed in.
     user = User.objects.filter(pk=pending["user"], is_active=True).first()
     if user is None or time.time() - pending["since"] > settings.TWO_FACTOR_LOGIN_TIMEOUT:
         del request.session[PENDING]

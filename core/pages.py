@@ -25,6 +25,7 @@ A form view reads the same in every app::
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from .models import StaleVersion
@@ -95,6 +96,27 @@ def refuse(form, message):
     form.add_error(None, ValidationError(message, code=CONFLICT))
 
 
+def navigate(request, url):
+    """Send the browser to ``url``: a redirect, or for htmx a client redirect (htmx
+    would follow a redirect itself and swap the whole page in as a fragment)."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def safe_next(request, url, default):
+    """``url`` where it is a path of this site, else ``default``: never another site (an
+    open redirect), and only a path, since redirect() reads a bare word ("a b") as a URL
+    name and fails to find it."""
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return url
+    return default
+
+
 def after_write(request, url, message=None, *, swap=None, target=None, close_dialog=False):
     """The answer to a successful write.
 
@@ -104,10 +126,8 @@ def after_write(request, url, message=None, *, swap=None, target=None, close_dia
     """
     if message:
         messages.success(request, message)
-    if not request.htmx:
-        return redirect(url)
-    if swap is None:
-        return HttpResponseClientRedirect(url)
+    if not request.htmx or swap is None:
+        return navigate(request, url)
     swap = swap()
     if target:
         swap = reswap(retarget(swap, target), "outerHTML")

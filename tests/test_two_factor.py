@@ -150,10 +150,11 @@ def test_the_right_code_signs_in_and_keeps_the_next_address(world):
     assert two_factor.PENDING not in client.session
 
 
-def test_a_next_address_on_another_site_is_not_followed(world):
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "a b"])
+def test_a_next_address_that_is_not_a_path_of_the_site_is_not_followed(world, next_url):
     device = app_of(world.admin)
     client = Client()
-    password_step(client, world.admin, next="https://evil.example/")
+    password_step(client, world.admin, next=next_url)
 
     response = client.post(LOGIN_CODE, {"code": code_for(device)})
 

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +19,7 @@ from core.pages import (
     form_status,
     page,
     refuse,
+    safe_next,
     save,
 )
 from core.validators import date_in_range
@@ -42,16 +42,8 @@ def _week_url(week, subject=None, request=None):
 
 
 def _safe_next(request, default):
-    """Where the form came from: a path of this site, else ``default``. Only a path:
-    redirect() would read a bare word ("a b") as a URL name and fail to find it."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(target, {request.get_host()})
-    ):
-        return target
-    return default
+    """Where the form came from, when that is a path of this site; else ``default``."""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
 
 
 def _week_context(request, subject, week, highlight=None):
