@@ -1,5 +1,13 @@
 """What every CSV and Excel download shares: the BOM Excel needs to read UTF-8, a
-file for csv.writer that streams, and text that a spreadsheet will not run."""
+file for csv.writer that streams, text that a spreadsheet will not run, and the
+responses that send them."""
+
+import csv
+import tempfile
+
+import xlsxwriter
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -16,3 +24,42 @@ def inert(value):
     """Text a spreadsheet must not run as a formula ("=HYPERLINK(...)" in a description):
     a leading apostrophe makes it plain text."""
     return f"'{value}" if value[:1] in FORMULA_STARTS else value
+
+
+def dated(name, extension):
+    """The file's name: what it holds and today's date ("kunder-2026-12-01.csv")."""
+    return f"{name}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def csv_response(header, lines, filename):
+    """UTF-8 with a BOM and ";" between columns: what Excel in Norway opens right.
+    ``lines`` are lists of cells, read while the response streams (after the view
+    has returned: build their query before)."""
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def stream():
+        yield BOM + writer.writerow(header)
+        for cells in lines:
+            yield writer.writerow(cells)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def new_workbook(**options):
+    """(workbook, file): a workbook written row by row in constant memory to a
+    temporary file, which ``xlsx_response`` sends."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it once sent
+    return xlsxwriter.Workbook(out, {"constant_memory": True, **options}), out
+
+
+def xlsx_response(workbook, out, filename):
+    workbook.close()
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

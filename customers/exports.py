@@ -4,15 +4,9 @@ person, in the columns an import of customers reads back.
 Rows come from one query (the first contact's fields as subqueries) fetched in
 chunks, so the cost is one query whatever the number of customers."""
 
-import csv
-import tempfile
-
-import xlsxwriter
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
 
-from core.spreadsheets import BOM, Echo, inert
+from core.spreadsheets import csv_response, dated, inert, new_workbook, xlsx_response
 from core.validators import format_phone
 
 from .models import ContactPerson, CustomerKind
@@ -80,30 +74,15 @@ def _cells(values):
         yield [cells["number"]] + [cells[field] or "" for field in FIELDS[1:]]
 
 
-def _filename(extension):
-    return f"kunder-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
-def _csv_lines(customer_rows):
-    writer = csv.writer(Echo(), delimiter=";")
-    yield BOM + writer.writerow(HEADERS)
-    for number, *texts in customer_rows:
-        yield writer.writerow([number, *map(inert, texts)])
-
-
 def export_csv(customers):
-    """UTF-8 with a BOM and ";" between columns: what Excel in Norway opens right."""
-    lines = _csv_lines(rows(customers))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    customer_rows = rows(customers)
+    lines = ([number, *map(inert, texts)] for number, *texts in customer_rows)
+    return csv_response(HEADERS, lines, dated("kunder", "csv"))
 
 
 def export_xlsx(customers):
     """Text cells written as text, so nothing in them runs as a formula."""
-    # The file is handed to the response, which closes it when it has been sent.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    workbook, out = new_workbook()
     sheet = workbook.add_worksheet("Kunder")
     sheet.write_row(0, 0, HEADERS, workbook.add_format({"bold": True}))
     sheet.freeze_panes(1, 0)
@@ -114,14 +93,7 @@ def export_xlsx(customers):
         for column, text in enumerate(texts, start=1):
             if text:
                 sheet.write_string(index, column, text)
-    workbook.close()
-    out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=_filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(workbook, out, dated("kunder", "xlsx"))
 
 
 FORMATS = {"csv": export_csv, "xlsx": export_xlsx}

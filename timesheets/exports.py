@@ -2,15 +2,10 @@
 a little memory: rows come from the database in chunks and go out as they are
 written (CSV) or through xlsxwriter's constant-memory mode (Excel)."""
 
-import csv
-import tempfile
-
-import xlsxwriter
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import BOM, Echo, inert
+from core.spreadsheets import csv_response, dated, inert, new_workbook, xlsx_response
 
 CHUNK = 2000
 
@@ -72,47 +67,32 @@ def rows(entries, *, deleted):
         )
 
 
-def _filename(extension):
-    return f"{_('hours')}-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
-def _csv_lines(entries, header, deleted):
-    writer = csv.writer(Echo(), delimiter=";")
-    yield BOM + writer.writerow(header)
+def _csv_cells(entries, deleted):
     for row in rows(entries, deleted=deleted):
         (date, employee, c_no, c_name, p_no, p_name, hours, text, by, at) = row
-        yield writer.writerow(
-            [
-                f"{date:%d.%m.%Y}",
-                inert(employee),
-                "" if c_no is None else c_no,
-                inert(c_name),
-                "" if p_no is None else p_no,
-                inert(p_name),
-                f"{hours.normalize():f}".replace(".", ","),
-                inert(text),
-                inert(by),
-                f"{at:%d.%m.%Y %H:%M}" if at else "",
-            ]
-        )
+        yield [
+            f"{date:%d.%m.%Y}",
+            inert(employee),
+            "" if c_no is None else c_no,
+            inert(c_name),
+            "" if p_no is None else p_no,
+            inert(p_name),
+            f"{hours.normalize():f}".replace(".", ","),
+            inert(text),
+            inert(by),
+            f"{at:%d.%m.%Y %H:%M}" if at else "",
+        ]
 
 
 def export_csv(entries):
-    """UTF-8 with a BOM and ";" between columns: what Excel in Norway opens right."""
-    response = StreamingHttpResponse(
-        # The translations are read now: the rows are written after the view returns.
-        _csv_lines(entries, headers(), _("deleted")),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    # The translations are read now: the rows are written after the view returns.
+    lines = _csv_cells(entries, _("deleted"))
+    return csv_response(headers(), lines, dated(_("hours"), "csv"))
 
 
 def export_xlsx(entries):
     """Real dates and numbers; Excel shows the decimal comma of the user's locale."""
-    # The file is handed to the response, which closes it when it has been sent.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "remove_timezone": True})
+    workbook, out = new_workbook(remove_timezone=True)
     sheet = workbook.add_worksheet(_("Hours"))
     bold = workbook.add_format({"bold": True})
     date = workbook.add_format({"num_format": "dd.mm.yyyy"})
@@ -137,14 +117,7 @@ def export_xlsx(entries):
         sheet.write_string(index, 8, by)
         if at is not None:
             sheet.write_datetime(index, 9, at, stamp)
-    workbook.close()
-    out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=_filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(workbook, out, dated(_("hours"), "xlsx"))
 
 
 FORMATS = {"csv": export_csv, "xlsx": export_xlsx}
