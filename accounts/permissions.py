@@ -38,6 +38,8 @@ HOURS_CHANGE_APPROVED = "svenn.hours_change_approved"
 USERS_MANAGE = "svenn.users_manage"
 COMPANY_MANAGE = "svenn.company_manage"
 SECURITY_LOG_VIEW = "svenn.security_log_view"
+WORKTIME_VIEW_ALL = "svenn.worktime_view_all"
+WORKTIME_MANAGE = "svenn.worktime_manage"
 
 TABLE = {
     CUSTOMERS_VIEW: MANAGERS,
@@ -60,6 +62,10 @@ TABLE = {
     USERS_MANAGE: frozenset({ADMIN}),
     COMPANY_MANAGE: frozenset({ADMIN}),
     SECURITY_LOG_VIEW: frozenset({ADMIN}),
+    # Everyone's normal hours, overtime and timebank; one's own come with HOURS_LOG.
+    WORKTIME_VIEW_ALL: MANAGERS,
+    # Schedules, timebank start balances, overtime rules and the firm's days off.
+    WORKTIME_MANAGE: frozenset({ADMIN}),
 }
 
 

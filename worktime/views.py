@@ -1,0 +1,104 @@
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import permissions as perms
+from core.pages import after_write, form_status, page, save
+
+from . import selectors, services
+from .forms import DayOffForm, OvertimeRulesForm, ScheduleForm, TimebankStartForm
+from .models import DayOff
+
+
+def _employee_page(request, employee, schedule_form=None, start_form=None):
+    schedules = selectors.schedules_of(employee)
+    today = timezone.localdate()
+    current = selectors.schedule_on(schedules, today)
+    start = selectors.timebank_start_of(employee)
+    schedule_form = schedule_form or ScheduleForm(current=current)
+    start_form = start_form or TimebankStartForm(instance=start)
+    context = {
+        "employee": employee,
+        "schedules": schedules,
+        "current": current,
+        "schedule_form": schedule_form,
+        "start_form": start_form,
+    }
+    status = form_status(schedule_form, start_form)
+    return page(request, "worktime/employee.html", None, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.WORKTIME_MANAGE)
+def employee(request, pk):
+    """An employee's "Arbeidstid": the schedules, a new one, the timebank's start."""
+    employee = selectors.get_employee(pk)
+    if request.method == "GET":
+        return _employee_page(request, employee)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        values = {"user": employee, "by": request.user, **form.cleaned_data}
+        if save(form, services.schedule_set, **values) is not None:
+            message = _("The working time of %(name)s has been saved.") % {"name": employee}
+            return after_write(request, reverse("worktime:employee", args=[pk]), message)
+    return _employee_page(request, employee, schedule_form=form)
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def timebank_start(request, pk):
+    employee = selectors.get_employee(pk)
+    form = TimebankStartForm(request.POST)
+    if form.is_valid():
+        values = {"user": employee, "by": request.user, **form.cleaned_data}
+        if save(form, services.timebank_start_set, **values) is not None:
+            message = _("The timebank of %(name)s has been saved.") % {"name": employee}
+            return after_write(request, reverse("worktime:employee", args=[pk]), message)
+    return _employee_page(request, employee, start_form=form)
+
+
+def _rules_page(request, rules_form=None, day_form=None):
+    context = {
+        "rules_form": rules_form or OvertimeRulesForm(instance=selectors.firm_rules()),
+        "day_form": day_form or DayOffForm(),
+        "days_off": DayOff.objects.all(),
+    }
+    status = form_status(context["rules_form"], context["day_form"])
+    return page(request, "worktime/rules.html", None, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.WORKTIME_MANAGE)
+def rules(request):
+    """The firm's overtime rules and days off (from "Firma")."""
+    if request.method == "GET":
+        return _rules_page(request)
+    form = OvertimeRulesForm(request.POST, instance=selectors.firm_rules())
+    if form.is_valid():
+        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
+        if save(form, services.rules_update, **values) is not None:
+            message = _("The overtime rules have been saved.")
+            return after_write(request, reverse("worktime:rules"), message)
+    return _rules_page(request, rules_form=form)
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def day_off_create(request):
+    form = DayOffForm(request.POST)
+    if form.is_valid():
+        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
+        if save(form, services.day_off_create, **values) is not None:
+            message = _("The day off has been added.")
+            return after_write(request, reverse("worktime:rules"), message)
+    return _rules_page(request, day_form=form)
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def day_off_delete(request, pk):
+    day = get_object_or_404(DayOff.objects.all(), pk=pk)
+    services.day_off_delete(day_off=day, by=request.user)
+    return after_write(request, reverse("worktime:rules"), _("The day off has been removed."))
