@@ -19,8 +19,9 @@ The rules (docs/architecture.md, "Working time"):
 - Hours up to the limits are normal hours, also beyond the day's expected hours (a
   part-time employee's extra hours are paid as normal hours, "merarbeid").
 - An employee on fleksitid has no overtime: the day's worked hours and covered
-  absence minus its expected hours go into the timebank, and only the hours not
-  banked are normal hours.
+  absence minus its expected hours go into the timebank (a short day draws from
+  it), and the normal hours are the ones the bank did not take or give: the
+  expected hours not covered by absence, as the salary pays them.
 """
 
 import datetime
@@ -94,7 +95,7 @@ def per_day(days, rules):
         result = Totals(expected=day.expected, worked=day.worked, absence=day.absence)
         if day.flex:
             result.timebank = day.worked + day.absence - day.expected
-            result.normal = day.worked - max(result.timebank, ZERO)
+            result.normal = day.worked - result.timebank
         else:
             week = day.date.isocalendar()[:2]
             by_day = max(day.worked - rules.daily_limit, ZERO)
