@@ -13,3 +13,4 @@ class WorktimeConfig(AppConfig):
 
         panels.register("accounts.user", worktime.user_working_time)
         panels.register("accounts.firm", worktime.firm_overtime_rules)
+        panels.register("timesheets.week", worktime.week_summary)

@@ -1,6 +1,7 @@
 """What working time adds to other apps' pages (core.panels)."""
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions as perms
@@ -23,3 +24,14 @@ def firm_overtime_rules(request, company):
         return ""
     context = {"rules": selectors.firm_rules()}
     return render_to_string("worktime/_firm_panel.html", context, request=request)
+
+
+def week_summary(request, subject, *, week):
+    """ "Mine timer" (timesheets): a place the week's normal hours, overtime and
+    timebank load into, so the week itself stays as quick as it was."""
+    url = f"{reverse('worktime:week')}?week={week}"
+    if subject != request.user:
+        if not request.user.has_perm(perms.WORKTIME_VIEW_ALL):
+            return ""
+        url += f"&user={subject.pk}"
+    return render_to_string("worktime/_week_slot.html", {"url": url}, request=request)

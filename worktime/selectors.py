@@ -64,12 +64,20 @@ def _hours_after(entry, hour):
     return min(entry["hours"], (Decimal(after.seconds // 60) / 60).quantize(HUNDREDTH))
 
 
-def employee_days(users, start, end, rules):
+def begin_of(user, start):
+    """The first day the employee's timebank counts (and any hours are expected)."""
+    return start.date if start is not None else timezone.localdate(user.date_joined)
+
+
+def employee_days(users, start, end, rules, begins=None):
     """{user id: [Day]} for each day from ``start`` to ``end``: the schedule's hours
-    (none on a holiday, a day off or before the employee's timebank starts), the hours
-    logged, and which days are off. One query per kind of row, whatever the number of
-    employees."""
+    (none on a holiday, a day off or before the employee's timebank starts, ``begins``
+    by user id when known), the hours logged, and which days are off. One query per
+    kind of row, whatever the number of employees."""
     ids = [user.pk for user in users]
+    if begins is None:
+        starts = {s.user_id: s for s in TimebankStart.objects.filter(user__in=ids)}
+        begins = {user.pk: begin_of(user, starts.get(user.pk)) for user in users}
     worked = defaultdict(lambda: ZERO)
     logged = TimeEntry.objects.alive().filter(user__in=ids, date__range=(start, end))
     for row in logged.values("user", "date").annotate(total=Sum("hours")):
@@ -82,11 +90,10 @@ def employee_days(users, start, end, rules):
     schedules = defaultdict(list)
     for schedule in WorkSchedule.objects.filter(user__in=ids, valid_from__lte=end):
         schedules[schedule.user_id].append(schedule)
-    begins = dict(TimebankStart.objects.filter(user__in=ids).values_list("user", "date"))
     off = calendar.days_off(start, end)
     found = {}
     for user in users:
-        begin = begins.get(user.pk) or timezone.localdate(user.date_joined)
+        begin = begins[user.pk]
         days = []
         for date in _dates(start, end):
             schedule = schedule_on(schedules[user.pk], date)
@@ -119,21 +126,21 @@ def balances(users, week, today=None):
     """[Balance] of ``users`` for ``week`` (a timesheets Week), the year to ``today``
     and the timebank at the end of ``today``."""
     users = list(users)
+    if not users:
+        return []
     today = today or timezone.localdate()
     rules = firm_rules()
     starts = {s.user_id: s for s in TimebankStart.objects.filter(user__in=users)}
     year_start = today.replace(month=1, day=1)
-    begins = [
-        starts[user.pk].date if user.pk in starts else timezone.localdate(user.date_joined)
-        for user in users
-    ]
+    begins = {user.pk: begin_of(user, starts.get(user.pk)) for user in users}
     # Whole ISO weeks, so the weekly limit sees the days before each range's start.
-    first = min([week.monday, year_start, today, *begins])
+    first = min([week.monday, year_start, today, *begins.values()])
     first -= datetime.timedelta(days=first.weekday())
     last = max(week.sunday, today)
-    days = employee_days(users, first, last, rules)
+    days = employee_days(users, first, last, rules, begins)
     found = []
-    for user, begin in zip(users, begins, strict=True):
+    for user in users:
+        begin = begins[user.pk]
         results = per_day(days[user.pk], rules.as_rules())
         start = starts.get(user.pk)
         banked = sum((r.timebank for date, r in results.items() if begin <= date <= today), ZERO)

@@ -5,6 +5,8 @@ from . import views
 app_name = "worktime"
 
 urlpatterns = [
+    path("", views.balances, name="balances"),
+    path("week/", views.week, name="week"),
     path("employees/<int:pk>/", views.employee, name="employee"),
     path("employees/<int:pk>/timebank/", views.timebank_start, name="timebank_start"),
     path("rules/", views.rules, name="rules"),

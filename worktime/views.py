@@ -2,10 +2,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions as perms
+from accounts.selectors import active_users
 from core.pages import after_write, form_status, page, save
+from timesheets.selectors import Week
 
 from . import selectors, services
 from .forms import DayOffForm, OvertimeRulesForm, ScheduleForm, TimebankStartForm
@@ -102,3 +104,31 @@ def day_off_delete(request, pk):
     day = get_object_or_404(DayOff.objects.all(), pk=pk)
     services.day_off_delete(day_off=day, by=request.user)
     return after_write(request, reverse("worktime:rules"), _("The day off has been removed."))
+
+
+@require_GET
+@perms.role_required(perms.HOURS_LOG)
+def week(request):
+    """ "Mine timer"'s normal hours, overtime and timebank for a week and the year so
+    far; a manager may ask for an employee's (?user=). The week page loads it."""
+    subject = request.user
+    if request.GET.get("user") and request.user.has_perm(perms.WORKTIME_VIEW_ALL):
+        subject = selectors.get_employee(_int(request.GET["user"]))
+    current = Week.parse(request.GET.get("week"), default=timezone.localdate())
+    (balance,) = selectors.balances([subject], current)
+    context = {"balance": balance, "week": current, "own": subject == request.user}
+    return page(request, "worktime/week.html", "summary", context)
+
+
+@require_GET
+@perms.role_required(perms.WORKTIME_VIEW_ALL)
+def balances(request):
+    """Everyone's normal hours, overtime and timebank: this week and the year so far."""
+    current = Week.parse(request.GET.get("week"), default=timezone.localdate())
+    context = {"week": current, "balances": selectors.balances(active_users(), current)}
+    return page(request, "worktime/balances.html", None, context)
+
+
+def _int(value):
+    """An id from the address; anything else (or past the column's range) finds none."""
+    return int(value) if value.isdigit() and len(value) < 10 else 0

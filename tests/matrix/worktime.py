@@ -2,7 +2,7 @@ import datetime
 
 from worktime.models import DayOff
 
-from . import Route, admins
+from . import Route, admins, everyone, managers
 
 
 def employee(world):
@@ -76,4 +76,9 @@ ROUTES = [
         ok=302,
     ),
     Route("worktime:day_off_delete", admins(other=404), args=day_off, method="post", ok=302),
+]
+
+ROUTES += [
+    Route("worktime:balances", managers()),
+    Route("worktime:week", everyone()),
 ]
