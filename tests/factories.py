@@ -9,7 +9,13 @@ from accounts.permissions import Role
 from customers.models import ContactPerson, Customer, CustomerKind
 from projects.models import Project, ProjectMember
 from timesheets.models import TimeEntry
-from worktime.models import TimebankStart, WorkSchedule
+from worktime.models import (
+    Absence,
+    AbsenceKind,
+    HolidayAllowance,
+    TimebankStart,
+    WorkSchedule,
+)
 
 PASSWORD = "svenn-test-pw"
 # Hashing with Argon2 is slow on purpose; hash once for every test user.
@@ -103,3 +109,25 @@ class TimebankStartFactory(factory.django.DjangoModelFactory):
     company = factory.SelfAttribute("user.company")
     date = datetime.date(2026, 1, 1)
     balance = Decimal("0")
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    """A day of holiday asked for, not decided yet."""
+
+    class Meta:
+        model = Absence
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SelfAttribute("user.company")
+    kind = AbsenceKind.HOLIDAY
+    start = datetime.date(2027, 3, 1)
+    end = factory.SelfAttribute("start")
+
+
+class HolidayAllowanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HolidayAllowance
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SelfAttribute("user.company")
+    year = 2026

@@ -26,7 +26,9 @@ from projects.models import Project
 from timesheets.models import TimeEntry
 
 from .factories import (
+    AbsenceFactory,
     CustomerFactory,
+    HolidayAllowanceFactory,
     ProjectFactory,
     ProjectMemberFactory,
     TimebankStartFactory,
@@ -140,6 +142,8 @@ def firms(world):
     for user in (world.employee, world.employee2, world.other_admin):
         WorkScheduleFactory(user=user)
         TimebankStartFactory(user=user)
+        AbsenceFactory(user=user, decided_by=user)
+        HolidayAllowanceFactory(user=user)
     return world
 
 

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import DayOff, OvertimeRules, TimebankStart, WorkSchedule
+from .models import (
+    Absence,
+    DayOff,
+    HolidayAllowance,
+    OvertimeRules,
+    TimebankStart,
+    WorkSchedule,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -41,3 +48,18 @@ class OvertimeRulesAdmin(ReadOnlyAdmin):
 class DayOffAdmin(ReadOnlyAdmin):
     list_display = ["date", "name", "company"]
     list_filter = ["company"]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "start", "end", "hours", "status", "company"]
+    list_filter = ["company", "kind", "status"]
+    list_select_related = ["user", "company"]
+    search_fields = ["user__name", "user__email"]
+
+
+@admin.register(HolidayAllowance)
+class HolidayAllowanceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "year", "days", "carried_over", "company"]
+    list_filter = ["company", "year"]
+    list_select_related = ["user", "company"]

@@ -18,6 +18,8 @@ The rules (docs/architecture.md, "Working time"):
   the second band takes the overtime hours worked after that hour).
 - Hours up to the limits are normal hours, also beyond the day's expected hours (a
   part-time employee's extra hours are paid as normal hours, "merarbeid").
+- Avspasering is paid as normal hours from the timebank: for an employee on
+  fleksitid its hours are simply not covered, for one without they are drawn.
 - An employee on fleksitid has no overtime: the day's worked hours and covered
   absence minus its expected hours go into the timebank (a short day draws from
   it), and the normal hours are the ones the bank did not take or give: the
@@ -54,6 +56,7 @@ class Day:
     expected: Decimal = ZERO  # the schedule's hours; none on a holiday or day off
     worked: Decimal = ZERO  # the day's entries
     absence: Decimal = ZERO  # approved absence covering expected hours
+    time_off: Decimal = ZERO  # approved avspasering: paid from the timebank
     day_off: bool = False  # a public holiday or one of the firm's days off
     flex: bool = False  # fleksitid: extra hours into the timebank
     worked_after: Decimal = ZERO  # of ``worked``, hours after the second band's hour
@@ -96,18 +99,25 @@ def per_day(days, rules):
         if day.flex:
             result.timebank = day.worked + day.absence - day.expected
             result.normal = day.worked - result.timebank
+        elif day.time_off:
+            result.timebank = -day.time_off
+            result.normal = day.time_off + _straight(result, day, rules, straight_in_week)
         else:
-            week = day.date.isocalendar()[:2]
-            by_day = max(day.worked - rules.daily_limit, ZERO)
-            straight = day.worked - by_day
-            by_week = min(
-                straight, max(straight_in_week[week] + straight - rules.weekly_limit, ZERO)
-            )
-            straight_in_week[week] += straight - by_week
-            result.normal = straight - by_week
-            _bands(result, day, by_day + by_week, rules)
+            result.normal = _straight(result, day, rules, straight_in_week)
         results[day.date] = result
     return results
+
+
+def _straight(result, day, rules, straight_in_week):
+    """The day's worked hours up to the day's and the week's limits; the rest is
+    overtime, put into its bands on ``result``."""
+    week = day.date.isocalendar()[:2]
+    by_day = max(day.worked - rules.daily_limit, ZERO)
+    straight = day.worked - by_day
+    by_week = min(straight, max(straight_in_week[week] + straight - rules.weekly_limit, ZERO))
+    straight_in_week[week] += straight - by_week
+    _bands(result, day, by_day + by_week, rules)
+    return straight - by_week
 
 
 def _bands(result, day, overtime, rules):

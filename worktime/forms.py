@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
 
-from .models import WEEKDAYS, DayOff, OvertimeRules, TimebankStart, WorkSchedule, this_monday
+from .models import (
+    WEEKDAYS,
+    Absence,
+    DayOff,
+    HolidayAllowance,
+    OvertimeRules,
+    TimebankStart,
+    WorkSchedule,
+    this_monday,
+)
 
 
 class ScheduleForm(forms.ModelForm):
@@ -39,6 +48,8 @@ class OvertimeRulesForm(forms.ModelForm):
             "second_band",
             "second_band_percent",
             "second_band_from",
+            "ia_agreement",
+            "allow_negative_timebank",
         ]
         widgets = {"second_band_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
@@ -48,3 +59,22 @@ class DayOffForm(forms.ModelForm):
         model = DayOff
         fields = ["date", "name"]
         field_classes = {"date": DateField}
+
+
+class AbsenceForm(forms.ModelForm):
+    """An employee's request for absence (the rules are the model's and the service's)."""
+
+    class Meta:
+        model = Absence
+        fields = ["kind", "start", "end", "hours", "note"]
+        field_classes = {"start": DateField, "end": DateField}
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
+
+
+class HolidayAllowanceForm(forms.ModelForm):
+    class Meta:
+        model = HolidayAllowance
+        fields = ["year", "days", "carried_over"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import fields
-from core.tenancy import CompanyOwned
+from core.tenancy import CompanyOwned, scoped_manager
 
 from . import calculation
 
@@ -55,6 +55,17 @@ class OvertimeRules(CompanyOwned):
         null=True,
         blank=True,
         help_text=_("For overtime after a given time of day, for example 21:00."),
+    )
+    ia_agreement = models.BooleanField(
+        _("IA agreement"),
+        default=False,
+        help_text=_(
+            "Egenmelding for up to 8 days at a time and 24 days in 12 months, instead of "
+            "3 days at a time and 4 times in 12 months."
+        ),
+    )
+    allow_negative_timebank = models.BooleanField(
+        _("avspasering may take the timebank below zero"), default=False
     )
 
     class Meta:
@@ -230,3 +241,134 @@ class TimebankStart(CompanyOwned):
 
     def __str__(self):
         return f"{self.user} {self.date:%d.%m.%Y}: {self.balance}"
+
+
+class AbsenceKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    SELF_CERTIFIED = "self_certified", _("Self-certified sick leave")
+    SICK_NOTE = "sick_note", _("Sick note")
+    SICK_CHILD = "sick_child", _("Sick child")
+    TIME_OFF = "time_off", _("Time off in lieu")
+    PAID_LEAVE = "paid_leave", _("Paid leave")
+    UNPAID_LEAVE = "unpaid_leave", _("Unpaid leave")
+
+
+class AbsenceStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AbsenceQuerySet(models.QuerySet):
+    def standing(self):
+        """Requested or approved: what a new request may not overlap."""
+        return self.filter(status__in=[AbsenceStatus.REQUESTED, AbsenceStatus.APPROVED])
+
+    def overlapping(self, start, end):
+        return self.filter(start__lte=end, end__gte=start)
+
+
+class Absence(CompanyOwned):
+    """Absence ("Fravær") an employee asks for: whole days, or some hours of each day,
+    from ``start`` to ``end``. Approved, it covers the days' expected hours."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="absences",
+        verbose_name=_("employee"),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=AbsenceKind)
+    start = fields.DateField(_("from"))
+    end = fields.DateField(_("to"))
+    hours = fields.DecimalField(
+        _("hours a day"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+        help_text=_("Leave empty for whole days."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AbsenceStatus, default=AbsenceStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = scoped_manager(AbsenceQuerySet)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["-start", "-id"]
+        indexes = [models.Index(fields=["company", "user", "start"], name="absence_user_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="absence_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("“To” must be on or after “From”.")})
+
+    @property
+    def whole_days(self):
+        return self.hours is None
+
+
+class HolidayAllowance(CompanyOwned):
+    """An employee's holiday days ("feriedager") for a year, with those carried over;
+    without a row, the default 25 days and none carried over."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employee"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2099)]
+    )
+    days = fields.DecimalField(
+        _("holiday days"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("25"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+    )
+    carried_over = fields.DecimalField(
+        _("carried over"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+    )
+
+    class Meta:
+        verbose_name = _("holiday allowance")
+        verbose_name_plural = _("holiday allowances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user", "year"], name="holiday_allowance_one_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.year}: {self.days} + {self.carried_over}"

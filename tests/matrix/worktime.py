@@ -1,8 +1,8 @@
 import datetime
 
-from worktime.models import DayOff
+from worktime.models import Absence, AbsenceKind, DayOff
 
-from . import Route, admins, everyone, managers
+from . import OK, Route, admins, everyone, managers
 
 
 def employee(world):
@@ -81,4 +81,51 @@ ROUTES = [
 ROUTES += [
     Route("worktime:balances", managers()),
     Route("worktime:week", everyone()),
+]
+
+
+def own_request(world):
+    """The employee's request for a day of holiday, not decided yet."""
+    absence, _ = Absence.objects.get_or_create(
+        company=world.company,
+        user=world.employee,
+        kind=AbsenceKind.HOLIDAY,
+        start=datetime.date(2027, 3, 1),
+        end=datetime.date(2027, 3, 1),
+    )
+    return [absence.pk]
+
+
+OWN = {"admin": 404, "moderator": 404, "employee": OK, "other_admin": 404}
+
+ROUTES += [
+    Route("worktime:absences", everyone()),
+    Route("worktime:absences", everyone(), method="post", ok=422),
+    Route(
+        "worktime:absences",
+        everyone(),
+        method="post",
+        data=lambda w: {"kind": "holiday", "start": "2027-03-02", "end": "2027-03-03"},
+        ok=302,
+    ),
+    Route("worktime:absence_withdraw", OWN, args=own_request, method="post", ok=302),
+    Route("worktime:absence_requests", managers()),
+    Route(
+        "worktime:absence_decide",
+        managers(other=404),
+        args=own_request,
+        method="post",
+        data=lambda w: {"decision": "approve"},
+        ok=302,
+    ),
+    Route("worktime:absence_calendar", managers()),
+    Route("worktime:holiday_allowance", admins(other=404), args=employee, method="post", ok=422),
+    Route(
+        "worktime:holiday_allowance",
+        admins(other=404),
+        args=employee,
+        method="post",
+        data=lambda w: {"year": "2026", "days": "25", "carried_over": "3"},
+        ok=302,
+    ),
 ]
