@@ -99,3 +99,13 @@ def test_the_firm_lists_queries_do_not_grow_with_employees(
 
 def test_an_employee_may_not_see_the_firm_list(world, client_for):
     assert client_for(world.employee).get(reverse("worktime:balances")).status_code == 403
+
+
+def test_the_week_page_loads_only_the_totals_section_into_its_place(world, client_for):
+    a_long_week(world.employee)
+    response = client_for(world.employee).get(
+        f"{reverse('worktime:week')}?week={WEEK}", headers={"HX-Request": "true"}
+    )
+    text = response.content.decode()
+    assert text.lstrip().startswith('<section class="card worktime-summary"')
+    assert "<html" not in text
