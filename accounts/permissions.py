@@ -38,6 +38,10 @@ HOURS_CHANGE_APPROVED = "svenn.hours_change_approved"
 USERS_MANAGE = "svenn.users_manage"
 COMPANY_MANAGE = "svenn.company_manage"
 SECURITY_LOG_VIEW = "svenn.security_log_view"
+WORKTIME_VIEW_ALL = "svenn.worktime_view_all"
+WORKTIME_MANAGE = "svenn.worktime_manage"
+ABSENCE_REQUEST = "svenn.absence_request"
+ABSENCE_APPROVE = "svenn.absence_approve"
 
 TABLE = {
     CUSTOMERS_VIEW: MANAGERS,
@@ -60,6 +64,14 @@ TABLE = {
     USERS_MANAGE: frozenset({ADMIN}),
     COMPANY_MANAGE: frozenset({ADMIN}),
     SECURITY_LOG_VIEW: frozenset({ADMIN}),
+    # Everyone's normal hours, overtime and timebank; one's own come with HOURS_LOG.
+    WORKTIME_VIEW_ALL: MANAGERS,
+    # Schedules, timebank start balances, overtime rules and the firm's days off.
+    WORKTIME_MANAGE: frozenset({ADMIN}),
+    ABSENCE_REQUEST: EVERYONE,  # one's own
+    # Approve or reject absence and see the absence calendar; one's own request is
+    # decided by someone else, except an Administrator's (as HOURS_APPROVE_OWN).
+    ABSENCE_APPROVE: MANAGERS,
 }
 
 

@@ -8,6 +8,8 @@ MENU = [
     ("customers:list", _("Customers"), perms.CUSTOMERS_VIEW),
     ("projects:list", _("Projects"), perms.PROJECTS_VIEW),
     ("timesheets:week", _("Hours"), perms.HOURS_LOG),
+    ("worktime:absences", _("Absence"), perms.ABSENCE_REQUEST),
+    ("worktime:balances", _("Working time"), perms.WORKTIME_VIEW_ALL),
     ("accounts:users", _("Employees"), perms.USERS_MANAGE),
 ]
 

@@ -9,6 +9,13 @@ from accounts.permissions import Role
 from customers.models import ContactPerson, Customer, CustomerKind
 from projects.models import Project, ProjectMember
 from timesheets.models import TimeEntry
+from worktime.models import (
+    Absence,
+    AbsenceKind,
+    HolidayAllowance,
+    TimebankStart,
+    WorkSchedule,
+)
 
 PASSWORD = "svenn-test-pw"
 # Hashing with Argon2 is slow on purpose; hash once for every test user.
@@ -79,3 +86,48 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     company = factory.SelfAttribute("user.company")
     date = factory.LazyFunction(datetime.date.today)
     hours = Decimal("7.50")
+
+
+class WorkScheduleFactory(factory.django.DjangoModelFactory):
+    """7,5 hours Monday to Friday from 1 January 2026 (written past the rule that a
+    schedule starts this week or later, which is the form's and the service's)."""
+
+    class Meta:
+        model = WorkSchedule
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SelfAttribute("user.company")
+    valid_from = datetime.date(2026, 1, 1)
+    created_by = factory.SelfAttribute("user")
+
+
+class TimebankStartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimebankStart
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SelfAttribute("user.company")
+    date = datetime.date(2026, 1, 1)
+    balance = Decimal("0")
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    """A day of holiday asked for, not decided yet."""
+
+    class Meta:
+        model = Absence
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SelfAttribute("user.company")
+    kind = AbsenceKind.HOLIDAY
+    start = datetime.date(2027, 3, 1)
+    end = factory.SelfAttribute("start")
+
+
+class HolidayAllowanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HolidayAllowance
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SelfAttribute("user.company")
+    year = 2026

@@ -15,8 +15,9 @@ from projects import services as project_services
 from projects.models import Project
 from timesheets import services as entry_services
 from timesheets.models import TimeEntry
+from worktime.models import Absence, DayOff
 
-from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
+from .factories import AbsenceFactory, CustomerFactory, ProjectFactory, TimeEntryFactory
 
 # Matches <int:pk> but overflows PostgreSQL's bigint.
 HUGE = 99999999999999999999
@@ -28,6 +29,24 @@ KINDS = {
     "timesheets": (TimeEntry, "entry", "other_entry"),
     "accounts": (User, "employee2", "other_admin"),
 }
+# Working time's URLs name an employee, an absence or a firm's day off; ``theirs`` may
+# also make the other firm's object.
+URL_KINDS = {
+    "worktime:employee": KINDS["accounts"],
+    "worktime:timebank_start": KINDS["accounts"],
+    "worktime:holiday_allowance": KINDS["accounts"],
+    "worktime:absence_withdraw": (Absence, None, lambda w: AbsenceFactory(user=w.other_admin)),
+    "worktime:absence_decide": (Absence, None, lambda w: AbsenceFactory(user=w.other_admin)),
+    "worktime:day_off_delete": (
+        DayOff,
+        None,
+        lambda w: DayOff.objects.create(company=w.other_company, date="2026-12-24", name="Jul"),
+    ),
+}
+
+
+def kind_of(name):
+    return URL_KINDS.get(name) or KINDS[name.split(":")[0]]
 
 
 def id_routes(resolver=None, namespace=""):
@@ -53,7 +72,9 @@ def test_every_url_with_an_id_is_mapped_to_an_object_kind():
     assert ROUTES, "the resolver walk found no URL with an id"
     for name, kwargs in ROUTES:
         assert kwargs == ("pk",), f"{name}: map its id kwargs {kwargs} in this test"
-        assert name.split(":")[0] in KINDS, f"{name}: which object does its id name?"
+        assert name in URL_KINDS or name.split(":")[0] in KINDS, (
+            f"{name}: which object does its id name?"
+        )
 
 
 def deleted_id(world, kind):
@@ -86,11 +107,11 @@ EXCEPTIONS = {("customers:delete", "post", "deleted"): 302}
 
 @pytest.mark.parametrize("name", [name for name, _ in ROUTES])
 def test_an_id_that_is_not_ours_is_a_404_never_a_500(name, world, client_for):
-    kind, _ours, theirs = KINDS[name.split(":")[0]]
+    kind, _ours, theirs = kind_of(name)
     ids = {
         "huge": HUGE,
         "zero": 0,
-        "other firm": getattr(world, theirs).pk,
+        "other firm": (theirs(world) if callable(theirs) else getattr(world, theirs)).pk,
         "deleted": deleted_id(world, kind),
         "unknown": unknown_id(kind),
     }

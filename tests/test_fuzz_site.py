@@ -444,7 +444,10 @@ def unknown_ids(world, target):
         "timesheets": world.other_entry,
         "accounts": world.other_admin,
     }.get(target.view.split(":")[0])
-    return [str(theirs.pk), "999999999", "9223372036854775807", "0"]
+    # Working time's ids name users, absences and days off: another firm's of each is
+    # tests/test_attacks_ids.py's.
+    ours_elsewhere = [str(theirs.pk)] if theirs is not None else []
+    return [*ours_elsewhere, "999999999", "9223372036854775807", "0"]
 
 
 def allowed(route):

@@ -59,3 +59,15 @@ def test_a_projects_template_may_use_customers_and_core(tmp_path):
         '{% load core project_tags %}{% include "customers/_x.html" %}'
     )
     assert list(lint_templates.violations(root)) == []
+
+
+def test_an_hours_template_including_a_working_time_template_is_reported(tmp_path):
+    root = _project(tmp_path)
+    (root / "templates" / "timesheets").mkdir()
+    (root / "templates" / "timesheets" / "week.html").write_text(
+        '{% include "worktime/_week.html" %}{% include "projects/_badges.html" %}'
+    )
+    assert list(lint_templates.violations(root)) == [
+        "templates/timesheets/week.html: timesheets uses 'worktime/_week.html' of worktime,"
+        " which is above it"
+    ]

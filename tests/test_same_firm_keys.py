@@ -25,7 +25,16 @@ from customers.models import Customer
 from projects.models import Project
 from timesheets.models import TimeEntry
 
-from .factories import CustomerFactory, ProjectFactory, ProjectMemberFactory, TimeEntryFactory
+from .factories import (
+    AbsenceFactory,
+    CustomerFactory,
+    HolidayAllowanceFactory,
+    ProjectFactory,
+    ProjectMemberFactory,
+    TimebankStartFactory,
+    TimeEntryFactory,
+    WorkScheduleFactory,
+)
 
 # Who created, changed or deleted a row: platform staff, who have no firm, do that in
 # the Django admin too, and are recorded like anyone else.
@@ -130,6 +139,11 @@ def firms(world):
     ProjectFactory(company=world.company)
     TimeEntryFactory(user=world.employee)
     security_log.record(security_log.Kind.SIGNED_IN, user=world.employee)
+    for user in (world.employee, world.employee2, world.other_admin):
+        WorkScheduleFactory(user=user)
+        TimebankStartFactory(user=user)
+        AbsenceFactory(user=user, decided_by=user)
+        HolidayAllowanceFactory(user=user)
     return world
 
 

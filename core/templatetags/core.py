@@ -38,6 +38,6 @@ def form_token():
 
 
 @register.simple_tag(takes_context=True)
-def panels(context, slot, obj):
+def panels(context, slot, obj, **extra):
     """The sections other apps add to this page (see core.panels)."""
-    return registry.render(slot, context["request"], obj)
+    return registry.render(slot, context["request"], obj, **extra)

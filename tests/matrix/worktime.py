@@ -1,0 +1,131 @@
+import datetime
+
+from worktime.models import Absence, AbsenceKind, DayOff
+
+from . import OK, Route, admins, everyone, managers
+
+
+def employee(world):
+    return [world.employee.pk]
+
+
+def day_off(world):
+    day, _ = DayOff.objects.get_or_create(
+        company=world.company, date=datetime.date(2026, 12, 24), defaults={"name": "Julaften"}
+    )
+    return [day.pk]
+
+
+def next_monday():
+    today = datetime.date.today()
+    return (today + datetime.timedelta(days=7 - today.weekday())).isoformat()
+
+
+def schedule_data(world):
+    hours = dict.fromkeys(["monday", "tuesday", "wednesday", "thursday", "friday"], "7,5")
+    return {
+        "valid_from": next_monday(),
+        "position_percent": "100",
+        **hours,
+        "saturday": "0",
+        "sunday": "0",
+    }
+
+
+ROUTES = [
+    Route("worktime:employee", admins(other=404), args=employee),
+    Route("worktime:employee", admins(other=404), args=employee, method="post", ok=422),
+    Route(
+        "worktime:employee",
+        admins(other=404),
+        args=employee,
+        method="post",
+        data=schedule_data,
+        ok=302,
+    ),
+    Route("worktime:timebank_start", admins(other=404), args=employee, method="post", ok=422),
+    Route(
+        "worktime:timebank_start",
+        admins(other=404),
+        args=employee,
+        method="post",
+        data=lambda w: {"date": "2026-01-01", "balance": "-3,5"},
+        ok=302,
+    ),
+    # Another firm's Administrator gets their own firm's rules.
+    Route("worktime:rules", admins()),
+    Route("worktime:rules", admins(), method="post", ok=422),
+    Route(
+        "worktime:rules",
+        admins(),
+        method="post",
+        data=lambda w: {
+            "daily_limit": "9",
+            "weekly_limit": "40",
+            "overtime_percent": "50",
+            "second_band_percent": "100",
+        },
+        ok=302,
+    ),
+    Route("worktime:day_off_create", admins(), method="post", ok=422),
+    Route(
+        "worktime:day_off_create",
+        admins(),
+        method="post",
+        data=lambda w: {"date": "2026-12-31", "name": "Nyttårsaften"},
+        ok=302,
+    ),
+    Route("worktime:day_off_delete", admins(other=404), args=day_off, method="post", ok=302),
+]
+
+ROUTES += [
+    Route("worktime:balances", managers()),
+    Route("worktime:week", everyone()),
+]
+
+
+def own_request(world):
+    """The employee's request for a day of holiday, not decided yet."""
+    absence, _ = Absence.objects.get_or_create(
+        company=world.company,
+        user=world.employee,
+        kind=AbsenceKind.HOLIDAY,
+        start=datetime.date(2027, 3, 1),
+        end=datetime.date(2027, 3, 1),
+    )
+    return [absence.pk]
+
+
+OWN = {"admin": 404, "moderator": 404, "employee": OK, "other_admin": 404}
+
+ROUTES += [
+    Route("worktime:absences", everyone()),
+    Route("worktime:absences", everyone(), method="post", ok=422),
+    Route(
+        "worktime:absences",
+        everyone(),
+        method="post",
+        data=lambda w: {"kind": "holiday", "start": "2027-03-02", "end": "2027-03-03"},
+        ok=302,
+    ),
+    Route("worktime:absence_withdraw", OWN, args=own_request, method="post", ok=302),
+    Route("worktime:absence_requests", managers()),
+    Route(
+        "worktime:absence_decide",
+        managers(other=404),
+        args=own_request,
+        method="post",
+        data=lambda w: {"decision": "approve"},
+        ok=302,
+    ),
+    Route("worktime:absence_calendar", managers()),
+    Route("worktime:holiday_allowance", admins(other=404), args=employee, method="post", ok=422),
+    Route(
+        "worktime:holiday_allowance",
+        admins(other=404),
+        args=employee,
+        method="post",
+        data=lambda w: {"year": "2026", "days": "25", "carried_over": "3"},
+        ok=302,
+    ),
+]

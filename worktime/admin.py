@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from .models import (
+    Absence,
+    DayOff,
+    HolidayAllowance,
+    OvertimeRules,
+    TimebankStart,
+    WorkSchedule,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Platform staff read the firms' working time; the firms keep it themselves, on
+    their own pages, where the rules of worktime.services apply."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkSchedule)
+class WorkScheduleAdmin(ReadOnlyAdmin):
+    list_display = ["user", "valid_from", "position_percent", "weekly_hours", "flex", "company"]
+    list_filter = ["company", "flex"]
+    list_select_related = ["user", "company"]
+    search_fields = ["user__name", "user__email"]
+
+
+@admin.register(TimebankStart)
+class TimebankStartAdmin(ReadOnlyAdmin):
+    list_display = ["user", "date", "balance", "company"]
+    list_filter = ["company"]
+    list_select_related = ["user", "company"]
+
+
+@admin.register(OvertimeRules)
+class OvertimeRulesAdmin(ReadOnlyAdmin):
+    list_display = ["company", "daily_limit", "weekly_limit", "overtime_percent", "second_band"]
+
+
+@admin.register(DayOff)
+class DayOffAdmin(ReadOnlyAdmin):
+    list_display = ["date", "name", "company"]
+    list_filter = ["company"]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "start", "end", "hours", "status", "company"]
+    list_filter = ["company", "kind", "status"]
+    list_select_related = ["user", "company"]
+    search_fields = ["user__name", "user__email"]
+
+
+@admin.register(HolidayAllowance)
+class HolidayAllowanceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "year", "days", "carried_over", "company"]
+    list_filter = ["company", "year"]
+    list_select_related = ["user", "company"]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorktimeConfig(AppConfig):
+    name = "worktime"
+    verbose_name = _("Working time")
+
+    def ready(self):
+        from core import panels
+
+        from . import panels as worktime
+
+        panels.register("accounts.user", worktime.user_working_time)
+        panels.register("accounts.firm", worktime.firm_overtime_rules)
+        panels.register("timesheets.week", worktime.week_summary)

@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateField
+
+from .models import (
+    WEEKDAYS,
+    Absence,
+    DayOff,
+    HolidayAllowance,
+    OvertimeRules,
+    TimebankStart,
+    WorkSchedule,
+    this_monday,
+)
+
+
+class ScheduleForm(forms.ModelForm):
+    """An employee's working time from a date on (the rules are the model's)."""
+
+    class Meta:
+        model = WorkSchedule
+        fields = ["valid_from", "position_percent", *WEEKDAYS, "flex"]
+        field_classes = {"valid_from": DateField}
+
+    def __init__(self, *args, current=None, **kwargs):
+        """Filled in with ``current``'s values, from this week's Monday on."""
+        initial = {name: getattr(current, name) for name in self.Meta.fields if current}
+        initial["valid_from"] = this_monday()
+        super().__init__(*args, initial={**initial, **kwargs.pop("initial", {})}, **kwargs)
+
+
+class TimebankStartForm(forms.ModelForm):
+    class Meta:
+        model = TimebankStart
+        fields = ["date", "balance"]
+        field_classes = {"date": DateField}
+        help_texts = {"balance": _("The balance at the start of the day; may be negative.")}
+
+
+class OvertimeRulesForm(forms.ModelForm):
+    class Meta:
+        model = OvertimeRules
+        fields = [
+            "daily_limit",
+            "weekly_limit",
+            "overtime_percent",
+            "second_band",
+            "second_band_percent",
+            "second_band_from",
+            "ia_agreement",
+            "allow_negative_timebank",
+        ]
+        widgets = {"second_band_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+
+class DayOffForm(forms.ModelForm):
+    class Meta:
+        model = DayOff
+        fields = ["date", "name"]
+        field_classes = {"date": DateField}
+
+
+class AbsenceForm(forms.ModelForm):
+    """An employee's request for absence (the rules are the model's and the service's)."""
+
+    class Meta:
+        model = Absence
+        fields = ["kind", "start", "end", "hours", "note"]
+        field_classes = {"start": DateField, "end": DateField}
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
+
+
+class HolidayAllowanceForm(forms.ModelForm):
+    class Meta:
+        model = HolidayAllowance
+        fields = ["year", "days", "carried_over"]

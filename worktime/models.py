@@ -1,0 +1,374 @@
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import fields
+from core.tenancy import CompanyOwned, scoped_manager
+
+from . import calculation
+
+FULL_DAY = Decimal("7.5")
+HOURS_IN_DAY = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("24"))]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class SecondBand(models.TextChoices):
+    OFF = "", _("No second band")
+    SUNDAYS_AND_DAYS_OFF = calculation.SUNDAYS_AND_DAYS_OFF, _("Overtime on Sundays and days off")
+    AFTER_HOUR = calculation.AFTER_HOUR, _("Overtime after a given time of day")
+
+
+class OvertimeRules(CompanyOwned):
+    """The firm's overtime rules ("Firma"); a firm without a row has the defaults."""
+
+    daily_limit = fields.DecimalField(
+        _("overtime after hours in a day"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("9"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("24"))],
+    )
+    weekly_limit = fields.DecimalField(
+        _("overtime after hours in a week"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("40"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("168"))],
+    )
+    overtime_percent = models.PositiveSmallIntegerField(
+        _("overtime supplement (%)"), default=50, validators=[MaxValueValidator(300)]
+    )
+    second_band = models.CharField(
+        _("second band"), max_length=20, choices=SecondBand, default=SecondBand.OFF, blank=True
+    )
+    second_band_percent = models.PositiveSmallIntegerField(
+        _("second band supplement (%)"), default=100, validators=[MaxValueValidator(300)]
+    )
+    second_band_from = models.TimeField(
+        _("second band from"),
+        null=True,
+        blank=True,
+        help_text=_("For overtime after a given time of day, for example 21:00."),
+    )
+    ia_agreement = models.BooleanField(
+        _("IA agreement"),
+        default=False,
+        help_text=_(
+            "Egenmelding for up to 8 days at a time and 24 days in 12 months, instead of "
+            "3 days at a time and 4 times in 12 months."
+        ),
+    )
+    allow_negative_timebank = models.BooleanField(
+        _("avspasering may take the timebank below zero"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("overtime rules")
+        verbose_name_plural = _("overtime rules")
+        constraints = [
+            models.UniqueConstraint(fields=["company"], name="overtime_rules_one_per_firm")
+        ]
+
+    def __str__(self):
+        return str(_("Overtime rules"))
+
+    def clean(self):
+        super().clean()
+        if self.second_band == SecondBand.AFTER_HOUR and self.second_band_from is None:
+            raise ValidationError({"second_band_from": _("Enter the time the second band starts.")})
+
+    def as_rules(self):
+        return calculation.Rules(
+            daily_limit=self.daily_limit,
+            weekly_limit=self.weekly_limit,
+            overtime_percent=self.overtime_percent,
+            second_band=self.second_band,
+            second_band_percent=self.second_band_percent,
+        )
+
+
+class DayOff(CompanyOwned):
+    """A day the firm gives off beside the public holidays (julaften, say)."""
+
+    date = fields.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("day off")
+        verbose_name_plural = _("days off")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "date"], name="day_off_one_per_date")
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y} {self.name}"
+
+
+def this_monday():
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday())
+
+
+class WorkSchedule(CompanyOwned):
+    """An employee's working time from a date on ("Arbeidstid"): the position and the
+    normal hours of each weekday. A new schedule starts on a later date; weeks that
+    have begun keep the schedule they were worked under."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="work_schedules",
+        verbose_name=_("employee"),
+    )
+    valid_from = fields.DateField(_("valid from"))
+    position_percent = fields.DecimalField(
+        _("position (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    monday = fields.DecimalField(
+        _("Monday"), max_digits=4, decimal_places=2, default=FULL_DAY, validators=HOURS_IN_DAY
+    )
+    tuesday = fields.DecimalField(
+        _("Tuesday"), max_digits=4, decimal_places=2, default=FULL_DAY, validators=HOURS_IN_DAY
+    )
+    wednesday = fields.DecimalField(
+        _("Wednesday"), max_digits=4, decimal_places=2, default=FULL_DAY, validators=HOURS_IN_DAY
+    )
+    thursday = fields.DecimalField(
+        _("Thursday"), max_digits=4, decimal_places=2, default=FULL_DAY, validators=HOURS_IN_DAY
+    )
+    friday = fields.DecimalField(
+        _("Friday"), max_digits=4, decimal_places=2, default=FULL_DAY, validators=HOURS_IN_DAY
+    )
+    saturday = fields.DecimalField(
+        _("Saturday"), max_digits=4, decimal_places=2, default=0, validators=HOURS_IN_DAY
+    )
+    sunday = fields.DecimalField(
+        _("Sunday"), max_digits=4, decimal_places=2, default=0, validators=HOURS_IN_DAY
+    )
+    flex = models.BooleanField(
+        _("fleksitid"),
+        default=False,
+        help_text=_("Hours beyond the normal day go into the timebank instead of overtime."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("working time")
+        verbose_name_plural = _("working times")
+        ordering = ["user", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user", "valid_from"], name="schedule_one_per_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position_percent__gt=0, position_percent__lte=100),
+                name="schedule_position_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.valid_from:%d.%m.%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.valid_from and self.valid_from < this_monday():
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "A schedule applies from this week on; weeks that have begun keep "
+                        "the one they were worked under."
+                    )
+                }
+            )
+
+    def hours_on(self, date):
+        return getattr(self, WEEKDAYS[date.weekday()])
+
+    @property
+    def weekly_hours(self):
+        return sum((getattr(self, day) for day in WEEKDAYS), Decimal(0))
+
+
+# An employee without a schedule works the default one: 7,5 hours Monday to Friday.
+DEFAULT_SCHEDULE = WorkSchedule(valid_from=datetime.date.min)
+
+
+class TimebankStart(CompanyOwned):
+    """An employee's timebank balance at the start of a day, from which the
+    timebank counts on (the balance brought from before Svenn)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employee"),
+    )
+    date = fields.DateField(_("from"))
+    balance = fields.DecimalField(
+        _("start balance (hours)"),
+        max_digits=6,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(Decimal("-9999")), MaxValueValidator(Decimal("9999"))],
+    )
+
+    class Meta:
+        verbose_name = _("timebank start")
+        verbose_name_plural = _("timebank starts")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "user"], name="timebank_start_one_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.date:%d.%m.%Y}: {self.balance}"
+
+
+class AbsenceKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    SELF_CERTIFIED = "self_certified", _("Self-certified sick leave")
+    SICK_NOTE = "sick_note", _("Sick note")
+    SICK_CHILD = "sick_child", _("Sick child")
+    TIME_OFF = "time_off", _("Time off in lieu")
+    PAID_LEAVE = "paid_leave", _("Paid leave")
+    UNPAID_LEAVE = "unpaid_leave", _("Unpaid leave")
+
+
+class AbsenceStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AbsenceQuerySet(models.QuerySet):
+    def standing(self):
+        """Requested or approved: what a new request may not overlap."""
+        return self.filter(status__in=[AbsenceStatus.REQUESTED, AbsenceStatus.APPROVED])
+
+    def overlapping(self, start, end):
+        return self.filter(start__lte=end, end__gte=start)
+
+
+class Absence(CompanyOwned):
+    """Absence ("Fravær") an employee asks for: whole days, or some hours of each day,
+    from ``start`` to ``end``. Approved, it covers the days' expected hours."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="absences",
+        verbose_name=_("employee"),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=AbsenceKind)
+    start = fields.DateField(_("from"))
+    end = fields.DateField(_("to"))
+    hours = fields.DecimalField(
+        _("hours a day"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+        help_text=_("Leave empty for whole days."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AbsenceStatus, default=AbsenceStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = scoped_manager(AbsenceQuerySet)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["-start", "-id"]
+        indexes = [models.Index(fields=["company", "user", "start"], name="absence_user_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="absence_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("“To” must be on or after “From”.")})
+
+    @property
+    def whole_days(self):
+        return self.hours is None
+
+
+class HolidayAllowance(CompanyOwned):
+    """An employee's holiday days ("feriedager") for a year, with those carried over;
+    without a row, the default 25 days and none carried over."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employee"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2099)]
+    )
+    days = fields.DecimalField(
+        _("holiday days"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("25"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+    )
+    carried_over = fields.DecimalField(
+        _("carried over"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+    )
+
+    class Meta:
+        verbose_name = _("holiday allowance")
+        verbose_name_plural = _("holiday allowances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user", "year"], name="holiday_allowance_one_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.year}: {self.days} + {self.carried_over}"

@@ -1,0 +1,259 @@
+"""Writes of working time: schedules, timebank start balances, the firm's overtime
+rules and days off. Keyword-only, validated, one transaction each; only an
+Administrator of the employee's firm may (accounts.permissions.WORKTIME_MANAGE)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts import permissions as perms
+from accounts.models import User
+from core.templatetags.core import hours as number_format
+from timesheets.models import TimeEntry
+
+from . import selectors
+from .models import (
+    Absence,
+    AbsenceKind,
+    AbsenceStatus,
+    DayOff,
+    HolidayAllowance,
+    OvertimeRules,
+    TimebankStart,
+    WorkSchedule,
+)
+
+
+def _check(by, company_id):
+    if company_id != by.company_id or not by.has_perm(perms.WORKTIME_MANAGE):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def schedule_set(*, user, by, valid_from, **hours):
+    """``user``'s schedule from ``valid_from`` on (this week or later): the position,
+    each weekday's hours and fleksitid. A schedule that has not begun yet is replaced
+    by one from the same day."""
+    _check(by, user.company_id)
+    schedule = (
+        WorkSchedule.objects.select_for_update().filter(user=user, valid_from=valid_from).first()
+    ) or WorkSchedule(company_id=user.company_id, user=user, valid_from=valid_from)
+    for name, value in hours.items():
+        setattr(schedule, name, value)
+    schedule.created_by = by
+    schedule.full_clean(exclude=["company", "user"])
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def timebank_start_set(*, user, by, date, balance):
+    """The timebank counts from the start of ``date`` with ``balance`` hours."""
+    _check(by, user.company_id)
+    start = TimebankStart.objects.select_for_update().filter(user=user).first() or (
+        TimebankStart(company_id=user.company_id, user=user)
+    )
+    start.date, start.balance = date, balance
+    start.full_clean(exclude=["company", "user"])
+    start.save()
+    return start
+
+
+@transaction.atomic
+def holiday_allowance_set(*, user, by, year, days, carried_over):
+    """``user``'s holiday days for ``year`` and the days carried over into it."""
+    _check(by, user.company_id)
+    allowance = HolidayAllowance.objects.select_for_update().filter(user=user, year=year).first()
+    allowance = allowance or HolidayAllowance(company_id=user.company_id, user=user, year=year)
+    allowance.days, allowance.carried_over = days, carried_over
+    allowance.full_clean(exclude=["company", "user"])
+    allowance.save()
+    return allowance
+
+
+@transaction.atomic
+def rules_update(*, company, by, **values):
+    _check(by, company.pk)
+    rules = OvertimeRules.objects.select_for_update().first() or OvertimeRules(company=company)
+    for name, value in values.items():
+        setattr(rules, name, value)
+    rules.full_clean(exclude=["company"])
+    rules.save()
+    return rules
+
+
+@transaction.atomic
+def day_off_create(*, company, by, date, name):
+    _check(by, company.pk)
+    if DayOff.objects.filter(date=date).exists():
+        raise ValidationError({"date": _("This day is already a day off.")})
+    day = DayOff(company=company, date=date, name=name.strip())
+    day.full_clean(exclude=["company"])
+    day.save()
+    return day
+
+
+@transaction.atomic
+def day_off_delete(*, day_off, by):
+    _check(by, day_off.company_id)
+    day_off.delete()
+
+
+# Absence ("Fravær") ----------------------------------------------------------------
+
+SELF_CERTIFIED_DAYS = {False: 3, True: 8}  # at a time; with an IA agreement 8
+SELF_CERTIFIED_TIMES = 4  # in 12 months, without an IA agreement
+SELF_CERTIFIED_IA_DAYS = 24  # in 12 months, with one
+LONGEST_ABSENCE = datetime.timedelta(days=366)
+
+
+def _date(day):
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+@transaction.atomic
+def absence_request(*, user, by, kind, start, end, hours=None, note=""):
+    """``user`` asks for absence from ``start`` to ``end`` (whole days, or ``hours`` of
+    each day). A request that breaks a rule raises ValidationError saying which."""
+    if by.pk != user.pk or not by.has_perm(perms.ABSENCE_REQUEST):
+        raise PermissionDenied
+    # One request at a time per employee, so two cannot both take the last days.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    absence = Absence(
+        company_id=user.company_id, user=user, kind=kind, start=start, end=end, hours=hours,
+        note=(note or "").strip(),
+    )  # fmt: skip
+    absence.full_clean(exclude=["company", "user"])
+    if end - start > LONGEST_ABSENCE:
+        raise ValidationError({"end": _("Ask for at most a year at a time.")})
+    _check_overlaps(absence)
+    days = [d for d in selectors.absence_days(user, start, end) if d.expected]
+    if not days:
+        raise ValidationError({"start": _("There are no working days in this period.")})
+    rules = selectors.firm_rules()
+    if kind == AbsenceKind.HOLIDAY:
+        _check_holiday(absence, days)
+    elif kind == AbsenceKind.SELF_CERTIFIED:
+        _check_self_certified(absence, rules)
+    elif kind == AbsenceKind.TIME_OFF and not rules.allow_negative_timebank:
+        _check_timebank(absence, days)
+    absence.save()
+    return absence
+
+
+def _check_overlaps(absence):
+    other = Absence.objects.standing().filter(user=absence.user)
+    clash = other.overlapping(absence.start, absence.end).first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "start": _("You already have %(kind)s from %(start)s to %(end)s.")
+                % {
+                    "kind": clash.get_kind_display().lower(),
+                    "start": _date(clash.start),
+                    "end": _date(clash.end),
+                }  # fmt: skip
+            }
+        )
+    if absence.whole_days:
+        logged = (
+            TimeEntry.objects.alive()
+            .filter(user=absence.user, date__range=(absence.start, absence.end))
+            .order_by("date")
+            .first()
+        )
+        if logged is not None:
+            raise ValidationError(
+                {"start": _("You have logged hours on %(date)s.") % {"date": _date(logged.date)}}
+            )
+
+
+def _check_holiday(absence, days):
+    for year in sorted({day.date.year for day in days}):
+        asked = Decimal(sum(1 for day in days if day.date.year == year))
+        left = selectors.holiday_balance(absence.user, year).left
+        if asked > left:
+            raise ValidationError(
+                {
+                    "end": _(
+                        "You have %(left)s holiday days left in %(year)s; this asks for %(asked)s."
+                    )
+                    % {"left": number_format(left), "year": year, "asked": asked}
+                }
+            )
+
+
+def _check_self_certified(absence, rules):
+    at_a_time = SELF_CERTIFIED_DAYS[rules.ia_agreement]
+    length = (absence.end - absence.start).days + 1
+    if length > at_a_time:
+        raise ValidationError(
+            {"end": _("Egenmelding is for at most %(days)s days at a time.") % {"days": at_a_time}}
+        )
+    earlier = selectors.self_certified_in_year(absence.user, absence.end)
+    if rules.ia_agreement and sum(earlier.values()) + length > SELF_CERTIFIED_IA_DAYS:
+        raise ValidationError(
+            {
+                "start": _("Egenmelding is for at most %(days)s days in 12 months.")
+                % {"days": SELF_CERTIFIED_IA_DAYS}
+            }  # fmt: skip
+        )
+    if not rules.ia_agreement and len(earlier) + 1 > SELF_CERTIFIED_TIMES:
+        raise ValidationError(
+            {
+                "start": _("Egenmelding is for at most %(times)s times in 12 months.")
+                % {"times": SELF_CERTIFIED_TIMES}
+            }  # fmt: skip
+        )
+
+
+def _check_timebank(absence, days):
+    needed = sum(
+        (day.expected if absence.whole_days else min(absence.hours, day.expected) for day in days),
+        Decimal(0),
+    )
+    available = selectors.timebank_available(absence.user)
+    if needed > available:
+        raise ValidationError(
+            {
+                "end": _("Your timebank has %(available)s h; this avspasering needs %(needed)s h.")
+                % {"available": number_format(available), "needed": number_format(needed)}
+            }
+        )
+
+
+@transaction.atomic
+def absence_withdraw(*, absence, by):
+    """The employee takes back a request that is not decided yet."""
+    absence = Absence.objects.select_for_update().get(pk=absence.pk)
+    if absence.user_id != by.pk:
+        raise PermissionDenied
+    if absence.status != AbsenceStatus.REQUESTED:
+        raise ValidationError(_("Only a request that is not decided yet can be withdrawn."))
+    absence.status = AbsenceStatus.WITHDRAWN
+    absence.save(update_fields=["status"])
+    return absence
+
+
+@transaction.atomic
+def absence_decide(*, absence, by, approve, comment=""):
+    """A manager approves or rejects (with a comment) a request."""
+    absence = Absence.objects.select_for_update().get(pk=absence.pk)
+    if absence.company_id != by.company_id or not by.has_perm(perms.ABSENCE_APPROVE):
+        raise PermissionDenied
+    if absence.user_id == by.pk and not by.has_perm(perms.HOURS_APPROVE_OWN):
+        raise ValidationError(_("Someone else decides your own absence."))
+    if absence.status != AbsenceStatus.REQUESTED:
+        raise ValidationError(_("This request has been decided or withdrawn already."))
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": _("Say why the request is rejected.")})
+    absence.status = AbsenceStatus.APPROVED if approve else AbsenceStatus.REJECTED
+    absence.decided_by, absence.decided_at, absence.comment = by, timezone.now(), comment
+    absence.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    return absence

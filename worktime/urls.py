@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "worktime"
+
+urlpatterns = [
+    path("", views.balances, name="balances"),
+    path("week/", views.week, name="week"),
+    path("employees/<int:pk>/", views.employee, name="employee"),
+    path("employees/<int:pk>/timebank/", views.timebank_start, name="timebank_start"),
+    path("employees/<int:pk>/holiday/", views.holiday_allowance, name="holiday_allowance"),
+    path("absence/", views.absences, name="absences"),
+    path("absence/<int:pk>/withdraw/", views.absence_withdraw, name="absence_withdraw"),
+    path("absence/requests/", views.absence_requests, name="absence_requests"),
+    path("absence/<int:pk>/decide/", views.absence_decide, name="absence_decide"),
+    path("absence/calendar/", views.absence_calendar, name="absence_calendar"),
+    path("rules/", views.rules, name="rules"),
+    path("days-off/", views.day_off_create, name="day_off_create"),
+    path("days-off/<int:pk>/delete/", views.day_off_delete, name="day_off_delete"),
+]

@@ -1,0 +1,283 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import permissions as perms
+from accounts.selectors import active_users
+from core.pages import after_write, form_status, page, save
+from core.validators import FIRST_DATE, LAST_DATE
+from timesheets.selectors import Week
+
+from . import calendar, selectors, services
+from .forms import (
+    AbsenceForm,
+    DayOffForm,
+    DecisionForm,
+    HolidayAllowanceForm,
+    OvertimeRulesForm,
+    ScheduleForm,
+    TimebankStartForm,
+)
+from .models import DayOff
+
+
+def _employee_page(request, employee, schedule_form=None, start_form=None, allowance_form=None):
+    schedules = selectors.schedules_of(employee)
+    today = timezone.localdate()
+    current = selectors.schedule_on(schedules, today)
+    start = selectors.timebank_start_of(employee)
+    schedule_form = schedule_form or ScheduleForm(current=current)
+    start_form = start_form or TimebankStartForm(instance=start)
+    holiday = selectors.holiday_balance(employee, today.year)
+    allowance_form = allowance_form or HolidayAllowanceForm(
+        initial={"year": today.year, "days": holiday.days, "carried_over": holiday.carried_over}
+    )
+    context = {
+        "employee": employee,
+        "schedules": schedules,
+        "current": current,
+        "schedule_form": schedule_form,
+        "start_form": start_form,
+        "allowance_form": allowance_form,
+        "holiday": holiday,
+    }
+    status = form_status(schedule_form, start_form, allowance_form)
+    return page(request, "worktime/employee.html", None, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.WORKTIME_MANAGE)
+def employee(request, pk):
+    """An employee's "Arbeidstid": the schedules, a new one, the timebank's start."""
+    employee = selectors.get_employee(pk)
+    if request.method == "GET":
+        return _employee_page(request, employee)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        values = {"user": employee, "by": request.user, **form.cleaned_data}
+        if save(form, services.schedule_set, **values) is not None:
+            message = _("The working time of %(name)s has been saved.") % {"name": employee}
+            return after_write(request, reverse("worktime:employee", args=[pk]), message)
+    return _employee_page(request, employee, schedule_form=form)
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def timebank_start(request, pk):
+    employee = selectors.get_employee(pk)
+    form = TimebankStartForm(request.POST)
+    if form.is_valid():
+        values = {"user": employee, "by": request.user, **form.cleaned_data}
+        if save(form, services.timebank_start_set, **values) is not None:
+            message = _("The timebank of %(name)s has been saved.") % {"name": employee}
+            return after_write(request, reverse("worktime:employee", args=[pk]), message)
+    return _employee_page(request, employee, start_form=form)
+
+
+def _rules_page(request, rules_form=None, day_form=None):
+    context = {
+        "rules_form": rules_form or OvertimeRulesForm(instance=selectors.firm_rules()),
+        "day_form": day_form or DayOffForm(),
+        "days_off": DayOff.objects.all(),
+    }
+    status = form_status(context["rules_form"], context["day_form"])
+    return page(request, "worktime/rules.html", None, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.WORKTIME_MANAGE)
+def rules(request):
+    """The firm's overtime rules and days off (from "Firma")."""
+    if request.method == "GET":
+        return _rules_page(request)
+    form = OvertimeRulesForm(request.POST, instance=selectors.firm_rules())
+    if form.is_valid():
+        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
+        if save(form, services.rules_update, **values) is not None:
+            message = _("The overtime rules have been saved.")
+            return after_write(request, reverse("worktime:rules"), message)
+    return _rules_page(request, rules_form=form)
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def day_off_create(request):
+    form = DayOffForm(request.POST)
+    if form.is_valid():
+        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
+        if save(form, services.day_off_create, **values) is not None:
+            message = _("The day off has been added.")
+            return after_write(request, reverse("worktime:rules"), message)
+    return _rules_page(request, day_form=form)
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def day_off_delete(request, pk):
+    day = get_object_or_404(DayOff.objects.all(), pk=pk)
+    services.day_off_delete(day_off=day, by=request.user)
+    return after_write(request, reverse("worktime:rules"), _("The day off has been removed."))
+
+
+@require_GET
+@perms.role_required(perms.HOURS_LOG)
+def week(request):
+    """ "Mine timer"'s normal hours, overtime and timebank for a week and the year so
+    far; a manager may ask for an employee's (?user=). The week page loads it."""
+    subject = request.user
+    if request.GET.get("user") and request.user.has_perm(perms.WORKTIME_VIEW_ALL):
+        subject = selectors.get_employee(_int(request.GET["user"]))
+    current = Week.parse(request.GET.get("week"), default=timezone.localdate())
+    (balance,) = selectors.balances([subject], current)
+    context = {"balance": balance, "week": current, "own": subject == request.user}
+    return page(request, "worktime/week.html", "summary", context)
+
+
+@require_GET
+@perms.role_required(perms.WORKTIME_VIEW_ALL)
+def balances(request):
+    """Everyone's normal hours, overtime and timebank: this week and the year so far."""
+    current = Week.parse(request.GET.get("week"), default=timezone.localdate())
+    context = {"week": current, "balances": selectors.balances(active_users(), current)}
+    return page(request, "worktime/balances.html", None, context)
+
+
+def _int(value):
+    """An id from the address; anything else (or past the column's range) finds none."""
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+# Absence ("Fravær") ----------------------------------------------------------------
+
+
+def _absence_page(request, form=None, status=None):
+    today = timezone.localdate()
+    user = request.user
+    context = {
+        "form": form or AbsenceForm(),
+        "absences": selectors.absences_of(user),
+        "holiday": selectors.holiday_balance(user, today.year),
+        "self_certified": selectors.self_certified_in_year(user, today),
+    }
+    return page(
+        request,
+        "worktime/absences.html",
+        None,
+        context,
+        status=status or form_status(context["form"]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.ABSENCE_REQUEST)
+def absences(request):
+    """ "Fravær": one's own absence and balances, and a new request."""
+    if request.method == "GET":
+        return _absence_page(request)
+    form = AbsenceForm(request.POST)
+    if form.is_valid():
+        values = {"user": request.user, "by": request.user, **form.cleaned_data}
+        if save(form, services.absence_request, **values) is not None:
+            message = _("Your request has been sent for approval.")
+            return after_write(request, reverse("worktime:absences"), message)
+    return _absence_page(request, form)
+
+
+@require_POST
+@perms.role_required(perms.ABSENCE_REQUEST)
+def absence_withdraw(request, pk):
+    absence = selectors.get_own_absence(request, pk)
+    try:
+        services.absence_withdraw(absence=absence, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return after_write(request, reverse("worktime:absences"))
+    return after_write(request, reverse("worktime:absences"), _("The request is withdrawn."))
+
+
+@require_GET
+@perms.role_required(perms.ABSENCE_APPROVE)
+def absence_requests(request):
+    """The firm's requests waiting for a decision."""
+    context = {"requests": selectors.requested_absences(), "form": DecisionForm()}
+    return page(request, "worktime/absence_requests.html", None, context)
+
+
+@require_POST
+@perms.role_required(perms.ABSENCE_APPROVE)
+def absence_decide(request, pk):
+    absence = selectors.get_absence_for_manager(pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.absence_decide(
+            absence=absence,
+            by=request.user,
+            approve=approve,
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return after_write(request, reverse("worktime:absence_requests"))
+    if approve:
+        message = _("The absence of %(name)s is approved.") % {"name": absence.user}
+    else:
+        message = _("The absence of %(name)s is rejected.") % {"name": absence.user}
+    return after_write(request, reverse("worktime:absence_requests"), message)
+
+
+@require_GET
+@perms.role_required(perms.ABSENCE_APPROVE)
+def absence_calendar(request):
+    """ "Fraværskalender": who is away which day of a month."""
+    first = _month(request.GET.get("month"), timezone.localdate())
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    absences = list(selectors.month_absences(first, last))
+    rows = {}
+    for absence in absences:
+        rows.setdefault(absence.user, []).append(absence)
+    days = [first + datetime.timedelta(days=n) for n in range(last.day)]
+    context = {
+        "first": first,
+        "previous": (first - datetime.timedelta(days=1)).replace(day=1),
+        "next": last + datetime.timedelta(days=1),
+        "days": days,
+        "off": calendar.days_off(first, last),
+        "absences": absences,
+        "rows": [(user, _month_cells(days, found)) for user, found in rows.items()],
+    }
+    return page(request, "worktime/absence_calendar.html", None, context)
+
+
+def _month(value, default):
+    """The first of ``?month=2026-12``; a malformed or unknown month is this one."""
+    try:
+        first = datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return default.replace(day=1)
+    return first if FIRST_DATE <= first <= LAST_DATE else default.replace(day=1)
+
+
+def _month_cells(days, absences):
+    """For each day of the month, the absence that covers it (or None)."""
+    return [next((a for a in absences if a.start <= day <= a.end), None) for day in days]
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def holiday_allowance(request, pk):
+    employee = selectors.get_employee(pk)
+    form = HolidayAllowanceForm(request.POST)
+    if form.is_valid():
+        values = {"user": employee, "by": request.user, **form.cleaned_data}
+        if save(form, services.holiday_allowance_set, **values) is not None:
+            message = _("The holiday days of %(name)s have been saved.") % {"name": employee}
+            return after_write(request, reverse("worktime:employee", args=[pk]), message)
+    return _employee_page(request, employee, allowance_form=form)
