@@ -162,6 +162,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # and finds each app's tasks in its tasks.py. A job that succeeded is deleted at once
 # (its effect is the record); a failed one stays in procrastinate_jobs for inspection.
 PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+# A user's job (core.jobs.start) runs in the request that starts it instead of a worker:
+# for the tests, whose transaction a worker could not see.
+JOBS_RUN_AT_ONCE = env_bool("JOBS_RUN_AT_ONCE", TESTING)
 
 AUTH_USER_MODEL = "accounts.User"
 
