@@ -10,12 +10,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as perms
 from accounts import security_log
+from core import jobs, tables
 from core.idempotency import once_per_form, saved
-from core import tables
 from core.pages import after_write, form_status, navigate, page, save
 
 from . import brreg, exports, imports, selectors, services
-from .forms import PREVIEW_ROWS, CustomerCard, Hints, ImportMappingForm, ImportUploadForm, RefreshForm
+from .forms import (
+    PREVIEW_ROWS,
+    CustomerCard,
+    Hints,
+    ImportMappingForm,
+    ImportUploadForm,
+    RefreshForm,
+)
 
 PER_PAGE = 50
 
@@ -321,12 +328,10 @@ def customer_import_run(request, pk):
 
 
 def _start_import(request, upload, *, dry_run):
-    from core import jobs  # MERGE: top-level once core.jobs is merged
-
     job = jobs.start(
         imports.JOB,
         user=request.user,
         company=request.user.company,
         params={"upload": str(upload.pk), "dry_run": dry_run},
     )
-    return navigate(request, reverse("core:job", args=[job.pk]))
+    return navigate(request, job.get_absolute_url())

@@ -39,14 +39,35 @@ def customers_csv(rows):
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";")
     writer.writerow(
-        ["Kundenummer", "Navn", "Organisasjonsnummer", "E-post", "Telefon", "Adresse",
-         "Postnummer", "Poststed", "Notat", "Kontaktperson", "Kontaktperson telefon"]
+        [
+            "Kundenummer",
+            "Navn",
+            "Organisasjonsnummer",
+            "E-post",
+            "Telefon",
+            "Adresse",
+            "Postnummer",
+            "Poststed",
+            "Notat",
+            "Kontaktperson",
+            "Kontaktperson telefon",
+        ]
     )
     for index, number in enumerate(org_numbers(rows)):
         writer.writerow(
-            [1000 + index, f"Kunde {index} Bygg og Rør AS", number, f"post{index}@kunde.no",
-             f"+47 4{index % 10_000_000:07d}", f"Storgata {index % 200 + 1}", "0155", "Oslo",
-             "Nøkkel hos naboen; ring først", f"Kontakt {index}", f"9{index % 10_000_000:07d}"]
+            [
+                1000 + index,
+                f"Kunde {index} Bygg og Rør AS",
+                number,
+                f"post{index}@kunde.no",
+                f"+47 4{index % 10_000_000:07d}",
+                f"Storgata {index % 200 + 1}",
+                "0155",
+                "Oslo",
+                "Nøkkel hos naboen; ring først",
+                f"Kontakt {index}",
+                f"9{index % 10_000_000:07d}",
+            ]
         )
     return out.getvalue().encode("utf-8")
 
@@ -63,12 +84,17 @@ class Command(BaseCommand):
         with scopes_disabled():
             company = Company.objects.create(name=f"Importtest {time.time():.0f}")
             user = User.objects.create_user(
-                email=f"import-{company.pk}@example.no", name="Import", company=company,
+                email=f"import-{company.pk}@example.no",
+                name="Import",
+                company=company,
                 role=Role.ADMIN,
             )
             header = data.split(b"\r\n", 1)[0].decode().split(";")
             upload = services.customer_import_upload(
-                company=company, by=user, filename="kunder.csv", data=data,
+                company=company,
+                by=user,
+                filename="kunder.csv",
+                data=data,
                 mapping=imports.guess_mapping(header),
             )
             self.stdout.write(f"{rows} rows, {len(data) / 1024 / 1024:.1f} MB")
