@@ -339,3 +339,9 @@ def test_more_rows_than_the_limit_are_refused(world, settings):
         run(world.admin, csv_bytes(rows))
     assert "mer enn 2 rader" in refused.value.message
     assert read_table(csv_bytes(rows), max_rows=2, preview=True).rows == [["A"], ["B"]]
+
+
+def test_excel_files_are_parsed_with_defusedxml():
+    from openpyxl import xml
+
+    assert xml.DEFUSEDXML  # entity expansion in an uploaded sheet's XML is refused
