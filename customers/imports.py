@@ -28,7 +28,14 @@ from django.utils.translation import gettext_lazy
 from core.tables import read_table
 
 from . import forms
-from .models import NUMBER_TAKEN, ContactPerson, Customer, CustomerKind, DuplicateChoice
+from .models import (
+    NUMBER_TAKEN,
+    ContactPerson,
+    Customer,
+    CustomerKind,
+    DuplicateChoice,
+    search_key,
+)
 from .selectors import FIELD_LABELS, name_key
 from .services import CONTACT_FIELDS, FIELDS, customer_next_number, search_text_of
 
@@ -52,137 +59,55 @@ TARGETS = {
     "contact_email": gettext_lazy("Contact person's e-mail"),
 }
 
-# Headers as the common systems and spreadsheets write them, compared by ``header_key``
-# (lower case, no accents, no spaces or punctuation): "Org.nr." is "orgnr".
+# Headers as the common systems and spreadsheets write them (space-separated), compared
+# by ``header_key`` (lower case, no accents, spaces or punctuation): "Org.nr." is "orgnr".
 HEADERS = {
-    "number": [
-        "kundenummer",
-        "kundenr",
-        "kundeid",
-        "kunde",
-        "nr",
-        "nummer",
-        "customernumber",
-        "customerno",
-        "customernr",
-        "customerid",
-        "number",
-        "no",
-        "id",
-    ],
-    "name": [
-        "navn",
-        "kundenavn",
-        "firmanavn",
-        "bedriftsnavn",
-        "selskap",
-        "firma",
-        "name",
-        "customername",
-        "companyname",
-        "company",
-        "fulltnavn",
-        "fullname",
-    ],
-    "kind": ["type", "kundetype", "kategori", "customertype", "kind"],
-    "org_number": [
-        "organisasjonsnummer",
-        "orgnr",
-        "orgnummer",
-        "organisasjonsnr",
-        "foretaksnummer",
-        "organizationnumber",
-        "organisationnumber",
-        "orgno",
-        "organizationno",
-        "companynumber",
-        "vatnumber",
-        "mvanummer",
-    ],
-    "email": ["epost", "epostadresse", "email", "emailaddress", "mail", "mailadresse"],
-    "phone": [
-        "telefon",
-        "telefonnummer",
-        "tlf",
-        "tlfnr",
-        "mobil",
-        "mobilnummer",
-        "mobiltelefon",
-        "phone",
-        "phonenumber",
-        "telephone",
-        "mobile",
-        "mobilephone",
-        "cellphone",
-    ],
-    "address": [
-        "adresse",
-        "postadresse",
-        "gateadresse",
-        "besoksadresse",
-        "forretningsadresse",
-        "adresselinje1",
-        "postadresselinje1",
-        "forretningsadresselinje1",
-        "address",
-        "address1",
-        "addressline1",
-        "street",
-        "streetaddress",
-        "postaladdress",
-    ],
-    "postal_code": [
-        "postnr",
-        "postnummer",
-        "postadressepostnummer",
-        "forretningsadressepostnummer",
-        "postalcode",
-        "postcode",
-        "zip",
-        "zipcode",
-    ],
-    "postal_place": [
-        "poststed",
-        "sted",
-        "by",
-        "postadressested",
-        "postadressepoststed",
-        "forretningsadressested",
-        "city",
-        "town",
-        "place",
-        "postalplace",
-    ],
-    "invoice_address": [
-        "fakturaadresse",
-        "fakturaepost",
-        "epostforfaktura",
-        "invoiceaddress",
-        "invoiceemail",
-        "billingaddress",
-        "billingemail",
-    ],
-    "note": ["notat", "merknad", "kommentar", "beskrivelse", "note", "notes", "comment"],
-    "is_active": ["status", "aktiv", "active", "inaktiv", "inactive"],
-    "contact_name": [
-        "kontaktperson",
-        "kontakt",
-        "kontaktnavn",
-        "contact",
-        "contactperson",
-        "contactname",
-    ],
-    "contact_title": ["kontaktpersontittel", "tittel", "stilling", "contacttitle", "title"],
-    "contact_phone": [
-        "kontaktpersontelefon",
-        "kontakttelefon",
-        "kontaktpersonmobil",
-        "contactphone",
-        "contactmobile",
-    ],
-    "contact_email": ["kontaktpersonepost", "kontaktepost", "contactemail"],
+    "number": (
+        "kundenummer kundenr kundeid kunde nr nummer customernumber customerno "
+        "customernr customerid number no id"
+    ),
+    "name": (
+        "navn kundenavn firmanavn bedriftsnavn selskap firma name customername "
+        "companyname company fulltnavn fullname"
+    ),
+    "kind": "type kundetype kategori customertype kind",
+    "org_number": (
+        "organisasjonsnummer orgnr orgnummer organisasjonsnr foretaksnummer "
+        "organizationnumber organisationnumber orgno organizationno companynumber "
+        "vatnumber mvanummer"
+    ),
+    "email": "epost epostadresse email emailaddress mail mailadresse",
+    "phone": (
+        "telefon telefonnummer tlf tlfnr mobil mobilnummer mobiltelefon phone "
+        "phonenumber telephone mobile mobilephone cellphone"
+    ),
+    "address": (
+        "adresse postadresse gateadresse besoksadresse forretningsadresse "
+        "adresselinje1 postadresselinje1 forretningsadresselinje1 address address1 "
+        "addressline1 street streetaddress postaladdress"
+    ),
+    "postal_code": (
+        "postnr postnummer postadressepostnummer forretningsadressepostnummer "
+        "postalcode postcode zip zipcode"
+    ),
+    "postal_place": (
+        "poststed sted by postadressested postadressepoststed "
+        "forretningsadressested city town place postalplace"
+    ),
+    "invoice_address": (
+        "fakturaadresse fakturaepost epostforfaktura invoiceaddress invoiceemail "
+        "billingaddress billingemail"
+    ),
+    "note": "notat merknad kommentar beskrivelse note notes comment",
+    "is_active": "status aktiv active inaktiv inactive",
+    "contact_name": "kontaktperson kontakt kontaktnavn contact contactperson contactname",
+    "contact_title": "kontaktpersontittel tittel stilling contacttitle title",
+    "contact_phone": (
+        "kontaktpersontelefon kontakttelefon kontaktpersonmobil contactphone contactmobile"
+    ),
+    "contact_email": "kontaktpersonepost kontaktepost contactemail",
 }
-ALIASES = {alias: target for target, aliases in HEADERS.items() for alias in aliases}
+ALIASES = {alias: target for target, names in HEADERS.items() for alias in names.split()}
 
 # Words for the card's kind and status, in both languages and as our export writes them.
 KINDS = {
@@ -226,8 +151,6 @@ BATCH = 1000
 
 
 def header_key(header):
-    from .models import search_key
-
     return "".join(char for char in search_key(header) if char.isalnum())
 
 
@@ -409,7 +332,6 @@ class Plan:
 def _existing(company, *, lock):
     customers = Customer.objects.filter(company=company).order_by("deleted_at", "number")
     if lock:
-        # Read and then written in one transaction: a card saved meanwhile waits.
         customers = customers.select_for_update(of=("self",))
     by_key = {}
     for customer in customers.iterator(chunk_size=5000):
@@ -643,7 +565,9 @@ def import_customers(upload, *, by, dry_run, progress=_quiet, finish=None):
     progress(len(rows), len(rows), _("Saving"))
     context = {"user": by.pk, "import": upload.filename}
     with transaction.atomic(), pghistory.context(**context):
-        result = plan(rows, company=company, lock=True, **choices)
+        # Customers it updates are locked until it commits: a card saved meanwhile waits.
+        lock = upload.on_duplicate == DuplicateChoice.UPDATE
+        result = plan(rows, company=company, lock=lock, **choices)
         if not result.refused:
             apply(result, by=by)
             upload.delete()
