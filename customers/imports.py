@@ -484,13 +484,16 @@ def _number(rows, *, company):
 
 
 def _first_contacts(customers):
-    """Each customer's first contact person (by id), as ``first_contact``, in one query."""
+    """Each customer's contact persons (by id) as ``contacts_now``, the first of them as
+    ``first_contact`` (the one a file's row gives), in one query."""
     by_pk = {customer.pk: customer for customer in customers}
     for customer in customers:
-        customer.first_contact = None
+        customer.contacts_now, customer.first_contact = [], None
     contacts = ContactPerson.objects.filter(customer_id__in=by_pk).order_by("customer_id", "id")
-    for contact in contacts.distinct("customer_id"):
-        by_pk[contact.customer_id].first_contact = contact
+    for contact in contacts:
+        by_pk[contact.customer_id].contacts_now.append(contact)
+    for customer in customers:
+        customer.first_contact = next(iter(customer.contacts_now), None)
 
 
 def apply(result, *, by):
@@ -516,9 +519,9 @@ def apply(result, *, by):
         changed_fields.update(changes)
         customer.version += 1
         customer.updated_by, customer.updated_at = by, now
-        contact = _update_contact(row, customer, contacts)
-        names = [contact.name] if contact else []
-        customer.search_text = search_text_of(customer, names)
+        first = _update_contact(row, customer, contacts)
+        others = [contact.name for contact in customer.contacts_now[1:]]
+        customer.search_text = search_text_of(customer, [first.name, *others] if first else [])
         updated.append(customer)
     Customer.objects.bulk_update(updated, sorted(changed_fields), batch_size=BATCH)
     changed_contacts = [contact for contact in contacts if contact.pk is not None]

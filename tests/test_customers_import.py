@@ -345,3 +345,34 @@ def test_excel_files_are_parsed_with_defusedxml():
     from openpyxl import xml
 
     assert xml.DEFUSEDXML  # entity expansion in an uploaded sheet's XML is refused
+
+
+def test_an_update_keeps_every_contact_person_findable(world):
+    from customers.selectors import search_customers
+
+    bakery = CustomerFactory(company=world.company, org_number=BAKERY, name="Bakeriet")
+    ContactPersonFactory(customer=bakery, name="Ola Først")
+    ContactPersonFactory(customer=bakery, name="Kari Andre")
+    rows = [["Organisasjonsnummer", "Navn", "Kontaktperson"], [BAKERY, "Bakeriet AS", "Ola Først"]]
+
+    run(world.admin, csv_bytes(rows), on_duplicate="update")
+
+    found = search_customers(Customer.objects.filter(company=world.company), "kari andre")
+    assert list(found) == [Customer.objects.get(pk=bakery.pk)]
+
+
+def test_uploaded_files_not_imported_within_a_day_are_deleted_hourly(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.queue import app
+    from customers import tasks
+
+    old, new = upload(world.admin, csv_bytes(TRIPLETEX)), upload(world.admin, csv_bytes(TRIPLETEX))
+    CustomerImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    assert tasks.prune_imports(timestamp=0) == 1
+    assert list(CustomerImport.objects.values_list("pk", flat=True)) == [new.pk]
+    schedule = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
+    assert schedule["customers.prune_imports"] == "37 * * * *"

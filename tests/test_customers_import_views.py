@@ -155,6 +155,19 @@ def test_an_import_with_problems_and_no_skip_imports_nothing_and_says_why(world,
     assert CustomerImport.objects.filter(pk=pk).exists()  # to change the choices and retry
 
 
+def test_a_file_refused_past_its_first_rows_fails_the_job_with_the_reason(
+    world, client_for, settings
+):
+    settings.CUSTOMER_IMPORT_MAX_ROWS = 2
+    client = client_for(world.admin)
+    pk = client.post(IMPORT, {"file": uploaded(csv_bytes(ROWS))})["Location"].split("/")[-2]
+
+    page = client.get(start(client, pk, "import")["Location"])
+
+    assert Job.objects.get().status == Job.Status.FAILED
+    assert "Filen har mer enn 2 rader" in page.content.decode()
+
+
 def test_another_users_upload_is_not_found(world, client_for):
     pk = upload(world.admin, csv_bytes(ROWS)).pk
     assert (
