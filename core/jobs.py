@@ -174,7 +174,7 @@ def report(job, done, total=None, stage=None):
     job runs. Called inside a ``transaction.atomic()`` of the job's it could not commit,
     and the page would see nothing: that raises ``RuntimeError``."""
     if len(connection.atomic_blocks) > getattr(job, "atomic_depth", 0):
-        raise RuntimeError("job.report() is called outside the job's transaction.atomic()")
+        raise RuntimeError("job.report() inside transaction.atomic(): call it outside, to commit")
     job.done = done
     fields = ["done"]
     if total is not None:
