@@ -174,7 +174,7 @@ def report(job, done, total=None, stage=None):
     job runs. Called inside a ``transaction.atomic()`` of the job's it could not commit,
     and the page would see nothing: that raises ``RuntimeError``."""
     if len(connection.atomic_blocks) > getattr(job, "atomic_depth", 0):
-        raise RuntimeError("job.report() is called outside the job's transaction.atomic()")
+        raise RuntimeError("job.report() inside transaction.atomic(): call it outside, to commit")
     job.done = done
     fields = ["done"]
     if total is not None:
@@ -190,7 +190,7 @@ def finish(job, summary):
     """Mark the job done with ``summary`` (JSON, shown by the kind's template). Call it
     inside the transaction of the job's writes: then the writes and "done" commit
     together, and a retry of a job that got that far finds it done and does nothing."""
-    _close(job, status=Job.Status.DONE, summary=summary, stage="")
+    _close(job, status=Job.Status.DONE, summary=summary)
 
 
 def finish_file(job, name, content_type, data):
@@ -202,7 +202,6 @@ def finish_file(job, name, content_type, data):
         result_name=name,
         result_type=content_type,
         result=bytes(data),
-        stage="",
     )
 
 
@@ -218,6 +217,9 @@ def _close(job, **fields):
         if current.is_finished:
             raise AlreadyFinished(job.pk)
         now = timezone.now()
+        if fields["status"] == Job.Status.DONE:
+            # Done is all of it; a failed job keeps how far it got.
+            fields.update(done=max(job.done, job.total), stage="")
         for name, value in {**fields, "finished": now, "expires": now + KEEP}.items():
             setattr(job, name, value)
         job.save()

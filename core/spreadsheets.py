@@ -11,6 +11,7 @@ from django.utils import timezone
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Echo:
@@ -63,9 +64,12 @@ def new_workbook(**options):
 def xlsx_response(workbook, out, filename):
     workbook.close()
     out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def xlsx_bytes(workbook, out):
+    """The finished workbook's file as bytes, e.g. for a job to keep (core.jobs)."""
+    workbook.close()
+    out.seek(0)
+    with out:
+        return out.read()

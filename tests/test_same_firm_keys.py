@@ -25,7 +25,13 @@ from customers.models import Customer
 from projects.models import Project
 from timesheets.models import TimeEntry
 
-from .factories import CustomerFactory, ProjectFactory, ProjectMemberFactory, TimeEntryFactory
+from .factories import (
+    CustomerFactory,
+    JobFactory,
+    ProjectFactory,
+    ProjectMemberFactory,
+    TimeEntryFactory,
+)
 
 # Who created, changed or deleted a row: platform staff, who have no firm, do that in
 # the Django admin too, and are recorded like anyone else.
@@ -130,6 +136,8 @@ def firms(world):
     ProjectFactory(company=world.company)
     TimeEntryFactory(user=world.employee)
     security_log.record(security_log.Kind.SIGNED_IN, user=world.employee)
+    JobFactory(user=world.employee)
+    JobFactory(user=world.other_admin)
     return world
 
 
