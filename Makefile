@@ -27,6 +27,7 @@ help:
 	@echo "make format    ruff format + fix"
 	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it)"
 	@echo "make bench     measure every everyday page over HTTP; writes bench/last.json"
+	@echo "make bench-import  time the check and import of a 20,000-row customer file (ROWS=n)"
 	@echo "make loadtest  two servers, 50 users for 60 s, PostgreSQL restarted midway; writes loadtest/last.json"
 	@echo "make backup    pg_dump the database to .local/backups/ (OUT=file to choose)"
 	@echo "make restore FILE=x.dump [DB=name]   restore a backup into a new, empty database"
@@ -124,6 +125,16 @@ bench-data: install
 	@export DATABASE_URL="$(BENCH_DB)" DEBUG=true; \
 	$(PY) manage.py migrate --noinput -v0; \
 	$(PY) manage.py bench_data $(if $(FORCE),--force)
+
+# "Importer kunder" on a big file, in a database of its own (a new firm each run).
+IMPORT_BENCH_DB = $${IMPORT_BENCH_DATABASE_URL:-$$($(PYTHON_BASE) -m svenn.devdb url svenn_import_bench)}
+ROWS ?= 20000
+
+.PHONY: bench-import
+bench-import: install
+	@export DATABASE_URL="$(IMPORT_BENCH_DB)" DEBUG=true; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py bench_import --rows $(ROWS)
 
 .PHONY: bench
 bench: install

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from pghistory.admin import EventModelAdmin
 
-from .models import StaleVersion, SubmittedForm
+from .models import Job, StaleVersion, SubmittedForm
 
 
 @admin.register(SubmittedForm)
@@ -18,6 +18,28 @@ class SubmittedFormAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email", "result_url"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Users' jobs (core.jobs), to see what ran and why one failed; read-only, and
+    without the file, which is only its user's to download."""
+
+    list_display = ["created", "kind", "status", "done", "total", "user", "company", "finished"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["user", "company"]
+    search_fields = ["id", "kind", "user__email"]
+    date_hierarchy = "created"
+    exclude = ["result"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("result")
 
     def has_add_permission(self, request):
         return False

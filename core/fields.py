@@ -8,6 +8,7 @@ from stdnum.no import orgnr
 
 from . import forms
 from .validators import (
+    E164,
     clean_phone,
     validate_date_in_range,
     validate_org_number,
@@ -63,7 +64,9 @@ class PhoneNumberField(models.CharField):
         # Also runs on every save and lookup, so it normalises and never raises:
         # an invalid number is left for the validator to refuse.
         value = super().to_python(value)
-        if not value:
+        if not value or E164.fullmatch(value):
+            # Already as clean_phone writes it (every save and lookup of a stored
+            # number): parsed again only by the validator, where it is validated.
             return value
         try:
             return clean_phone(value)

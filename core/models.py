@@ -1,8 +1,11 @@
 """Models every app shares. Domain-free: foreign keys name the user model by setting."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -219,3 +222,80 @@ def next_number(queryset, *, first):
     ``first`` for the firm's first."""
     highest = queryset.aggregate(top=models.Max("number"))["top"]
     return first if highest is None else highest + 1
+
+
+class Job(CompanyOwned):
+    """One long piece of work a user asked for (core.jobs): its progress while a worker
+    runs it, then its result (a file, or a summary) for that user only, until
+    ``expires``. The row is what the status page reads; the queue's own job
+    (procrastinate's) only carries its id."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="+",
+        verbose_name=gettext_lazy("asked by"),
+    )
+    kind = models.CharField(gettext_lazy("kind"), max_length=100)
+    params = models.JSONField(gettext_lazy("parameters"), default=dict)
+    status = models.CharField(
+        gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(gettext_lazy("done"), default=0)
+    total = models.PositiveIntegerField(gettext_lazy("total"), default=0)
+    stage = models.CharField(gettext_lazy("stage"), max_length=200, blank=True)
+    summary = models.JSONField(gettext_lazy("summary"), default=dict, blank=True)
+    result_name = models.CharField(gettext_lazy("file name"), max_length=200, blank=True)
+    result_type = models.CharField(gettext_lazy("file type"), max_length=200, blank=True)
+    # Kept in PostgreSQL, not on one machine's disk, so every app server can hand it out.
+    result = models.BinaryField(gettext_lazy("file"), null=True, blank=True)
+    error = models.TextField(gettext_lazy("error"), blank=True)
+    created = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    finished = models.DateTimeField(gettext_lazy("finished"), null=True, blank=True)
+    expires = models.DateTimeField(gettext_lazy("expires"), db_index=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = gettext_lazy("job")
+        verbose_name_plural = gettext_lazy("jobs")
+        indexes = [models.Index(fields=["company", "user"], name="job_company_user")]
+
+    def __str__(self):
+        return f"{self.kind} {self.id}"
+
+    def get_absolute_url(self):
+        return reverse("core:job", args=[self.pk])
+
+    # What a job's function calls on the job it is given (core.jobs says how and when).
+
+    def report(self, done, total=None, stage=None):
+        from . import jobs
+
+        jobs.report(self, done, total=total, stage=stage)
+
+    def finish(self, summary):
+        from . import jobs
+
+        jobs.finish(self, summary)
+
+    def finish_file(self, name, content_type, data):
+        from . import jobs
+
+        jobs.finish_file(self, name, content_type, data)
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def has_file(self):
+        # By its name: the page that asks this every second does not load the file.
+        return self.status == self.Status.DONE and bool(self.result_name)

@@ -1,6 +1,6 @@
 """What every CSV and Excel download shares: the BOM Excel needs to read UTF-8, a
-file for csv.writer that streams, text that a spreadsheet will not run, and the
-responses that send them."""
+file for csv.writer that streams, text that a spreadsheet will not run (and that
+text read back, for an import), and the responses that send them."""
 
 import csv
 import tempfile
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Echo:
@@ -24,6 +25,12 @@ def inert(value):
     """Text a spreadsheet must not run as a formula ("=HYPERLINK(...)" in a description):
     a leading apostrophe makes it plain text."""
     return f"'{value}" if value[:1] in FORMULA_STARTS else value
+
+
+def plain(value):
+    """The text ``inert`` protected, as it was: "'+47 41 23 45 67" is "+47 41 23 45 67"
+    again when a file of ours (or one a spreadsheet wrote the same way) is read back."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
 def dated(name, extension):
@@ -57,9 +64,12 @@ def new_workbook(**options):
 def xlsx_response(workbook, out, filename):
     workbook.close()
     out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def xlsx_bytes(workbook, out):
+    """The finished workbook's file as bytes, e.g. for a job to keep (core.jobs)."""
+    workbook.close()
+    out.seek(0)
+    with out:
+        return out.read()

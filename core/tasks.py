@@ -1,6 +1,9 @@
-"""The queue's own upkeep (core/queue.py)."""
+"""The queue's own upkeep (core/queue.py), and that of users' jobs (core/jobs.py)."""
 
-from core.queue import app
+from django.utils import timezone
+
+from core import jobs
+from core.queue import RETRY, app
 
 
 @app.periodic(cron="* * * * *", periodic_id="retry_stalled_jobs")
@@ -16,3 +19,11 @@ async def retry_stalled_jobs(context, timestamp):
     manager = context.app.job_manager
     for job in await manager.get_stalled_jobs():
         await manager.retry_job(job)
+
+
+@app.periodic(cron="37 * * * *", periodic_id="prune_jobs")
+@app.task(name="core.prune_jobs", retry=RETRY)
+def prune_jobs(timestamp):
+    """Delete users' jobs past their ``expires`` (a day after finishing), files and all;
+    their pages answer 404 from that moment anyway (core.jobs.get_job_for_user)."""
+    return jobs.prune(before=timezone.now())

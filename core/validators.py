@@ -61,15 +61,32 @@ def format_org_number(value):
     return orgnr.format(value) if value else ""
 
 
+# Numbers clean_phone found valid, as typed and as it wrote them. A number typed into a
+# form is cleaned by the form field and checked again by the model field's validator,
+# and an import reads thousands: the second look need not parse it again.
+_VALID_PHONES = {}
+_VALID_PHONES_KEPT = 10_000
+
+
 def clean_phone(value):
     """Return a phone number in E.164; numbers without a country code are Norwegian."""
+    if value in _VALID_PHONES:
+        return _VALID_PHONES[value]
     try:
         number = phonenumbers.parse(value, "NO")
     except phonenumbers.NumberParseException as error:
         raise ValidationError(_("Enter a valid phone number."), code="invalid_phone") from error
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("Enter a valid phone number."), code="invalid_phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    cleaned = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if len(_VALID_PHONES) >= _VALID_PHONES_KEPT:
+        _VALID_PHONES.clear()
+    _VALID_PHONES[value] = _VALID_PHONES[cleaned] = cleaned
+    return cleaned
+
+
+# What clean_phone returns: "+" and up to 15 digits.
+E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 
 def validate_phone(value):

@@ -1,12 +1,17 @@
-"""The error pages (handler403/404/500 in svenn.urls, CSRF_FAILURE_VIEW in settings)."""
+"""The error pages (handler403/404/500 in svenn.urls, CSRF_FAILURE_VIEW in settings) and
+the pages of a job (core.jobs)."""
 
 import sys
 
-from django.http import HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
 
+from . import jobs
 from .middleware import DATABASE_ERRORS, database_unavailable_response
+from .pages import page
 
 
 def permission_denied(request, exception=None):
@@ -32,3 +37,24 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return database_unavailable_response()
     return HttpResponseServerError(render_to_string("errors/500.html"))
+
+
+@require_GET
+def job(request, pk):
+    """A job's page: its progress while it runs (an htmx poll every second, which the
+    answer for a finished job stops with 286), then its file or its summary."""
+    job = jobs.get_job_for_user(request, pk)
+    context = {"job": job, "kind": jobs.kind_of(job)}
+    status = 286 if request.htmx and job.is_finished else 200
+    return page(request, "core/job.html", "status", context, status=status)
+
+
+@require_GET
+def job_file(request, pk):
+    job = jobs.get_job_for_user(request, pk, with_file=True)
+    if not job.has_file:
+        raise Http404
+    jobs.kind_of(job).downloaded(request, job)
+    response = HttpResponse(bytes(job.result), content_type=job.result_type)
+    response["Content-Disposition"] = content_disposition_header(True, job.result_name)
+    return response

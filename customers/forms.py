@@ -2,16 +2,18 @@ import copy
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.forms.utils import ErrorDict, ErrorList
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import tables
 from core.forms import PhoneField
 from core.pages import form_status
 from core.validators import clean_org_number, format_org_number, format_phone
 
-from . import brreg, selectors
-from .models import Customer, CustomerKind
+from . import brreg, imports, selectors
+from .models import Customer, CustomerKind, DuplicateChoice
 from .services import FIELDS, customer_next_number
 
 
@@ -344,3 +346,96 @@ class CustomerCard:
 
 # The POST names of the card's Brønnøysund buttons.
 REGISTRY_STEPS = {"brreg_search", "brreg_use", "brreg_confirm"}
+
+
+class ImportUploadForm(forms.Form):
+    """ "Importer kunder", step 1: the file. It is read as far as the mapping's preview
+    here; the whole file is read by the check and the import."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV (separated by ; , or tab) or Excel (.xlsx), with the column names in the "
+            "first row."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+    def __init__(self, *args, too_large=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.table = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            tables.check_size(upload.size, settings.CUSTOMER_IMPORT_MAX_BYTES)
+            self.table = tables.read_table(upload.read(), max_rows=PREVIEW_ROWS, preview=True)
+        except tables.Unreadable as error:
+            raise forms.ValidationError(error.message, code="unreadable") from error
+        upload.seek(0)
+        return upload
+
+    def full_clean(self):
+        super().full_clean()
+        if self.too_large:
+            # The upload was stopped at the limit (core.tables.UploadLimit): say so,
+            # not "this field is required".
+            limit = settings.CUSTOMER_IMPORT_MAX_BYTES
+            message = tables.too_large_message(limit + 1, limit)
+            self._errors = ErrorDict({"file": self.error_class([message])})
+            self.cleaned_data = {}
+
+
+PREVIEW_ROWS = 5
+
+
+class ImportMappingForm(forms.Form):
+    """ "Importer kunder", step 2: the card field of each column (a dropdown each,
+    recognised from the headers), and what to do with duplicates and rows with
+    problems."""
+
+    on_duplicate = forms.ChoiceField(
+        label=_("Customers that are already in Svenn"),
+        choices=DuplicateChoice.choices,
+        initial=DuplicateChoice.SKIP,
+        widget=forms.RadioSelect,
+        help_text=_("Same organisation number or customer number (or, without either, name)."),
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Skip the rows with problems and import the rest"), required=False
+    )
+
+    def __init__(self, *args, upload, header, **kwargs):
+        initial = {"on_duplicate": upload.on_duplicate, "skip_invalid": upload.skip_invalid}
+        mapping = upload.mapping or imports.guess_mapping(header)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.header = header
+        self.columns = []
+        choices = [(key, label) for key, label in imports.TARGETS.items()]
+        for index, title in enumerate(header):
+            name = f"column_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=title or _("Column %(number)s") % {"number": index + 1},
+                choices=choices,
+                required=False,
+                initial=mapping[index] if index < len(mapping) else "",
+            )
+            self.columns.append(name)
+
+    def mapping(self):
+        return [self.cleaned_data[name] for name in self.columns]
+
+    def clean(self):
+        data = super().clean()
+        if all(name in data for name in self.columns):
+            for message in imports.mapping_errors(self.mapping()):
+                self.add_error(None, message)
+        return data
+
+    def choices(self):
+        return {
+            "mapping": self.mapping(),
+            "on_duplicate": self.cleaned_data["on_duplicate"],
+            "skip_invalid": self.cleaned_data["skip_invalid"],
+        }

@@ -1,6 +1,8 @@
 import re
 import unicodedata
+import uuid
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -180,3 +182,36 @@ class ContactPersonEvent(
     )
 ):
     """A contact person after each change; the card's history reads them by customer."""
+
+
+class DuplicateChoice(models.TextChoices):
+    SKIP = "skip", _("Skip them")
+    UPDATE = "update", _("Update the existing customers")
+
+
+class CustomerImport(CompanyOwned):
+    """A file of customers uploaded for "Importer kunder", kept in the database until it
+    is imported (any app server or worker reads it from here) and a day at most."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField()
+    # One field name (customers.imports.TARGETS) or "" per column of the file.
+    mapping = models.JSONField(default=list)
+    on_duplicate = models.CharField(
+        max_length=10, choices=DuplicateChoice, default=DuplicateChoice.SKIP
+    )
+    skip_invalid = models.BooleanField(default=False)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+
+    def __str__(self):
+        return self.filename

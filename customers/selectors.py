@@ -1,10 +1,12 @@
 """Reads of customers, always within the request user's firm (scoped manager)."""
 
 import re
+from datetime import timedelta
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import history
@@ -15,6 +17,7 @@ from .models import (
     ContactPersonEvent,
     Customer,
     CustomerEvent,
+    CustomerImport,
     CustomerKind,
     search_key,
 )
@@ -139,6 +142,19 @@ def get_customer_for_user(request, pk, *, include_deleted=False):
     return get_object_or_404(customers.select_related("created_by", "updated_by"), pk=pk)
 
 
+# How long an uploaded file waits for its import (customers.tasks deletes it then).
+IMPORT_KEPT = timedelta(days=1)
+
+
+def get_import_for_user(request, pk):
+    """A file the user uploaded for "Importer kunder" within the last day; another
+    user's, another firm's or an older one is a 404."""
+    uploads = CustomerImport.objects.filter(
+        created_by=request.user, created_at__gte=timezone.now() - IMPORT_KEPT
+    )
+    return get_object_or_404(uploads, pk=pk)
+
+
 def _display(field, value):
     if value in ("", None):
         return history.EMPTY
@@ -172,6 +188,11 @@ CONTACT_FIELDS = ["name", "title", "phone", "email"]
 
 
 def _describe_customer(step):
+    # An import names its file in the write's context (customers.imports).
+    imported = step.context.get("import")
+    if imported and step.label in (history.INSERT, "update"):
+        action = _("imported from %(file)s") % {"file": imported}
+        return history.Change(action, history.diffs(step, FIELD_LABELS, _display))
     if step.label == history.INSERT:
         return history.Change(_("created"))
     if step.label == history.DELETE:

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import next_number, violates
 
-from .models import NUMBER_TAKEN, ORG_NUMBER_TAKEN, ContactPerson, Customer, search_key
+from .models import (
+    NUMBER_TAKEN,
+    ORG_NUMBER_TAKEN,
+    ContactPerson,
+    Customer,
+    CustomerImport,
+    search_key,
+)
 
 FIRST_NUMBER = 10000
 
@@ -86,18 +93,22 @@ def _contact_rows(customer):
     ]
 
 
-def customer_refresh_search_text(*, customer):
-    """Rebuild what search matches: name, number, org nr, e-mail, phone, contact names."""
-    contacts = " ".join(customer.contacts.values_list("name", flat=True))
+def search_text_of(customer, contact_names):
+    """What search matches: name, number, org nr, e-mail, phone, contact names."""
     parts = [
         customer.name,
         str(customer.number),
         customer.org_number,
         customer.email,
         customer.phone,
-        contacts,
+        *contact_names,
     ]
-    customer.search_text = search_key(" ".join(part for part in parts if part))
+    return search_key(" ".join(part for part in parts if part))
+
+
+def customer_refresh_search_text(*, customer):
+    contacts = customer.contacts.values_list("name", flat=True)
+    customer.search_text = search_text_of(customer, contacts)
     Customer.objects.filter(pk=customer.pk).update(search_text=customer.search_text)
 
 
@@ -241,3 +252,19 @@ def customer_restore(*, customer, by):
         deleted_at=None, deleted_by=None, updated_by=by, updated_at=customer.updated_at
     )
     return customer
+
+
+def customer_import_upload(*, company, by, filename, data, mapping):
+    """Keep an uploaded file of customers for its import, with the columns as
+    recognised (customers.imports.guess_mapping)."""
+    return CustomerImport.objects.create(
+        company=company, created_by=by, filename=filename[:255], data=data, mapping=mapping
+    )
+
+
+def customer_import_choose(*, upload, mapping, on_duplicate, skip_invalid):
+    """The user's choices for an uploaded file: the field of each column, and what to do
+    with customers already in the firm and rows with problems."""
+    upload.mapping, upload.on_duplicate, upload.skip_invalid = mapping, on_duplicate, skip_invalid
+    upload.save(update_fields=["mapping", "on_duplicate", "skip_invalid"])
+    return upload

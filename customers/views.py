@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -9,11 +10,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as perms
 from accounts import security_log
+from core import jobs, tables
 from core.idempotency import once_per_form, saved
-from core.pages import after_write, form_status, page, save
+from core.pages import after_write, form_status, navigate, page, save
 
-from . import brreg, exports, selectors, services
-from .forms import CustomerCard, Hints, RefreshForm
+from . import brreg, exports, imports, selectors, services
+from .forms import (
+    PREVIEW_ROWS,
+    CustomerCard,
+    Hints,
+    ImportMappingForm,
+    ImportUploadForm,
+    RefreshForm,
+)
 
 PER_PAGE = 50
 
@@ -255,3 +264,74 @@ def customer_refresh(request, pk):
             return after_write(request, updated.get_absolute_url(), message)
     context = {"customer": customer, "answer": answer, "rows": rows, "form": form}
     return page(request, "customers/refresh.html", "refresh", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.CUSTOMERS_MANAGE)
+def customer_import(request):
+    """ "Importer kunder", step 1: upload a CSV or Excel file. It is kept in the
+    database, so the check and the import can run on any server."""
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        too_large=request.method == "POST" and tables.upload_exceeded(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = services.customer_import_upload(
+            company=request.user.company,
+            by=request.user,
+            filename=form.cleaned_data["file"].name,
+            data=form.cleaned_data["file"].read(),
+            mapping=imports.guess_mapping(form.table.header),
+        )
+        return navigate(request, reverse("customers:import_mapping", args=[upload.pk]))
+    context = {
+        "form": form,
+        "max_mb": settings.CUSTOMER_IMPORT_MAX_BYTES // (1024 * 1024),
+        "max_rows": f"{settings.CUSTOMER_IMPORT_MAX_ROWS:,}".replace(",", "\u00a0"),
+    }
+    status = 413 if form.too_large else form_status(form)
+    return page(request, "customers/import.html", "upload", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.CUSTOMERS_MANAGE)
+def customer_import_mapping(request, pk):
+    """Step 2: the card field of each column, a preview of the first rows, and the
+    choices; "Kontroller filen" checks every row, "Importer" imports (both as a job)."""
+    upload = selectors.get_import_for_user(request, pk)
+    table = tables.read_table(bytes(upload.data), max_rows=PREVIEW_ROWS, preview=True)
+    form = ImportMappingForm(request.POST or None, upload=upload, header=table.header)
+    if request.method == "POST" and form.is_valid():
+        services.customer_import_choose(upload=upload, **form.choices())
+        return _start_import(request, upload, dry_run="check" in request.POST)
+    context = {
+        "upload": upload,
+        "form": form,
+        "table": table,
+        "columns": [
+            (form[name], [row[index] for row in table.rows])
+            for index, name in enumerate(form.columns)
+        ],
+        "preview": zip(table.numbers, table.rows, strict=True),
+    }
+    return page(
+        request, "customers/import_mapping.html", "mapping", context, status=form_status(form)
+    )
+
+
+@require_POST
+@perms.role_required(perms.CUSTOMERS_MANAGE)
+def customer_import_run(request, pk):
+    """ "Importer" on the check's result: the import, with the choices it was checked with."""
+    return _start_import(request, selectors.get_import_for_user(request, pk), dry_run=False)
+
+
+def _start_import(request, upload, *, dry_run):
+    job = jobs.start(
+        imports.JOB,
+        user=request.user,
+        company=request.user.company,
+        params={"upload": str(upload.pk), "dry_run": dry_run},
+    )
+    return navigate(request, job.get_absolute_url())

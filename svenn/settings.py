@@ -163,6 +163,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # and finds each app's tasks in its tasks.py. A job that succeeded is deleted at once
 # (its effect is the record); a failed one stays in procrastinate_jobs for inspection.
 PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+# A user's job (core.jobs.start) runs in the request that starts it instead of a worker:
+# for the tests, whose transaction a worker could not see.
+JOBS_RUN_AT_ONCE = env_bool("JOBS_RUN_AT_ONCE", TESTING)
 
 AUTH_USER_MODEL = "accounts.User"
 
@@ -289,6 +292,19 @@ BRREG_API_URL = env_str(
     "BRREG_API_URL",
     "http://127.0.0.1:9" if TESTING else "https://data.brreg.no/enhetsregisteret/api",
 ).rstrip("/")
+
+# "Importer kunder" (customers/imports.py): the largest file and the most rows one import
+# takes; a larger one is refused with a message before anything is read or written.
+CUSTOMER_IMPORT_MAX_BYTES = env_int("CUSTOMER_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+CUSTOMER_IMPORT_MAX_ROWS = env_int("CUSTOMER_IMPORT_MAX_ROWS", 50_000)
+# The largest file any page receives (today only the import's): a larger upload is
+# stopped as it arrives, not written to a temporary file first (core.tables.UploadLimit).
+UPLOAD_MAX_BYTES = CUSTOMER_IMPORT_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "core.tables.UploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Registry answers are cached per process (a day, per org. no.): each app server asks
 # Brønnøysund at most once a day per unit, and nothing else depends on a shared cache.

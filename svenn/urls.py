@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("timesheets/", include("timesheets.urls")),
     path("worktime/", include("worktime.urls")),
+    path("jobber/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]
 

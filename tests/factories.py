@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import Company, User
 from accounts.permissions import Role
+from core.models import Job
 from customers.models import ContactPerson, Customer, CustomerKind
 from projects.models import Project, ProjectMember
 from timesheets.models import TimeEntry
@@ -131,3 +133,19 @@ class HolidayAllowanceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     company = factory.SelfAttribute("user.company")
     year = 2026
+class JobFactory(factory.django.DjangoModelFactory):
+    """A finished job with a file, kept for another day."""
+
+    class Meta:
+        model = Job
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.LazyAttribute(lambda job: job.user.company)
+    kind = "tests.letters"
+    status = Job.Status.DONE
+    done = total = 3
+    result_name = "bokstaver.txt"
+    result_type = "text/plain; charset=utf-8"
+    result = b"ABC"
+    finished = factory.LazyFunction(lambda: timezone.now())
+    expires = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))

@@ -29,6 +29,7 @@ from .factories import (
     AbsenceFactory,
     CustomerFactory,
     HolidayAllowanceFactory,
+    JobFactory,
     ProjectFactory,
     ProjectMemberFactory,
     TimebankStartFactory,
@@ -144,6 +145,8 @@ def firms(world):
         TimebankStartFactory(user=user)
         AbsenceFactory(user=user, decided_by=user)
         HolidayAllowanceFactory(user=user)
+    JobFactory(user=world.employee)
+    JobFactory(user=world.other_admin)
     return world
 
 

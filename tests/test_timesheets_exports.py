@@ -8,6 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import SecurityEvent
+from accounts.security_log import Kind
+from core import jobs
+from core.models import Job
+from core.spreadsheets import XLSX
+from timesheets import exports
+from timesheets.jobs import EXPORT_XLSX
+
 from .downloads import streamed
 from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
 
@@ -160,3 +168,96 @@ def test_export_reads_rows_in_chunks_with_one_query_per_chunk(
         response = client.get(reverse("timesheets:export_csv"), PERIOD)
         rows = csv_rows(response)
     assert len(rows) == 31
+
+
+# More than a month: the Excel file is made by a job (timesheets/jobs.py).
+LONG = {"date_from": "2026-01-01", "date_to": "2026-04-30"}
+
+
+def xlsx_rows(data):
+    return list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+
+
+def export_job(user, query):
+    return jobs.start(EXPORT_XLSX, user=user, company=user.company, params={"query": query})
+
+
+def test_an_excel_export_of_more_than_a_month_is_a_job_whose_download_is_logged(
+    world, entries, client_for
+):
+    client = client_for(world.moderator)
+
+    response = client.get(reverse("timesheets:export_xlsx"), LONG)
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    page = client.get(response["Location"])
+    assert "Excel-eksport av timer" in page.text and "Ferdig" in page.text
+    assert "Last ned timer-" in page.text
+    assert not SecurityEvent.objects.filter(kind=Kind.EXPORTED).exists()  # not downloaded yet
+    download = client.get(reverse("core:job_file", args=[job.pk]))
+    assert download["Content-Type"] == XLSX
+    rows = xlsx_rows(download.content)
+    assert list(rows[0]) == HEADERS
+    assert [(row[0].date(), row[1]) for row in rows[1:]] == [
+        (DAY, "Per Hansen"),
+        (DAY + datetime.timedelta(days=1), "Sofie Lie"),
+        (datetime.date(2026, 4, 1), "Per Hansen"),
+    ]
+    event = SecurityEvent.objects.get(kind=Kind.EXPORTED)
+    assert event.actor == world.moderator
+    assert event.detail == {"format": "xlsx", **LONG}
+
+
+def test_the_export_job_makes_the_workbook_the_direct_download_makes(world, entries, client_for):
+    direct = client_for(world.admin).get(reverse("timesheets:export_xlsx"), PERIOD)
+
+    job = export_job(world.admin, "date_from=2026-03-01&date_to=2026-03-31")
+
+    assert xlsx_rows(bytes(job.result)) == xlsx_rows(streamed(direct))
+    assert (job.done, job.total) == (2, 2)
+
+
+def test_an_excel_export_of_up_to_31_days_is_still_a_direct_download(world, entries, client_for):
+    client = client_for(world.admin)
+    url = reverse("timesheets:export_xlsx")
+
+    assert client.get(url, PERIOD).status_code == 200
+    assert client.get(url, {"date_from": "2026-03-01", "date_to": "2026-04-01"}).status_code == 302
+    assert client.get(url, {"date_from": "2026-03-01"}).status_code == 302  # open-ended
+    assert Job.objects.count() == 2
+
+
+def test_a_csv_export_of_a_long_period_still_streams(world, entries, client_for):
+    response = client_for(world.admin).get(reverse("timesheets:export_csv"), LONG)
+
+    assert response.status_code == 200 and response.streaming
+    assert len(csv_rows(response)) == 4
+    assert not Job.objects.exists()
+
+
+def test_the_excel_link_of_the_overview_is_followed_to_the_job_page_not_saved(world, client_for):
+    page = client_for(world.admin).get(reverse("timesheets:overview"), LONG).text
+
+    link = page[page.index("export.xlsx") :].split(">", 1)[0]
+    assert "download" not in link
+
+
+def test_an_employees_export_job_holds_only_what_the_employee_may_see(world, entries):
+    own = export_job(world.employee, "date_from=2026-01-01&date_to=2026-04-30")
+    others = export_job(
+        world.employee, f"date_from=2026-01-01&date_to=2026-04-30&user={world.employee2.pk}"
+    )
+
+    assert [row[1] for row in xlsx_rows(bytes(own.result))[1:]] == ["Per Hansen", "Per Hansen"]
+    assert xlsx_rows(bytes(others.result))[1:] == []
+
+
+def test_the_export_job_reports_its_progress_as_it_writes(world, entries, monkeypatch):
+    reported = []
+    monkeypatch.setattr(exports, "CHUNK", 1)
+    monkeypatch.setattr(Job, "report", lambda job, done, **kw: reported.append(done))
+
+    export_job(world.admin, "date_from=2026-01-01&date_to=2026-04-30")
+
+    assert reported == [0, 1, 2, 3]

@@ -2,10 +2,12 @@
 a little memory: rows come from the database in chunks and go out as they are
 written (CSV) or through xlsxwriter's constant-memory mode (Excel)."""
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import csv_response, dated, inert, new_workbook, xlsx_response
+from core.spreadsheets import csv_response, dated, inert, new_workbook, xlsx_bytes, xlsx_response
 
 CHUNK = 2000
 
@@ -91,6 +93,16 @@ def export_csv(entries):
 
 
 def export_xlsx(entries):
+    return xlsx_response(*_workbook(entries), dated(_("hours"), "xlsx"))
+
+
+def xlsx_file(entries, *, progress):
+    """The workbook of ``export_xlsx`` as bytes, for the export job (timesheets/jobs.py);
+    ``progress(rows)`` is told after every CHUNK rows."""
+    return xlsx_bytes(*_workbook(entries, progress=progress))
+
+
+def _workbook(entries, progress=None):
     """Real dates and numbers; Excel shows the decimal comma of the user's locale."""
     workbook, out = new_workbook(remove_timezone=True)
     sheet = workbook.add_worksheet(_("Hours"))
@@ -117,10 +129,24 @@ def export_xlsx(entries):
         sheet.write_string(index, 8, by)
         if at is not None:
             sheet.write_datetime(index, 9, at, stamp)
-    return xlsx_response(workbook, out, dated(_("hours"), "xlsx"))
+        if progress is not None and index % CHUNK == 0:
+            progress(index)
+    return workbook, out
 
 
 FORMATS = {"csv": export_csv, "xlsx": export_xlsx}
+
+# An Excel export of a longer period than this is made by a job (timesheets/jobs.py),
+# not in the request: a month of the biggest firm is ~35,000 rows, seconds to write.
+# CSV streams as it is read, so it stays a download of any length.
+LONGEST_DIRECT = datetime.timedelta(days=31)
+
+
+def made_by_job(fmt, filters):
+    """Whether the export of ``filters`` in ``fmt`` runs as a job: an Excel file of more
+    than 31 days, or of a period open at one end."""
+    start, end = filters["date_from"], filters["date_to"]
+    return fmt == "xlsx" and (not start or not end or end - start >= LONGEST_DIRECT)
 
 
 def log_detail(fmt, filters):

@@ -150,6 +150,13 @@ def visible_entries(user):
     return entries.filter(user=user)
 
 
+def exported_entries(user, filters):
+    """What an export with the overview's ``filters`` holds: of the entries ``user`` may
+    see, with names. The same in the request and in the export job, which runs later
+    in a worker with the rights the user has then."""
+    return filter_entries(visible_entries(user).select_related(*NAMES), **filters)
+
+
 def get_entry_for_user(request, pk):
     """An entry the request user may see; anything else (another firm's, another
     employee's) is a 404."""

@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,6 +14,7 @@ from accounts import security_log
 from accounts.selectors import users_of_company
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
+from core.jobs import start as start_job
 from core.pages import (
     after_write,
     form_status,
@@ -30,6 +31,7 @@ from projects.selectors import pickable_customers, pickable_projects, search_pro
 
 from . import exports, selectors, services
 from .forms import OverviewFilterForm, TimeEntryForm
+from .jobs import EXPORT_XLSX
 
 PAGE_SIZE = 50
 
@@ -301,9 +303,14 @@ def reopen(request, pk):
 def export(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
-    form = OverviewFilterForm(request.GET, user=request.user)
-    filters = form.filters()
-    entries = selectors.filter_entries(selectors.entries_with_names(), **filters)
+    filters = OverviewFilterForm(request.GET, user=request.user).filters()
+    if exports.made_by_job(fmt, filters):
+        # Logged when its file is downloaded (timesheets/jobs.py).
+        params = {"query": request.GET.urlencode()}
+        user = request.user
+        job = start_job(EXPORT_XLSX, user=user, company=user.company, params=params)
+        return redirect(job)
+    entries = selectors.exported_entries(request.user, filters)
     security_log.record(
         security_log.Kind.EXPORTED, request=request, detail=exports.log_detail(fmt, filters)
     )

@@ -103,7 +103,8 @@
   // After an htmx swap focus goes to the user's next step, never to the page body
   // (WCAG 2.4.3): the error summary if the new content has one, else the element the
   // template marked data-focus (itself if it takes focus, else its first control),
-  // else, when the swap took the focused element away, the swapped content itself.
+  // else, when the swap took the focused element away, the swapped content itself;
+  // never content that refreshes by itself (a job's progress, marked data-polled).
   // htmx settles the target and each out-of-band swap separately, so collect them and
   // decide once the whole answer has settled.
   var CONTROL = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, [tabindex]";
@@ -127,7 +128,9 @@
     } else if (!active || active === document.body) {
       // An innerHTML swap keeps its target; an outerHTML swap's new content settles last.
       // The live region's out-of-band swap (a message) is never where the user goes on.
-      var own = swaps.filter(function (s) { return !s.elt.closest("#messages"); });
+      var own = swaps.filter(function (s) {
+        return !s.elt.closest("#messages") && !s.target.closest("[data-polled]");
+      });
       var target = own.length ? own[0].target : null;
       var rest = own.map(function (s) { return s.elt; }).filter(function (e) { return e.isConnected; });
       var main = target && target.isConnected ? target : rest[rest.length - 1];

@@ -41,4 +41,6 @@ ROUTES = [
     Route("timesheets:approve", managers(), method="post", ok=302),
     Route("timesheets:export_csv", managers()),
     Route("timesheets:export_xlsx", managers()),
+    # More than a month: the export job's page.
+    Route("timesheets:export_xlsx", managers(), query="?date_from=2026-01-01", ok=302),
 ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("<uuid:pk>/", views.job, name="job"),
+    path("<uuid:pk>/fil", views.job_file, name="job_file"),
+]
