@@ -4,16 +4,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from core.same_firm import SameFirmForeignKey
-
 
 class Migration(migrations.Migration):
-    """Job (core.jobs): a user's long work, its progress and its result; its user is of
-    its own firm, enforced by PostgreSQL."""
+    """Job (core.jobs): a user's long work, its progress and its result."""
 
     dependencies = [
         ("accounts", "0011_user_sessions"),
-        ("accounts", "0004_same_firm_keys"),
         ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -86,5 +82,4 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["company", "user"], name="job_company_user")],
             },
         ),
-        SameFirmForeignKey("job", "user"),
     ]
