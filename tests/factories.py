@@ -133,6 +133,8 @@ class HolidayAllowanceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     company = factory.SelfAttribute("user.company")
     year = 2026
+
+
 class JobFactory(factory.django.DjangoModelFactory):
     """A finished job with a file, kept for another day."""
 
