@@ -9,26 +9,33 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .validators import FIRST_DATE, LAST_DATE, clean_phone, validate_date_in_range
+from .validators import clean_phone, validate_date_in_range
 
-# The date picker sends ISO dates; typed Norwegian dates work too (no date picker).
+# Dates as the firm writes them (01.12.2026, 1.12.26), and ISO ones (2026-12-01) from
+# links and older pages.
 DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+# What a phone's number pad offers between day, month and year besides the point.
+_DATE_SEPARATORS = re.compile(r"[,/ ]")
 
 
 class DateInput(forms.DateInput):
-    """A browser date picker; it shows and sends ISO dates whatever the language, and
-    offers only the days the app knows."""
-
-    input_type = "date"
+    """A date shown and typed 01.12.2026 whatever the phone's language is: a browser's
+    own date widget would show and take the phone's format (12/01/2026) instead."""
 
     def __init__(self, attrs=None):
-        bounds = {"min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
-        super().__init__({**bounds, **(attrs or {})}, format="%Y-%m-%d")
+        typed = {
+            "inputmode": "decimal",
+            "autocomplete": "off",
+            "placeholder": _("dd.mm.yyyy"),
+            "size": 10,
+            "maxlength": 10,
+        }
+        super().__init__({**typed, **(attrs or {})}, format="%d.%m.%Y")
 
 
 class DateField(forms.DateField):
-    """A date picked or typed (26.11.2026), within the days the app knows
-    (core.validators.validate_date_in_range)."""
+    """A date typed 26.11.2026 (or 26,11,2026 from a number pad), within the days the
+    app knows (core.validators.validate_date_in_range)."""
 
     widget = DateInput
     default_validators = [validate_date_in_range]
@@ -36,6 +43,11 @@ class DateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUTS)
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _DATE_SEPARATORS.sub(".", value.strip())
+        return super().to_python(value)
 
 
 class DecimalInput(forms.TextInput):
