@@ -240,7 +240,19 @@ def test_a_double_tap_on_copy_copies_once(world, client_for):
 
 
 def test_a_search_without_javascript_keeps_no_project_chosen(world, client_for):
-    form = client_for(world.employee).get(
-        CREATE, {"date": "05.03.2026", "project": "", "customer": "", "customer_q": "Kari"}
-    ).context["form"]
+    form = (
+        client_for(world.employee)
+        .get(CREATE, {"date": "05.03.2026", "project": "", "customer": "", "customer_q": "Kari"})
+        .context["form"]
+    )
     assert not form["project"].value() and not form["customer"].value()
+
+
+def test_saving_on_the_forms_own_page_with_htmx_goes_on_to_the_week(world, client_for):
+    response = client_for(world.employee).post(
+        CREATE,
+        entry_data(world),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/timesheets/new/",
+    )
+    assert response["HX-Redirect"].startswith("/timesheets/?week=2026-W10&saved=")

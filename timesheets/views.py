@@ -105,6 +105,11 @@ def _saved(request, entry, message, *, deleted=False):
     url = _safe_next(request, _week_url(week, entry.user, request))
     if not deleted and urlsplit(url).path == reverse("timesheets:week"):
         url = f"{url}{'&' if '?' in url else '?'}saved={entry.pk}#entry-{entry.pk}"
+    # In place in the week's dialog; from the form's own page (opened in a tab of its
+    # own), on to the week.
+    page_url = request.htmx.current_url if request.htmx else None
+    if page_url and urlsplit(page_url).path != reverse("timesheets:week"):
+        swap = None
     return after_write(request, url, message, swap=swap, target="#week", close_dialog=True)
 
 
