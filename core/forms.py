@@ -126,11 +126,13 @@ class SearchSelect(forms.Select):
     """A <select> for a ModelChoiceField over a possibly huge queryset.
 
     It renders the selected object plus the first PICKER_LIMIT others, and a search
-    box above it named ``<field>_q``. With htmx, typing there replaces the options with
-    the matches found by ``options_url`` (a view using ``render_options``). Without
-    JavaScript a search button (in <noscript>) sends the form with GET to its own page,
-    which shows the form again with the typed values and, since the box's ``term``
-    comes along (``PickerForm``), only ``search(queryset, term)`` as options.
+    box above it named ``<field>_q``. With JavaScript the box and the select become one
+    ARIA combobox (static/js/combobox.js): typing replaces the options with the matches
+    found by ``options_url`` (a view using ``render_options``) and lists them under the
+    box. Without JavaScript a search button (in <noscript>) sends the form with GET to
+    its own page, which shows the form again with the typed values and, since the box's
+    ``term`` comes along (``PickerForm``), only ``search(queryset, term)`` as options,
+    the first match selected when nothing was chosen.
     Validation still uses the field's whole queryset, so any allowed object can be
     chosen, and nothing else.
     """
@@ -143,6 +145,7 @@ class SearchSelect(forms.Select):
         self.search = search  # (queryset, term) -> the objects of queryset matching term
         self.search_label = search_label or _("Search")
         self.term = ""
+        self.pick_match = False  # the form is shown again after a search (PickerForm)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -163,6 +166,10 @@ class SearchSelect(forms.Select):
         if self.term:
             others = self.search(others, self.term)
         others = list(others[:PICKER_LIMIT])
+        if self.term and self.pick_match and others and not chosen:
+            # A search without JavaScript picks its first match: "Lagre" next saves
+            # what was searched for, not the empty choice above it.
+            value = [str(others[0].pk)]
         choices = [iterator.choice(obj) for obj in chosen + others]
         if iterator.field.empty_label is not None:
             choices.insert(0, ("", iterator.field.empty_label))
@@ -186,6 +193,8 @@ class PickerForm(forms.Form):
                 term = str(values.get(f"{self.add_prefix(name)}_q") or "")
                 # No search needs NUL, and PostgreSQL refuses it in a text comparison.
                 field.widget.term = term.replace("\x00", "")
+                # Sent, the form's choice stands as made, even an empty one.
+                field.widget.pick_match = not self.is_bound
 
 
 def search_term(request, name):
