@@ -9,26 +9,33 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .validators import FIRST_DATE, LAST_DATE, clean_phone, validate_date_in_range
+from .validators import clean_phone, validate_date_in_range
 
-# The date picker sends ISO dates; typed Norwegian dates work too (no date picker).
+# Dates as the firm writes them (01.12.2026, 1.12.26), and ISO ones (2026-12-01) from
+# links and older pages.
 DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+# What a phone's number pad offers between day, month and year besides the point.
+_DATE_SEPARATORS = re.compile(r"[,/ ]")
 
 
 class DateInput(forms.DateInput):
-    """A browser date picker; it shows and sends ISO dates whatever the language, and
-    offers only the days the app knows."""
-
-    input_type = "date"
+    """A date shown and typed 01.12.2026 whatever the phone's language is: a browser's
+    own date widget would show and take the phone's format (12/01/2026) instead."""
 
     def __init__(self, attrs=None):
-        bounds = {"min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
-        super().__init__({**bounds, **(attrs or {})}, format="%Y-%m-%d")
+        typed = {
+            "inputmode": "decimal",
+            "autocomplete": "off",
+            "placeholder": _("dd.mm.yyyy"),
+            "size": 10,
+            "maxlength": 10,
+        }
+        super().__init__({**typed, **(attrs or {})}, format="%d.%m.%Y")
 
 
 class DateField(forms.DateField):
-    """A date picked or typed (26.11.2026), within the days the app knows
-    (core.validators.validate_date_in_range)."""
+    """A date typed 26.11.2026 (or 26,11,2026 from a number pad), within the days the
+    app knows (core.validators.validate_date_in_range)."""
 
     widget = DateInput
     default_validators = [validate_date_in_range]
@@ -36,6 +43,11 @@ class DateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUTS)
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _DATE_SEPARATORS.sub(".", value.strip())
+        return super().to_python(value)
 
 
 class DecimalInput(forms.TextInput):
@@ -114,11 +126,13 @@ class SearchSelect(forms.Select):
     """A <select> for a ModelChoiceField over a possibly huge queryset.
 
     It renders the selected object plus the first PICKER_LIMIT others, and a search
-    box above it named ``<field>_q``. With htmx, typing there replaces the options with
-    the matches found by ``options_url`` (a view using ``render_options``). Without
-    JavaScript a search button (in <noscript>) sends the form with GET to its own page,
-    which shows the form again with the typed values and, since the box's ``term``
-    comes along (``PickerForm``), only ``search(queryset, term)`` as options.
+    box above it named ``<field>_q``. With JavaScript the box and the select become one
+    ARIA combobox (static/js/combobox.js): typing replaces the options with the matches
+    found by ``options_url`` (a view using ``render_options``) and lists them under the
+    box. Without JavaScript a search button (in <noscript>) sends the form with GET to
+    its own page, which shows the form again with the typed values and, since the box's
+    ``term`` comes along (``PickerForm``), only ``search(queryset, term)`` as options,
+    the first match selected when nothing was chosen.
     Validation still uses the field's whole queryset, so any allowed object can be
     chosen, and nothing else.
     """
@@ -131,6 +145,7 @@ class SearchSelect(forms.Select):
         self.search = search  # (queryset, term) -> the objects of queryset matching term
         self.search_label = search_label or _("Search")
         self.term = ""
+        self.pick_match = False  # the form is shown again after a search (PickerForm)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -151,6 +166,10 @@ class SearchSelect(forms.Select):
         if self.term:
             others = self.search(others, self.term)
         others = list(others[:PICKER_LIMIT])
+        if self.term and self.pick_match and others and not chosen:
+            # A search without JavaScript picks its first match: "Lagre" next saves
+            # what was searched for, not the empty choice above it.
+            value = [str(others[0].pk)]
         choices = [iterator.choice(obj) for obj in chosen + others]
         if iterator.field.empty_label is not None:
             choices.insert(0, ("", iterator.field.empty_label))
@@ -174,6 +193,8 @@ class PickerForm(forms.Form):
                 term = str(values.get(f"{self.add_prefix(name)}_q") or "")
                 # No search needs NUL, and PostgreSQL refuses it in a text comparison.
                 field.widget.term = term.replace("\x00", "")
+                # Sent, the form's choice stands as made, even an empty one.
+                field.widget.pick_match = not self.is_bound
 
 
 def search_term(request, name):

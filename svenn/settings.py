@@ -200,7 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # svenn.views.start: each user's first page
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Repeated failed logins: lock the e-mail + IP pair for a while (django-axes). The

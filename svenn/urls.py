@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("accounts/", include("accounts.urls")),
     path("customers/", include("customers.urls")),
     path("projects/", include("projects.urls")),

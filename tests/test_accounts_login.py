@@ -43,10 +43,26 @@ def test_user_logs_in_with_email_and_lands_on_the_start_page(world):
     response = log_in(client, world.admin.email)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("start")
+    assert client.get(reverse("start"))["Location"] == reverse("home")
     page = client.get(reverse("home")).content.decode()
     assert "Hei, Ingrid" in page
     assert "Demo Bygg AS" in page
+
+
+def test_an_employee_lands_on_mine_timer_after_signing_in(world):
+    client = Client()
+
+    response = log_in(client, world.employee.email, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("timesheets:week")
+    assert "Mine timer" in response.content.decode()
+
+
+def test_a_moderator_lands_on_the_start_page_after_signing_in(world):
+    response = log_in(Client(), world.moderator.email, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("home")
 
 
 def test_email_is_not_case_sensitive(world):
@@ -70,7 +86,7 @@ def test_login_follows_next_within_the_site_only(world):
         LOGIN,
         {"username": world.admin.email, "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("start")
 
 
 def test_wrong_password_shows_a_message_and_logs_nobody_in(world):
@@ -188,7 +204,7 @@ def test_logged_in_user_opening_login_goes_to_the_start_page(world, client_for, 
     response = client_for(world.user(actor)).get(LOGIN)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("start")
 
 
 def test_a_lockout_holds_for_the_address_in_any_spelling(world):

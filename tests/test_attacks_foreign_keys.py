@@ -56,6 +56,7 @@ def entry_form(w, **changes):
         "project": "",
         "customer": "",
         "description": "Vårt arbeid",
+        "no_project": "on",  # neither project nor customer, as meant
         "version": w.entry.version,
         **changes,
     }

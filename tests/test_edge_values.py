@@ -19,7 +19,8 @@ FIRST_DATE, LAST_DATE = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
 
 
 def entry_post(**overrides):
-    return {"date": "2026-03-05", "hours": "7,5", **overrides}
+    # Without project and customer, confirmed: the question is not what these test.
+    return {"date": "2026-03-05", "hours": "7,5", "no_project": "on", **overrides}
 
 
 @pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "2100-W01", "1999-W51"])

@@ -144,6 +144,7 @@ def test_two_identical_hour_posts_create_one_entry(world, client_for):
         "date": "2026-03-05",
         "hours": "7,5",
         "description": "Dobbelt",
+        "no_project": "on",
         "form_token": str(uuid.uuid4()),
     }
 

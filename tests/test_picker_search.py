@@ -77,6 +77,44 @@ def test_a_search_on_the_hours_form_offers_the_match_and_keeps_the_input(
     assert TimeEntry.objects.count() == before
 
 
+def selected(html, field):
+    select = html.split(f'id="id_{field}"')[1].split("</select>")[0]
+    return re.findall(r'<option value="([^"]*)"[^>]*selected>', select)
+
+
+def test_a_search_without_javascript_selects_its_first_match(world, many, client_for):
+    html = (
+        client_for(world.employee)
+        .get(
+            reverse("timesheets:entry_create"),
+            {"date": "26.11.2026", "hours": "7,5", "customer": "", "customer_q": "Bygg 60"},
+        )
+        .content.decode()
+    )
+    assert selected(html, "customer") == [str(many["customer"].pk)]
+
+
+def test_a_search_without_javascript_keeps_a_choice_already_made(world, many, client_for):
+    html = (
+        client_for(world.employee)
+        .get(
+            reverse("timesheets:entry_create"),
+            {"customer": world.customer.pk, "customer_q": "Bygg 60"},
+        )
+        .content.decode()
+    )
+    assert selected(html, "customer") == [str(world.customer.pk)]
+
+
+def test_a_form_sent_again_keeps_its_empty_choice_whatever_was_searched(world, many, client_for):
+    response = client_for(world.employee).post(
+        reverse("timesheets:entry_create"),
+        {"date": "26.11.2026", "hours": "", "customer": "", "customer_q": "Bygg 60"},
+    )
+    assert response.status_code == 422
+    assert selected(response.content.decode(), "customer") == [""]  # "Uten kunde"
+
+
 def test_a_search_while_editing_an_entry_keeps_the_typed_values_and_version(
     world, many, client_for
 ):

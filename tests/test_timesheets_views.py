@@ -117,8 +117,9 @@ def test_logging_hours_with_a_decimal_comma_and_the_projects_customer(world, cli
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/timesheets/?week=2026-W10"
-    entry = TimeEntry.objects.latest("id")
+    entry = TimeEntry.objects.get(description="Flislegging")
+    # The week, with the new entry marked and scrolled to.
+    assert response["Location"] == f"/timesheets/?week=2026-W10&saved={entry.pk}#entry-{entry.pk}"
     assert (entry.user, entry.hours, entry.customer, entry.company) == (
         world.employee,
         Decimal("7.50"),
@@ -176,7 +177,9 @@ def test_htmx_create_returns_the_week_in_place_and_closes_the_dialog(world, clie
     form = client.get(reverse("timesheets:entry_create"), **HTMX).content.decode()
     assert "<html" not in form and "<form" in form
     response = client.post(
-        reverse("timesheets:entry_create"), {"date": "2026-03-05", "hours": "7,5"}, **HTMX
+        reverse("timesheets:entry_create"),
+        {"date": "2026-03-05", "hours": "7,5", "project": world.project.pk},
+        **HTMX,
     )
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#week" and response["HX-Reswap"] == "outerHTML"

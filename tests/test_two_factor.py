@@ -158,7 +158,7 @@ def test_a_next_address_that_is_not_a_path_of_the_site_is_not_followed(world, ne
 
     response = client.post(LOGIN_CODE, {"code": code_for(device)})
 
-    assert response["Location"] == HOME
+    assert response["Location"] == reverse("start")
 
 
 def test_a_wrong_password_still_answers_422_and_asks_for_no_code(world):

@@ -1,3 +1,6 @@
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -13,7 +16,8 @@ from projects.models import Project
 from projects.selectors import pickable_customers, pickable_projects, search_projects
 
 from . import services
-from .selectors import Week, today
+from .models import TimeEntry
+from .selectors import Week, last_entry, recent_projects, today
 
 
 class TimeInput(forms.TimeInput):
@@ -23,17 +27,34 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+# "7:30": hours and minutes, as a clock shows a duration.
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
+# "7½", "7 ½", "½": the fractions a phone's keyboard offers.
+_FRACTION = re.compile(r"([0-9]{0,2})\s*([½¼¾])")
+_FRACTIONS = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75")}
+
+
 class HoursField(DecimalField):
-    """Hours with a decimal comma or point, whatever the user's language: "7,5". That
-    a day has at most 24 of them is the service's rule (one message for "0" and "25")."""
+    """Hours as people type them: "7,5", "7.5", "7:30" or "7½", whatever the user's
+    language. That a day has at most 24 of them is the service's rule (one message for
+    "0" and "25")."""
 
     default_error_messages = {
-        "invalid": _("Enter hours as a number, for example 7,5."),
+        "invalid": _("Enter hours as a number, for example 7,5 or 7:30."),
         "max_decimal_places": _("Use at most two decimals."),
     }
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=4, decimal_places=2, **kwargs)
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if clock := _CLOCK.fullmatch(text):
+            minutes = int(clock[1]) * 60 + int(clock[2])
+            value = (Decimal(minutes) / 60).quantize(services.HUNDREDTH, ROUND_HALF_UP)
+        elif fraction := _FRACTION.fullmatch(text):
+            value = Decimal(fraction[1] or 0) + _FRACTIONS[fraction[2]]
+        return super().to_python(value)
 
 
 class CustomerChoiceField(forms.ModelChoiceField):
@@ -80,10 +101,11 @@ def customer_picker(empty_label):
 
 class TimeEntryForm(PickerForm):
     """Log or change hours. The choices are exactly what ``user`` may pick
-    (projects.selectors); anything else, however it was posted, is a field error."""
+    (projects.selectors); anything else, however it was posted, is a field error.
+    A new entry starts on today with the project and customer of the user's last one."""
 
     date = DateField(label=_("Date"))
-    hours = HoursField(label=_("Hours"), required=False, help_text=_("For example 7,5"))
+    hours = HoursField(label=_("Hours"), required=False, help_text=_("For example 7,5 or 7:30"))
     start_time = forms.TimeField(label=_("From"), required=False, widget=TimeInput)
     end_time = forms.TimeField(label=_("To"), required=False, widget=TimeInput)
     break_minutes = forms.IntegerField(
@@ -107,6 +129,11 @@ class TimeEntryForm(PickerForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The answers to the form's questions: each is asked once, next to its box.
+    long_day = forms.BooleanField(label=_("Yes, that day was that long"), required=False)
+    no_project = forms.BooleanField(
+        label=_("Yes, save it without project and customer"), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, entry=None, **kwargs):
@@ -114,6 +141,7 @@ class TimeEntryForm(PickerForm):
             # What was typed before a search without JavaScript overrides the saved values.
             kwargs["initial"] = {**entry_initial(entry), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
+        self.user = user
         self.entry = entry
         projects = pickable_projects(user)
         customers = pickable_customers(user)
@@ -126,8 +154,30 @@ class TimeEntryForm(PickerForm):
                 customers = customers | Customer.objects.filter(pk=entry.customer_id)
         self.fields["project"].queryset = projects.select_related("customer").order_by("-number")
         self.fields["customer"].queryset = customers.order_by("name", "number")
-        if not self.is_bound and entry is None:
+        self.recent_projects = [] if entry else recent_projects(user, projects)
+        if entry is None and not self.is_bound:
             self.initial.setdefault("date", today())
+            self._preselect()
+            # The number is what there is to type: the phone's keyboard opens for it.
+            self.fields["hours"].widget.attrs["autofocus"] = True
+
+    def _preselect(self):
+        """The last entry's project and customer, unless the address says (a recent
+        project tapped without JavaScript: its customer with it; a search without
+        JavaScript: what was chosen, however empty)."""
+        project_field, customer_field = self.fields["project"], self.fields["customer"]
+        if "project" in self.initial or "customer" in self.initial:
+            chosen = project_field.queryset.filter(pk=_int(self.initial.get("project"))).first()
+            if chosen is not None and not self.initial.get("customer"):
+                self.initial["customer"] = chosen.customer_id
+            return
+        last = last_entry(self.user)
+        if last is None:
+            return
+        if project_field.queryset.filter(pk=last.project_id).exists():
+            self.initial["project"] = last.project_id
+        if customer_field.queryset.filter(pk=last.customer_id).exists():
+            self.initial["customer"] = last.customer_id
 
     def clean(self):
         data = super().clean()
@@ -170,11 +220,43 @@ class TimeEntryForm(PickerForm):
             data["customer"] = (
                 self.fields["customer"].queryset.filter(pk=project.customer_id).first()
             )
+        if not self.errors:
+            self._ask(data)
         return data
+
+    def _ask(self, data):
+        """Once the entry is valid: a day over 24 hours is refused; a day over 12 hours
+        and an entry with neither project nor customer are asked about once (an entry
+        saved that way before was asked already)."""
+        owner = self.entry.user if self.entry else self.user
+        day = TimeEntry.objects.day_hours(owner, data["date"], besides=self.entry)
+        total = day + data["hours"]
+        if total > services.MAX_HOURS:
+            self.add_error("hours", services.day_too_long(total))
+            return
+        if total > services.LONG_DAY and not data.get("long_day"):
+            self.add_error(
+                "long_day",
+                _("That day adds up to %(hours)s hours. Is that right?")
+                % {"hours": number_format(total.normalize(), use_l10n=True)},
+            )
+        had_one = self.entry is None or self.entry.project_id or self.entry.customer_id
+        neither = not data.get("project") and not data.get("customer")
+        if neither and had_one and not data.get("no_project"):
+            self.add_error(
+                "no_project", _("The entry has neither a project nor a customer. Is that meant?")
+            )
 
     def entry_values(self):
         values = {name: self.cleaned_data.get(name) for name in services.ENTRY_FIELDS}
         return values
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def entry_initial(entry):

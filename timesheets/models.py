@@ -21,6 +21,14 @@ class TimeEntryQuerySet(FirmQuerySet):
         """Approved by their own employee (an Administrator: accounts.permissions)."""
         return self.filter(approved_by=models.F("user"))
 
+    def day_hours(self, user, day, *, besides=None):
+        """The hours ``user`` has logged on ``day`` (not deleted), leaving out the entry
+        ``besides`` (the one being changed)."""
+        entries = self.alive().filter(user=user, date=day)
+        if besides is not None:
+            entries = entries.exclude(pk=besides.pk)
+        return entries.aggregate(total=models.Sum("hours"))["total"] or Decimal("0")
+
 
 class TimeEntry(FirmModel):
     """Hours an employee logged ("Timeføring"). Locked once approved; deleting one is

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import BadRequest
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -118,6 +118,35 @@ def week_entries(user, week):
 def entries_by_ids(ids):
     """The entries with these ids; an id that is not a number (None) matches nothing."""
     return TimeEntry.objects.alive().filter(pk__in=[pk for pk in ids if pk is not None])
+
+
+# "Før timer" offers this many of the user's latest projects as one-tap choices.
+RECENT_PROJECTS = 4
+
+
+def last_entry(user):
+    """The entry ``user`` logged last (not deleted), or None."""
+    return TimeEntry.objects.alive().filter(user=user).order_by("-created_at", "-id").first()
+
+
+def recent_projects(user, projects):
+    """Of ``projects`` (what the user may pick), the ones ``user`` logged hours on
+    latest, latest first."""
+    latest = (
+        TimeEntry.objects.alive()
+        .filter(user=user, project__in=projects)
+        .values("project")
+        .annotate(last=Max("created_at"))
+        .order_by("-last")[:RECENT_PROJECTS]
+    )
+    order = [row["project"] for row in latest]
+    found = {p.pk: p for p in projects.filter(pk__in=order)}
+    return [found[pk] for pk in order if pk in found]
+
+
+def day_entries(user, day):
+    """``user``'s entries of ``day``, as the week lists them."""
+    return TimeEntry.objects.alive().filter(user=user, date=day).order_by("id")
 
 
 @dataclass

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts import permissions as perms
@@ -16,6 +17,8 @@ from projects.selectors import pickable_customers, pickable_projects
 from .models import TimeEntry
 
 MAX_HOURS = Decimal("24")
+# A day longer than this is asked about once before it is saved (the form's question).
+LONG_DAY = Decimal("12")
 HUNDREDTH = Decimal("0.01")
 
 
@@ -42,6 +45,19 @@ def validate_hours(hours):
         raise ValidationError({"hours": _("Enter more than 0 hours.")})
     if hours > MAX_HOURS:
         raise ValidationError({"hours": _("A day has at most 24 hours.")})
+
+
+def day_too_long(total):
+    return _(
+        "With the other entries of that day this makes %(hours)s hours, and a day has at most 24."
+    ) % {"hours": number_format(total.normalize(), use_l10n=True)}
+
+
+def check_day(*, user, fields, current=None):
+    """The day's entries, this one with them, add up to at most 24 hours."""
+    total = TimeEntry.objects.day_hours(user, fields["date"], besides=current) + fields["hours"]
+    if total > MAX_HOURS:
+        raise ValidationError({"hours": day_too_long(total)})
 
 
 def _clean_fields(*, fields):
@@ -98,9 +114,46 @@ def entry_create(*, company, by, **values):
     fields = _clean_fields(fields=_entry_fields(values))
     entry = TimeEntry(company=company, user=by, created_by=by, updated_by=by, **fields)
     _check_pickable(by=by, fields=fields)
+    _lock_day(by, fields["date"])
+    check_day(user=by, fields=fields)
     entry.clean_for_save(exclude=["user"])
     entry.save()
     return entry
+
+
+def _lock_day(user, day):
+    """Writes to one user's day wait for each other, so two saves at once cannot both
+    pass the 24-hour check: a transaction-scoped advisory lock on (user, day)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"entry-day:{user.pk}:{day}"]
+        )
+
+
+@dataclass(frozen=True)
+class Copy:
+    copied: int
+    left: int  # on a project or customer the user may no longer pick
+
+
+@transaction.atomic
+def entries_copy(*, entries, by, days):
+    """ "Kopier i går" / "Kopier forrige uke": ``by``'s ``entries`` again, ``days``
+    later, not approved. Those whose project or customer ``by`` may no longer pick
+    (a project finished since) are left and counted; a day that would pass 24 hours
+    copies nothing (ValidationError)."""
+    copied = left = 0
+    for entry in entries.filter(user=by).order_by("date", "id"):
+        values = {name: getattr(entry, name) for name in ENTRY_FIELDS}
+        values["date"] = entry.date + datetime.timedelta(days=days)
+        try:
+            _check_pickable(by=by, fields=values)
+        except ValidationError:
+            left += 1
+            continue
+        entry_create(company=by.company, by=by, **values)
+        copied += 1
+    return Copy(copied=copied, left=left)
 
 
 def can_change(user, entry):
@@ -135,6 +188,8 @@ def entry_update(*, entry, by, version, **values):
     current.check_version(version)
     fields = _clean_fields(fields=_entry_fields(values))
     _check_pickable(by=by, fields=fields, current=current)
+    _lock_day(current.user, fields["date"])
+    check_day(user=current.user, fields=fields, current=current)
     for name, value in fields.items():
         setattr(current, name, value)
     current.clean_for_save(exclude=["user"])

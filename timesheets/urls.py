@@ -7,6 +7,7 @@ app_name = "timesheets"
 urlpatterns = [
     path("", views.week, name="week"),
     path("new/", views.entry_create, name="entry_create"),
+    path("copy/", views.entry_copy, name="entry_copy"),
     path("<int:pk>/edit/", views.entry_update, name="entry_update"),
     path("<int:pk>/delete/", views.entry_delete, name="entry_delete"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),

@@ -1,6 +1,8 @@
 import datetime
+from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,7 +74,9 @@ def week(request):
     if request.GET.get("user") and request.user.has_perm(perms.HOURS_VIEW_ALL):
         subject = get_object_or_404(users_of_company(), pk=_int(request.GET["user"]))
     current = selectors.Week.parse(request.GET.get("week"), default=selectors.today())
-    return page(request, "timesheets/week.html", "week", _week_context(request, subject, current))
+    # ?saved=: the entry just saved, marked (and scrolled to by the address's #entry-).
+    context = _week_context(request, subject, current, highlight=_int(request.GET.get("saved")))
+    return page(request, "timesheets/week.html", "week", context)
 
 
 def _form_page(request, form):
@@ -101,6 +105,13 @@ def _saved(request, entry, message, *, deleted=False):
         return render(request, "timesheets/week.html#week", context)
 
     url = _safe_next(request, _week_url(week, entry.user, request))
+    if not deleted and urlsplit(url).path == reverse("timesheets:week"):
+        url = f"{url}{'&' if '?' in url else '?'}saved={entry.pk}#entry-{entry.pk}"
+    # In place in the week's dialog; from the form's own page (opened in a tab of its
+    # own), on to the week.
+    page_url = request.htmx.current_url if request.htmx else None
+    if page_url and urlsplit(page_url).path != reverse("timesheets:week"):
+        swap = None
     return after_write(request, url, message, swap=swap, target="#week", close_dialog=True)
 
 
@@ -165,6 +176,53 @@ def entry_delete(request, pk):
         return render(request, "timesheets/entry_confirm_delete.html", context)
     services.entry_delete(entry=entry, by=request.user)
     return _saved(request, entry, _("The entry has been deleted."), deleted=True)
+
+
+@require_POST
+@perms.role_required(perms.HOURS_LOG)
+@once_per_form
+def entry_copy(request):
+    """ "Kopier i går" (day=: the day before, onto it) and "Kopier forrige uke" (week=:
+    the week before, onto it): the user's own entries again."""
+    if "week" in request.POST:
+        target = selectors.Week.parse(request.POST["week"], default=selectors.today())
+        source = selectors.Week(target.monday - datetime.timedelta(days=7))
+        entries, days = selectors.entries_in_week(request.user, source), 7
+    else:
+        day = _date(request.POST.get("day"))
+        target = selectors.Week.of(day)
+        entries = selectors.day_entries(request.user, day - datetime.timedelta(days=1))
+        days = 1
+    try:
+        copy = services.entries_copy(entries=entries, by=request.user, days=days)
+    except ValidationError as error:
+        # A day would pass 24 hours: nothing copied, the week as it is, and why.
+        messages.error(request, " ".join(error.messages))
+        context = _week_context(request, request.user, target)
+        return page(request, "timesheets/week.html", "week", context, status=409)
+
+    def swap():
+        context = _week_context(request, request.user, target)
+        return render(request, "timesheets/week.html#week", context)
+
+    url = _week_url(target)
+    saved(request, url)
+    return after_write(request, url, _copied_message(copy), swap=swap, target="#week")
+
+
+def _copied_message(copy):
+    if not copy.copied and not copy.left:
+        return _("There was nothing to copy.")
+    message = ngettext("%(count)d entry copied.", "%(count)d entries copied.", copy.copied) % {
+        "count": copy.copied
+    }
+    if copy.left:
+        message += " " + ngettext(
+            "%(count)d was left out: its project or customer can no longer be chosen.",
+            "%(count)d were left out: their project or customer can no longer be chosen.",
+            copy.left,
+        ) % {"count": copy.left}
+    return message
 
 
 def _with_deleted(request, alive, everything):

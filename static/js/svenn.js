@@ -63,6 +63,40 @@
     document.querySelectorAll("dialog[open]").forEach(function (d) { d.close(); });
   });
 
+  // <a data-pick="#select" data-value="…" data-then="#field">: a one-tap choice for a
+  // <select> (the latest projects above "Prosjekt"). Without JavaScript the link opens
+  // the form again with the choice made; with it the select takes the value in place
+  // and says so with "change", so what follows a choice (the project's customer)
+  // follows this too; then the focus goes on to what is left to type.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-pick]");
+    if (!link) return;
+    var select = document.querySelector(link.getAttribute("data-pick"));
+    if (!select) return;
+    event.preventDefault();
+    var value = link.getAttribute("data-value");
+    var option = Array.prototype.find.call(select.options, function (o) { return o.value === value; });
+    if (!option) {
+      option = new Option(link.textContent.trim(), value);
+      select.add(option, 1);
+    }
+    select.value = value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    link.closest("[role=group]").querySelectorAll("a[data-pick]").forEach(function (other) {
+      if (other === link) other.setAttribute("aria-current", "true");
+      else other.removeAttribute("aria-current");
+    });
+    var next = document.querySelector(link.getAttribute("data-then"));
+    if (next) next.focus();
+  });
+
+  // After a save the week marks the new entry: bring it into view (a page load gets
+  // there by its address's #entry-…, an htmx swap by this).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var marked = event.detail.elt.querySelector && event.detail.elt.querySelector(".entry.highlight");
+    if (marked) marked.scrollIntoView({ block: "center" });
+  });
+
   // htmx parses responses (and restored history) with DOMParser, where nothing runs
   // scripts, so a <noscript> there holds real elements: a search button meant for pages
   // without JavaScript would become its form's default button and take Enter. With

@@ -30,6 +30,10 @@ def log_out(page):
 def test_employee_logs_hours_moderator_approves_entry_locks_customer_deleted(
     demo, page, login, live_server
 ):
+    # Nothing logged today yet, so 7,5 hours more is no long day to ask about.
+    TimeEntry.objects.filter(user__email="ansatt@demo.no", date=timezone.localdate()).update(
+        deleted_at=timezone.now()
+    )
     page.set_viewport_size(PHONE)
     login("ansatt@demo.no")
     project = Project.objects.get(company__name="Demo Bygg AS", name="Nytt bad")
@@ -56,13 +60,14 @@ def test_employee_logs_hours_moderator_approves_entry_locks_customer_deleted(
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_label("Dato")).to_be_visible()
     act(lambda: dialog.get_by_label("Timer", exact=True).fill("7,5"))
+    act(lambda: dialog.get_by_role("combobox", name="Prosjekt", exact=True).fill("nytt bad"))
     act(
-        lambda: dialog.get_by_label("Prosjekt", exact=True).select_option(
-            label=f"{project.number} Nytt bad – {customer.name}"
-        )
+        lambda: dialog.get_by_role(
+            "option", name=f"{project.number} Nytt bad – {customer.name}"
+        ).click()
     )
     # Choosing the project filled in its customer.
-    expect(dialog.get_by_label("Kunde", exact=True)).to_have_value(str(customer.pk))
+    expect(dialog.locator("#id_customer")).to_have_value(str(customer.pk))
     act(lambda: dialog.get_by_label("Beskrivelse").fill(DESCRIPTION))
     act(lambda: dialog.get_by_role("button", name="Lagre").click())
     expect(page.get_by_role("dialog")).to_be_hidden()
@@ -167,3 +172,54 @@ def test_week_form_and_overview_have_no_accessibility_violations(
     page.goto(f"{live_server.url}/timesheets/overview/")
     page.screenshot(path=f"/tmp/time-overview-{name}.png", full_page=True)
     axe(page)
+
+
+def test_an_employee_logs_todays_hours_on_a_recent_project_in_three_taps(
+    demo, page, login, live_server
+):
+    """The goal of "Før timer" on a phone: signed in, today's 7,5 hours on one of the
+    latest projects take three taps and the number."""
+    user = User.objects.get(email="ansatt@demo.no")
+    # A new morning: nothing logged today yet (the demo has a full day).
+    TimeEntry.objects.filter(user=user, date=timezone.localdate()).update(deleted_at=timezone.now())
+    recent = (
+        TimeEntry.objects.filter(user=user, project__isnull=False)
+        .exclude(project=TimeEntry.objects.filter(user=user).latest("created_at").project)
+        .latest("created_at")
+        .project
+    )
+    page.set_viewport_size(PHONE)
+    login("ansatt@demo.no")
+    expect(page).to_have_url(re.compile(r"/timesheets/$"))  # "Mine timer", no tiles first
+
+    taps = 0
+
+    def tap(locator):
+        nonlocal taps
+        taps += 1
+        locator.click()
+
+    tap(page.get_by_role("link", name="Før timer", exact=True))
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Dato")).to_have_value(timezone.localdate().strftime("%d.%m.%Y"))
+    tap(
+        dialog.get_by_role("group", name="Dine siste prosjekter").get_by_role(
+            "link", name=recent.name
+        )
+    )
+    expect(dialog.locator("#id_project")).to_have_value(str(recent.pk))
+    if recent.customer_id:
+        expect(dialog.locator("#id_customer")).to_have_value(str(recent.customer_id))
+    # The tap gave the focus back to "Timer": the number is typed straight away.
+    expect(dialog.get_by_label("Timer", exact=True)).to_be_focused()
+    page.keyboard.type("7,5")
+    tap(dialog.get_by_role("button", name="Lagre"))
+
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    entry = TimeEntry.objects.alive().get(user=user, date=timezone.localdate())
+    marked = page.locator(f"#entry-{entry.pk}.highlight")
+    expect(marked).to_be_in_viewport()
+    expect(page.locator("#messages")).to_contain_text("Timene er lagret")
+    assert taps == 3
+    assert (entry.hours, entry.project) == (Decimal("7.5"), recent)
+    page.screenshot(path="/tmp/time-three-taps-phone.png", full_page=True)

@@ -14,6 +14,7 @@ def each(methods, name, expect, **options):
 
 ROUTES = [
     Route("home", everyone()),
+    Route("start", everyone(), ok=302),
     Route("accounts:login", SENT_ON, public=True),
     Route("accounts:login", SENT_ON, method="post", public=True, ok=422),
     Route("accounts:logout", everyone(), method="post", public=True, ok=302),

@@ -21,6 +21,8 @@ ROUTES = [
         data=lambda w: {"date": "2026-03-05", "hours": "7,5", "project": w.project.pk},
         ok=302,
     ),
+    # Copies the user's own entries of yesterday (none in the matrix's world).
+    Route("timesheets:entry_copy", everyone(), method="post", ok=302),
     Route("timesheets:entry_update", ENTRY, args=entry),
     Route("timesheets:entry_update", ENTRY, args=entry, method="post", ok=422),
     Route(
