@@ -38,6 +38,8 @@ HOURS_CHANGE_APPROVED = "svenn.hours_change_approved"
 USERS_MANAGE = "svenn.users_manage"
 COMPANY_MANAGE = "svenn.company_manage"
 SECURITY_LOG_VIEW = "svenn.security_log_view"
+PRICES = "svenn.prices"
+COSTS = "svenn.costs"
 
 TABLE = {
     CUSTOMERS_VIEW: MANAGERS,
@@ -60,6 +62,10 @@ TABLE = {
     USERS_MANAGE: frozenset({ADMIN}),
     COMPANY_MANAGE: frozenset({ADMIN}),
     SECURITY_LOG_VIEW: frozenset({ADMIN}),
+    # See and set hourly prices, see amounts: an employee never sees a price anywhere.
+    PRICES: MANAGERS,
+    # See and set what an employee's hour costs the firm, and so a project's margin.
+    COSTS: frozenset({ADMIN}),
 }
 
 

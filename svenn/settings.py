@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "customers",
     "projects",
     "timesheets",
+    "invoicing",
 ]
 
 MIDDLEWARE = [

@@ -59,3 +59,19 @@ def test_a_projects_template_may_use_customers_and_core(tmp_path):
         '{% load core project_tags %}{% include "customers/_x.html" %}'
     )
     assert list(lint_templates.violations(root)) == []
+
+
+def test_invoicing_sits_above_timesheets_in_python_and_templates(tmp_path):
+    assert lint_templates.layers()[:4] == ["bench", "svenn", "invoicing", "timesheets"]
+    root = _project(tmp_path)
+    (root / "templates" / "timesheets").mkdir()
+    (root / "templates" / "timesheets" / "week.html").write_text(
+        '{% include "invoicing/_basis.html" %}'
+    )
+    (root / "templates" / "invoicing").mkdir()
+    (root / "templates" / "invoicing" / "basis.html").write_text(
+        '{% load core hours_tags project_tags %}{% include "timesheets/_x.html" %}'
+    )
+    assert [v.split(":")[0] for v in lint_templates.violations(root)] == [
+        "templates/timesheets/week.html"
+    ]

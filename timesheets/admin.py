@@ -40,6 +40,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
         "project",
         "customer",
         "description",
+        "billable",
         "approved_at",
         "approved_by",
         *FIRM_MODEL_FIELDS,

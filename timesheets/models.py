@@ -55,6 +55,9 @@ class TimeEntry(FirmModel):
         verbose_name=_("customer"),
     )
     description = models.TextField(_("description"), blank=True)
+    # Unchecked is "Ikke fakturerbar": left out of the invoice basis. A new entry takes
+    # its project's (timesheets.services.billable_for).
+    billable = models.BooleanField(_("billable"), default=True, db_default=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

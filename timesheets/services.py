@@ -92,10 +92,25 @@ def _entry_fields(values):
     return fields
 
 
+def _billable(*, by, billable, fields, current=None):
+    """Whether the entry is billed: as given by someone who sees prices; else the
+    project's default ("Ikke fakturerbar" for internal projects and warranty work),
+    kept on a change that keeps the project."""
+    if billable is not None:
+        if not by.has_perm(perms.PRICES):
+            raise PermissionDenied
+        return bool(billable)
+    project = fields.get("project")
+    if current is not None and current.project_id == (project.pk if project else None):
+        return current.billable
+    return project.billable if project is not None else True
+
+
 @transaction.atomic
-def entry_create(*, company, by, **values):
+def entry_create(*, company, by, billable=None, **values):
     """Log hours for ``by`` (everyone logs their own hours)."""
     fields = _clean_fields(fields=_entry_fields(values))
+    fields["billable"] = _billable(by=by, billable=billable, fields=fields)
     entry = TimeEntry(company=company, user=by, created_by=by, updated_by=by, **fields)
     _check_pickable(by=by, fields=fields)
     entry.clean_for_save(exclude=["user"])
@@ -127,13 +142,14 @@ def _check_can_change(user, entry):
 
 
 @transaction.atomic
-def entry_update(*, entry, by, version, **values):
+def entry_update(*, entry, by, version, billable=None, **values):
     """Change an entry. ``version`` is the one the user read: a newer one means
     someone else saved in between, and this save is refused (StaleVersion)."""
     current = _locked(entry)
     _check_can_change(by, current)
     current.check_version(version)
     fields = _clean_fields(fields=_entry_fields(values))
+    fields["billable"] = _billable(by=by, billable=billable, fields=fields, current=current)
     _check_pickable(by=by, fields=fields, current=current)
     for name, value in fields.items():
         setattr(current, name, value)
