@@ -92,10 +92,13 @@ class CompanyForm(forms.Form):
 
 
 class FirmPricesForm(forms.Form):
-    """The firm's prices on "Firma": the default hourly price."""
+    """The firm's prices and invoicing on "Firma"."""
 
     hourly_rate = MoneyField(
         label=_("Hourly price"),
         required=False,
         help_text=_("NOK excl. MVA. A customer's or a project's own price comes first."),
+    )
+    moderators_may_invoice = forms.BooleanField(
+        label=_("Moderators may mark an invoice basis as invoiced"), required=False
     )

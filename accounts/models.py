@@ -41,6 +41,9 @@ class Company(models.Model):
         blank=True,
         help_text=_("NOK excl. MVA, for hours whose customer and project have no price."),
     )
+    moderators_may_invoice = models.BooleanField(
+        _("Moderators may mark as invoiced"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("firm")

@@ -137,7 +137,11 @@ def _company_form(company, data=None):
 
 
 def _prices_form(company, data=None):
-    return FirmPricesForm(data, initial={"hourly_rate": company.hourly_rate})
+    initial = {
+        "hourly_rate": company.hourly_rate,
+        "moderators_may_invoice": company.moderators_may_invoice,
+    }
+    return FirmPricesForm(data, initial=initial)
 
 
 def _firm_page(request, form, prices):

@@ -8,6 +8,7 @@ MENU = [
     ("customers:list", _("Customers"), perms.CUSTOMERS_VIEW),
     ("projects:list", _("Projects"), perms.PROJECTS_VIEW),
     ("timesheets:week", _("Hours"), perms.HOURS_LOG),
+    ("invoicing:basis", _("Invoice basis"), perms.INVOICE_BASIS),
     ("accounts:users", _("Employees"), perms.USERS_MANAGE),
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("projects/", include("projects.urls")),
     path("timesheets/", include("timesheets.urls")),
+    path("invoicing/", include("invoicing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import permissions as perms
 from projects.selectors import pickable_customers, pickable_projects
@@ -20,7 +21,11 @@ HUNDREDTH = Decimal("0.01")
 
 
 class EntryLocked(PermissionDenied):
-    """The entry is approved and the user may not change approved entries."""
+    """The entry is approved and the user may not change approved entries, or it is
+    invoiced, and nobody may."""
+
+
+INVOICED = gettext_lazy("This entry is invoiced and can no longer be changed.")
 
 
 def hours_from_times(*, start, end, break_minutes=None):
@@ -119,7 +124,9 @@ def entry_create(*, company, by, billable=None, **values):
 
 
 def can_change(user, entry):
-    """The owner until approved; an Administrator always (GUIDE section 2)."""
+    """The owner until approved; an Administrator until invoiced (GUIDE section 2)."""
+    if entry.is_invoiced:
+        return False
     if user.has_perm(perms.HOURS_CHANGE_APPROVED):
         return True
     return entry.user_id == user.pk and not entry.is_approved
@@ -134,8 +141,17 @@ def _locked(entry):
     return current
 
 
+def locked_message(entry):
+    """Why the entry can no longer be changed, for the form."""
+    if entry.is_invoiced:
+        return str(INVOICED)
+    return _("This entry is approved and can no longer be changed.")
+
+
 def _check_can_change(user, entry):
     if not can_change(user, entry):
+        if entry.is_invoiced:
+            raise EntryLocked(str(INVOICED))
         if entry.is_approved:
             raise EntryLocked(_("This entry is approved and can no longer be changed."))
         raise PermissionDenied
@@ -219,9 +235,18 @@ def entry_reopen(*, entry, by):
     current = _locked(entry)
     if not current.is_approved:
         return current
+    if current.is_invoiced:
+        raise EntryLocked(str(INVOICED))
     current.approved_at = None
     current.approved_by = None
     current.version += 1
     current.updated_by = by
     current.save()
     return current
+
+
+def entries_set_invoiced(*, ids, at):
+    """Lock the entries ``ids`` in an invoice basis as of ``at``, or release them
+    (``at`` None) when it is reopened; invoicing.services is the one caller and keeps
+    the basis's rules."""
+    return TimeEntry.objects.filter(pk__in=ids).update(invoiced_at=at)
