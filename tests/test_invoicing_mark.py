@@ -249,3 +249,25 @@ def test_unapproved_hours_are_not_invoiced(world):
     mark(world)
 
     assert not TimeEntry.objects.get(pk=open_entry.pk).is_invoiced
+
+
+def test_the_django_admin_shows_an_invoiced_entry_and_its_basis_but_changes_neither(
+    world, client_for
+):
+    from accounts.permissions import Role
+
+    from .factories import UserFactory
+
+    entry = priced_entries(world)[0]
+    invoiced = mark(world)
+    staff = client_for(
+        UserFactory(company=None, role=Role.EMPLOYEE, is_staff=True, is_superuser=True)
+    )
+    change = reverse("admin:timesheets_timeentry_change", args=[entry.pk])
+
+    assert staff.post(change, {"hours": "1", "billable": ""}).status_code == 403
+
+    assert TimeEntry.objects.get(pk=entry.pk).hours == Decimal("7.5")
+    basis_page = reverse("admin:invoicing_invoicebasis_change", args=[invoiced.pk])
+    assert staff.get(basis_page).status_code == 200
+    assert staff.post(basis_page, {}).status_code == 403

@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accounts import services as account_services
 from core.money import format_money, line_amount, mva, to_ore
@@ -357,3 +359,30 @@ def test_a_price_change_is_a_step_of_the_project_history_only_for_those_who_see_
     assert [str(label) for label, _old, _new in for_manager[0].fields] == ["timepris"]
     assert for_manager[0].fields[0][2] == "543,21 kr"
     assert len(for_employee) == len(for_manager) - 1
+
+
+# Property-based: any quantity and price
+
+
+@settings(max_examples=100)
+@given(
+    quantity=st.decimals(min_value=0, max_value=Decimal("9999.99"), places=2),
+    price=st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2),
+)
+def test_a_line_is_never_negative_or_nan_and_is_quantity_times_price_to_the_ore(quantity, price):
+    amount = line_amount(quantity, price)
+
+    assert amount.is_finite() and amount >= 0
+    assert amount == to_ore(quantity * price)
+    assert mva(amount) == to_ore(amount * Decimal("0.25"))
+
+
+@settings(max_examples=25)
+@given(typed=st.text(max_size=30))
+def test_whatever_is_typed_as_a_price_is_saved_or_refused_never_a_500(world, client_for, typed):
+    response = client_for(world.admin).post(reverse("accounts:firm_prices"), {"hourly_rate": typed})
+
+    assert response.status_code in (302, 422)
+    world.company.refresh_from_db()
+    rate = world.company.hourly_rate
+    assert rate is None or (rate.is_finite() and rate >= 0)
