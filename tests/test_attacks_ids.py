@@ -7,10 +7,12 @@ soon as it exists (and fails here until its id is mapped to an object kind).
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import User
 from customers import services as customer_services
 from customers.models import Customer
+from invoicing.models import InvoiceBasis
 from projects import services as project_services
 from projects.models import Project
 from timesheets import services as entry_services
@@ -27,7 +29,24 @@ KINDS = {
     "projects": (Project, "project", "other_project"),
     "timesheets": (TimeEntry, "entry", "other_entry"),
     "accounts": (User, "employee2", "other_admin"),
+    "invoicing": (InvoiceBasis, None, lambda world: other_firms_basis(world)),
 }
+
+
+def other_firms_basis(world):
+    """The world has no invoice basis: one of the other firm's, made for the test."""
+    return InvoiceBasis.objects.create(
+        company=world.other_company,
+        number=1,
+        customer=world.other_customer,
+        date_from=world.other_entry.date,
+        date_to=world.other_entry.date,
+        net=0,
+        mva=0,
+        total=0,
+        invoiced_at=timezone.now(),
+        invoiced_by=world.other_admin,
+    ).pk
 
 
 def id_routes(resolver=None, namespace=""):
@@ -90,7 +109,7 @@ def test_an_id_that_is_not_ours_is_a_404_never_a_500(name, world, client_for):
     ids = {
         "huge": HUGE,
         "zero": 0,
-        "other firm": getattr(world, theirs).pk,
+        "other firm": theirs(world) if callable(theirs) else getattr(world, theirs).pk,
         "deleted": deleted_id(world, kind),
         "unknown": unknown_id(kind),
     }

@@ -2,6 +2,7 @@ import datetime
 
 from django.utils import timezone
 
+from core.models import next_number
 from invoicing.models import InvoiceBasis
 
 from . import Route, admins, managers
@@ -16,7 +17,7 @@ def basis(world):
     day = datetime.date(2026, 10, 1)
     made = InvoiceBasis.objects.create(
         company=world.company,
-        number=1,
+        number=next_number(InvoiceBasis.objects.filter(company=world.company), first=1),
         customer=world.customer,
         date_from=day,
         date_to=day,
