@@ -36,7 +36,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["name", "phone", "language"]}),
-        (_("Firm"), {"fields": ["company", "role", "is_active"]}),
+        (_("Firm"), {"fields": ["company", "role", "is_active", "hourly_cost"]}),
         (_("Platform"), {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined", "two_factor_reset_at"]}),
     ]

@@ -1,5 +1,7 @@
 """Demo firms and users (for trying the product by hand and for browser tests)."""
 
+from decimal import Decimal
+
 from django.contrib.auth.hashers import make_password
 
 from .models import Company, User
@@ -15,6 +17,7 @@ FIRMS = [
         "key": "demo",
         "name": "Demo Bygg AS",
         "org_number": "923609016",
+        "hourly_rate": Decimal("950"),
         "users": [
             ("admin@demo.no", "Ingrid Berg", Role.ADMIN, "+4791234567"),
             ("moderator@demo.no", "Lars Moen", Role.MODERATOR, "+4792345678"),
@@ -26,6 +29,7 @@ FIRMS = [
         "key": "annen",
         "name": "Annen Firma AS",
         "org_number": "914778271",
+        "hourly_rate": Decimal("875"),
         "users": [("admin@annen.no", "Ola Nilsen", Role.ADMIN, "+4795678901")],
     },
 ]
@@ -42,7 +46,8 @@ def load():
     firms = {}
     for spec in FIRMS:
         company, _ = Company.objects.get_or_create(
-            name=spec["name"], defaults={"org_number": spec["org_number"]}
+            name=spec["name"],
+            defaults={"org_number": spec["org_number"], "hourly_rate": spec["hourly_rate"]},
         )
         users = {}
         for email, name, role, phone in spec["users"]:

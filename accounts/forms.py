@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PhoneField
+from core.forms import MoneyField, PhoneField
 from core.validators import clean_org_number
 
 from .models import User, normalise_email
@@ -59,6 +59,11 @@ class UserUpdateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = PhoneField(label=_("Phone"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    hourly_cost = MoneyField(
+        label=_("Cost per hour"),
+        required=False,
+        help_text=_("What an hour of this employee costs the firm, in NOK: for the margin."),
+    )
 
 
 class ProfileForm(forms.Form):
@@ -84,3 +89,16 @@ class CompanyForm(forms.Form):
     def clean_org_number(self):
         value = self.cleaned_data["org_number"].strip()
         return clean_org_number(value) if value else ""
+
+
+class FirmPricesForm(forms.Form):
+    """The firm's prices and invoicing on "Firma"."""
+
+    hourly_rate = MoneyField(
+        label=_("Hourly price"),
+        required=False,
+        help_text=_("NOK excl. MVA. A customer's or a project's own price comes first."),
+    )
+    moderators_may_invoice = forms.BooleanField(
+        label=_("Moderators may mark an invoice basis as invoiced"), required=False
+    )

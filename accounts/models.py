@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from core.fields import MoneyField
 from core.history import events_of
 from core.tenancy import CompanyOwned
 from core.validators import format_org_number, format_phone, validate_org_number
@@ -32,6 +33,16 @@ class Company(models.Model):
         _("require two-factor authentication"),
         default=False,
         help_text=_("Administrators and Moderators must sign in with a code from an app."),
+    )
+    # The firm's default; a customer's or a project's own price is more specific.
+    hourly_rate = MoneyField(
+        _("hourly price"),
+        null=True,
+        blank=True,
+        help_text=_("NOK excl. MVA, for hours whose customer and project have no price."),
+    )
+    moderators_may_invoice = models.BooleanField(
+        _("Moderators may mark as invoiced"), default=False, db_default=False
     )
 
     class Meta:
@@ -116,6 +127,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when an Administrator removes the user's two-factor devices (a lost phone), so
     # the reset is an event in the user's history with who did it.
     two_factor_reset_at = models.DateTimeField(_("two-factor reset"), null=True, blank=True)
+    # What an hour of this employee costs the firm (pay and overhead), for a project's
+    # margin; accounts.permissions.COSTS says who sees it.
+    hourly_cost = MoneyField(_("cost per hour"), null=True, blank=True)
 
     # Authentication and the Django admin need every user; firm views use `in_company`,
     # which is scoped to the request user's firm.

@@ -42,6 +42,11 @@ WORKTIME_VIEW_ALL = "svenn.worktime_view_all"
 WORKTIME_MANAGE = "svenn.worktime_manage"
 ABSENCE_REQUEST = "svenn.absence_request"
 ABSENCE_APPROVE = "svenn.absence_approve"
+PRICES = "svenn.prices"
+COSTS = "svenn.costs"
+INVOICE_BASIS = "svenn.invoice_basis"
+INVOICE_MARK = "svenn.invoice_mark"
+INVOICE_REOPEN = "svenn.invoice_reopen"
 
 TABLE = {
     CUSTOMERS_VIEW: MANAGERS,
@@ -72,12 +77,29 @@ TABLE = {
     # Approve or reject absence and see the absence calendar; one's own request is
     # decided by someone else, except an Administrator's (as HOURS_APPROVE_OWN).
     ABSENCE_APPROVE: MANAGERS,
+    # See and set hourly prices, see amounts: an employee never sees a price anywhere.
+    PRICES: MANAGERS,
+    # See and set what an employee's hour costs the firm, and so a project's margin.
+    COSTS: frozenset({ADMIN}),
+    # Make and download a fakturagrunnlag (invoicing).
+    INVOICE_BASIS: MANAGERS,
+    # "Marker som fakturert": a Moderator only where the firm allows it (FIRM_CHOICES).
+    INVOICE_MARK: MANAGERS,
+    INVOICE_REOPEN: frozenset({ADMIN}),
 }
+
+# Permissions a firm grants some roles by its own choice on "Firma": the role and the
+# firm's field that must be true for it.
+FIRM_CHOICES = {INVOICE_MARK: {MODERATOR: "moderators_may_invoice"}}
 
 
 def role_allows(user, perm):
-    """Whether the firm role of an active firm user grants ``perm``."""
-    return bool(user.is_active and getattr(user, "company_id", None) and user.role in TABLE[perm])
+    """Whether the firm role of an active firm user grants ``perm`` (and the firm, where
+    it is the firm's choice)."""
+    if not (user.is_active and getattr(user, "company_id", None) and user.role in TABLE[perm]):
+        return False
+    choice = FIRM_CHOICES.get(perm, {}).get(user.role)
+    return choice is None or bool(getattr(user.company, choice))
 
 
 def role_required(perm):

@@ -41,6 +41,20 @@ def company_update(*, company, by, name, org_number):
     return current
 
 
+@transaction.atomic
+def company_prices_update(*, company, by, hourly_rate, moderators_may_invoice):
+    """The firm's default hourly price (None: none), and whether its Moderators may mark
+    a basis as invoiced (accounts.permissions.FIRM_CHOICES)."""
+    if company.pk != by.company_id or not by.has_perm(perms.COMPANY_MANAGE):
+        raise PermissionDenied
+    current = Company.objects.select_for_update().get(pk=company.pk)
+    current.hourly_rate = hourly_rate
+    current.moderators_may_invoice = bool(moderators_may_invoice)
+    current.full_clean(exclude=["created_at"])
+    current.save(update_fields=["hourly_rate", "moderators_may_invoice"])
+    return current
+
+
 def _other_active_admins(user):
     return User.in_company.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
 
@@ -84,15 +98,19 @@ def user_send_welcome(*, request, user, by):
 
 
 @transaction.atomic
-def user_update(*, user, by, name, phone, role):
+def user_update(*, user, by, name, phone, role, hourly_cost=None):
+    """Change a user's card; ``hourly_cost`` (None: not set) only by whoever may see
+    costs (accounts.permissions.COSTS)."""
+    if hourly_cost != user.hourly_cost and not by.has_perm(perms.COSTS):
+        raise PermissionDenied
     if user.pk == by.pk and role != Role.ADMIN:
         raise ValidationError({"role": _("You cannot take the Administrator role from yourself.")})
     if user.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(user):
         raise ValidationError({"role": _("The firm must keep at least one Administrator.")})
     old_role = user.role
-    user.name, user.phone, user.role = name, phone, role
+    user.name, user.phone, user.role, user.hourly_cost = name, phone, role, hourly_cost
     user.full_clean()
-    user.save(update_fields=["name", "phone", "role"])
+    user.save(update_fields=["name", "phone", "role", "hourly_cost"])
     if role != old_role:
         detail = {"old": old_role, "new": role}
         security_log.record(Kind.ROLE_CHANGED, user=user, actor=by, detail=detail)

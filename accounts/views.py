@@ -20,6 +20,7 @@ from . import notifications, security_log, selectors, services, throttle
 from . import permissions as perms
 from .forms import (
     CompanyForm,
+    FirmPricesForm,
     LoginForm,
     PasswordResetForm,
     ProfileForm,
@@ -122,13 +123,44 @@ def profile(request):
 def company_settings(request):
     """ "Firma": the firm's name and organisation number (Administrator)."""
     company = request.user.company
-    initial = {"name": company.name, "org_number": company.org_number_display}
-    form = CompanyForm(request.POST or None, initial=initial)
+    form = _company_form(company, request.POST or None)
     if request.method == "POST" and form.is_valid():
         firm = {"company": company, "by": request.user, **form.cleaned_data}
         if save(form, services.company_update, **firm) is not None:
             return after_write(request, reverse("accounts:firm"), _("The firm has been saved."))
-    return page(request, "accounts/firm.html", None, {"form": form}, status=form_status(form))
+    return _firm_page(request, form, _prices_form(company))
+
+
+def _company_form(company, data=None):
+    initial = {"name": company.name, "org_number": company.org_number_display}
+    return CompanyForm(data, initial=initial)
+
+
+def _prices_form(company, data=None):
+    initial = {
+        "hourly_rate": company.hourly_rate,
+        "moderators_may_invoice": company.moderators_may_invoice,
+    }
+    return FirmPricesForm(data, initial=initial)
+
+
+def _firm_page(request, form, prices):
+    """ "Firma" with its forms; the one that was sent keeps what was typed."""
+    context = {"form": form, "prices": prices}
+    return page(request, "accounts/firm.html", None, context, status=form_status(form, prices))
+
+
+@require_POST
+@perms.role_required(perms.COMPANY_MANAGE)
+def firm_prices(request):
+    """The firm's prices, a form of its own on "Firma"."""
+    company = request.user.company
+    prices = _prices_form(company, request.POST)
+    if prices.is_valid():
+        values = {"company": company, "by": request.user, **prices.cleaned_data}
+        if save(prices, services.company_prices_update, **values) is not None:
+            return after_write(request, reverse("accounts:firm"), _("The prices have been saved."))
+    return _firm_page(request, _company_form(company), prices)
 
 
 @require_http_methods(["GET"])
@@ -175,7 +207,12 @@ def user_create(request):
 @perms.role_required(perms.USERS_MANAGE)
 def user_update(request, pk):
     user = selectors.get_company_user(pk)
-    initial = {"name": user.name, "phone": user.phone_display, "role": user.role}
+    initial = {
+        "name": user.name,
+        "phone": user.phone_display,
+        "role": user.role,
+        "hourly_cost": user.hourly_cost,
+    }
     form = UserUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {"user": user, "by": request.user, **form.cleaned_data}

@@ -1,7 +1,10 @@
 """Model fields for Norwegian numbers: each carries its rule, so a card form, the
 Django admin and a service that calls ``full_clean()`` all apply the same one."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.forms import widgets as forms_widgets
 from stdnum.no import orgnr
@@ -93,3 +96,21 @@ class OrgNumberField(models.CharField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"max_length": 20, **kwargs})
+
+
+MONEY_DIGITS, MONEY_DECIMALS = 10, 2
+
+
+class MoneyField(DecimalField):
+    """An amount in NOK, two decimals, never negative (a price, a cost, a rate):
+    "950,00". Up to 99 999 999,99, so no sum of a document's lines overflows a
+    Decimal or the database."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", MONEY_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_DECIMALS)
+        kwargs.setdefault("validators", [MinValueValidator(Decimal(0))])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.MoneyField, **kwargs})

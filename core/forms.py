@@ -104,6 +104,25 @@ class DecimalField(forms.DecimalField):
         return value
 
 
+class MoneyField(DecimalField):
+    """An amount in NOK ("950" or "950,50"), never negative; the form field of
+    core.fields.MoneyField."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount, for example 950 or 950,50."),
+        "max_decimal_places": _("Use at most two decimals."),
+        "max_digits": _("The amount is too large."),
+        "max_whole_digits": _("The amount is too large."),
+        "min_value": _("The amount cannot be negative."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal(0))
+        super().__init__(**kwargs)
+
+
 class PhoneField(forms.CharField):
     """Accepts Norwegian numbers with or without +47; cleans to E.164."""
 

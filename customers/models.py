@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import OrgNumberField, PhoneNumberField, PostalCodeField
+from core.fields import MoneyField, OrgNumberField, PhoneNumberField, PostalCodeField
 from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
@@ -66,6 +66,13 @@ class Customer(FirmModel):
         _("invoice address / invoice e-mail"), max_length=300, blank=True
     )
     note = models.TextField(_("note"), blank=True)
+    # More specific than the firm's, less than a project's (invoicing.prices).
+    hourly_rate = MoneyField(
+        _("hourly price"),
+        null=True,
+        blank=True,
+        help_text=_("NOK excl. MVA; empty: the firm's price."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     # Lower-cased, accent-free text of name, numbers, e-mail, phone and contact

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import history
+from core.money import format_money
 from core.validators import format_org_number, format_phone
 
 from .models import (
@@ -164,6 +165,8 @@ def _display(field, value):
         return format_phone(value)
     if field == "kind":
         return CustomerKind(value).label if value in CustomerKind.values else value
+    if field == "hourly_rate":
+        return format_money(value)
     return str(value)
 
 
@@ -179,6 +182,7 @@ FIELD_LABELS = {
     "postal_place": _("Postal place"),
     "invoice_address": _("Invoice address / invoice e-mail"),
     "note": _("Note"),
+    "hourly_rate": _("Hourly price"),
     # Only in history migrated from before the triggers: the contact persons' names.
     "contacts": _("Contact persons"),
 }

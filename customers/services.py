@@ -34,6 +34,7 @@ FIELDS = [
     "postal_place",
     "invoice_address",
     "note",
+    "hourly_rate",
 ]
 CONTACT_FIELDS = ["name", "title", "phone", "email"]
 
@@ -163,6 +164,7 @@ def _save_safely(customer, *, number_chosen=False):
 
 
 def _values(data, **defaults):
+    defaults = {"hourly_rate": None, **defaults}  # a number: none given is None, not ""
     return {field: data.get(field, defaults.get(field, "")) for field in FIELDS}
 
 

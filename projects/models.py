@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import DateField, DecimalField, PostalCodeField
+from core.fields import DateField, DecimalField, MoneyField, PostalCodeField
 from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
@@ -37,6 +37,8 @@ EDITABLE_FIELDS = [
     "estimated_hours",
     "description",
 ]
+# What only those who see prices edit and read in its history (accounts.permissions.PRICES).
+PRICE_FIELDS = ["hourly_rate", "billable"]
 
 
 class ProjectQuerySet(FirmQuerySet):
@@ -76,6 +78,21 @@ class Project(FirmModel):
     )
     description = models.TextField(
         _("description"), blank=True, validators=[MaxLengthValidator(5000)]
+    )
+    # The most specific price (invoicing.prices): over the customer's and the firm's.
+    hourly_rate = MoneyField(
+        _("hourly price"),
+        null=True,
+        blank=True,
+        help_text=_("NOK excl. MVA; empty: the customer's or the firm's price."),
+    )
+    # What a new entry on the project starts as ("Ikke fakturerbar" when unchecked):
+    # internal projects, warranty work.
+    billable = models.BooleanField(
+        _("billable"),
+        default=True,
+        db_default=True,  # also for rows written without the ORM (bench data)
+        help_text=_("Uncheck for internal projects and warranty work: its hours are not billed."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.IN_PROGRESS

@@ -18,11 +18,13 @@ from accounts import permissions as perms
 from accounts.selectors import active_users
 from core import history
 from core.models import next_number
+from core.money import format_money
 from customers.models import Customer
 from customers.selectors import search_customers
 
 from .models import (
     EDITABLE_FIELDS,
+    PRICE_FIELDS,
     Project,
     ProjectAccess,
     ProjectEvent,
@@ -178,13 +180,17 @@ def _project_display(project_steps):
             return value.strftime("%d.%m.%Y")
         if name == "estimated_hours":
             return f"{value.normalize():f}".replace(".", ",")
+        if name == "hourly_rate":
+            return format_money(value)
+        if name == "billable":
+            return _("yes") if value else _("no")
         return str(value)
 
     return display
 
 
-def _describe_project(display):
-    labels = {name: Project._meta.get_field(name).verbose_name for name in HISTORY_FIELDS}
+def _describe_project(display, names):
+    labels = {name: Project._meta.get_field(name).verbose_name for name in names}
 
     def describe(step):
         if step.label == history.INSERT:
@@ -202,11 +208,14 @@ def _describe_project(display):
     return describe
 
 
-def project_history(project):
+def project_history(project, *, prices=False):
     """The project's history, newest first: who, when, what, each changed field and each
-    employee chosen or unchosen under "Valgte ansatte" as (label, old, new)."""
+    employee chosen or unchosen under "Valgte ansatte" as (label, old, new). Its price
+    fields only with ``prices`` (accounts.permissions.PRICES): a price change is no
+    step at all for anyone else."""
+    fields = [*HISTORY_FIELDS, *PRICE_FIELDS] if prices else HISTORY_FIELDS
     project_steps = history.steps(
-        ProjectEvent.objects.filter(pgh_obj_id=project.pk), [*HISTORY_FIELDS, *STATE_FIELDS]
+        ProjectEvent.objects.filter(pgh_obj_id=project.pk), [*fields, *STATE_FIELDS]
     )
     member_steps = history.steps_by_object(
         ProjectMemberEvent.objects.filter(project_id=project.pk).order_by("pgh_id"), ["user"]
@@ -224,7 +233,7 @@ def project_history(project):
 
     return history.entries(
         project_steps,
-        _describe_project(_project_display(project_steps)),
+        _describe_project(_project_display(project_steps), fields),
         children=member_steps,
         describe_child=describe_member,
         child_action=_("changed"),

@@ -13,6 +13,7 @@ from core.models import violates
 from .models import (
     EDITABLE_FIELDS,
     NUMBER_TAKEN,
+    PRICE_FIELDS,
     Project,
     ProjectAccess,
     ProjectMember,
@@ -21,7 +22,7 @@ from .models import (
 from .selectors import project_has_hours
 
 # The fields of the project form, as the services take them.
-FIELDS = EDITABLE_FIELDS
+FIELDS = [*EDITABLE_FIELDS, *PRICE_FIELDS]
 
 
 def _save(project):

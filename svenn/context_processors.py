@@ -10,6 +10,7 @@ MENU = [
     ("timesheets:week", _("Hours"), perms.HOURS_LOG),
     ("worktime:absences", _("Absence"), perms.ABSENCE_REQUEST),
     ("worktime:balances", _("Working time"), perms.WORKTIME_VIEW_ALL),
+    ("invoicing:basis", _("Invoice basis"), perms.INVOICE_BASIS),
     ("accounts:users", _("Employees"), perms.USERS_MANAGE),
 ]
 

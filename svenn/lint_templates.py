@@ -21,9 +21,11 @@ USE = re.compile(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 
 
 def layers(root=ROOT):
+    """The layers of import-linter's contract, highest first, each a tuple of its apps:
+    "a | b" are siblings, which may use neither each other nor anything above them."""
     config = tomllib.loads((root / "pyproject.toml").read_text())
     (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
-    return contract["layers"]  # highest first
+    return [tuple(app.strip() for app in layer.split("|")) for layer in contract["layers"]]
 
 
 def libraries(apps, root=ROOT):
@@ -56,8 +58,8 @@ def loaded(source):
 
 
 def violations(root=ROOT):
-    order = layers(root)
-    rank = {app: index for index, app in enumerate(order)}  # smaller is higher
+    rank = {app: index for index, layer in enumerate(layers(root)) for app in layer}
+    order = list(rank)  # smaller rank is higher
     libs = libraries(order, root)
     for path, name in template_files(order, root):
         app = owner(name, order)
@@ -67,6 +69,8 @@ def violations(root=ROOT):
         for what, other in used:
             if rank[other] < rank[app]:
                 yield f"{path.relative_to(root)}: {app} uses {what!r} of {other}, which is above it"
+            elif rank[other] == rank[app] and other != app:
+                yield f"{path.relative_to(root)}: {app} uses {what!r} of {other}, beside it"
 
 
 def main():
@@ -76,7 +80,7 @@ def main():
     if found:
         print(f"{len(found)} template dependencies point upwards (see docs/architecture.md).")
         return 1
-    print("Templates follow the layers: " + " -> ".join(layers()))
+    print("Templates follow the layers: " + " -> ".join(" | ".join(layer) for layer in layers()))
     return 0
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "projects",
     "timesheets",
     "worktime",
+    "invoicing",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("timesheets/", include("timesheets.urls")),
     path("worktime/", include("worktime.urls")),
     path("jobber/", include("core.urls")),
+    path("invoicing/", include("invoicing.urls")),
     path("admin/", admin.site.urls),
 ]
 

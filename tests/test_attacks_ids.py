@@ -7,10 +7,12 @@ soon as it exists (and fails here until its id is mapped to an object kind).
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import User
 from customers import services as customer_services
 from customers.models import Customer
+from invoicing.models import InvoiceBasis
 from projects import services as project_services
 from projects.models import Project
 from timesheets import services as entry_services
@@ -28,6 +30,7 @@ KINDS = {
     "projects": (Project, "project", "other_project"),
     "timesheets": (TimeEntry, "entry", "other_entry"),
     "accounts": (User, "employee2", "other_admin"),
+    "invoicing": (InvoiceBasis, None, lambda world: other_firms_basis(world)),
 }
 # Working time's URLs name an employee, an absence or a firm's day off; ``theirs`` may
 # also make the other firm's object.
@@ -47,6 +50,22 @@ URL_KINDS = {
 
 def kind_of(name):
     return URL_KINDS.get(name) or KINDS[name.split(":")[0]]
+
+
+def other_firms_basis(world):
+    """The world has no invoice basis: one of the other firm's, made for the test."""
+    return InvoiceBasis.objects.create(
+        company=world.other_company,
+        number=1,
+        customer=world.other_customer,
+        date_from=world.other_entry.date,
+        date_to=world.other_entry.date,
+        net=0,
+        mva=0,
+        total=0,
+        invoiced_at=timezone.now(),
+        invoiced_by=world.other_admin,
+    )
 
 
 def id_routes(resolver=None, namespace=""):

@@ -444,8 +444,8 @@ def unknown_ids(world, target):
         "timesheets": world.other_entry,
         "accounts": world.other_admin,
     }.get(target.view.split(":")[0])
-    # Working time's ids name users, absences and days off: another firm's of each is
-    # tests/test_attacks_ids.py's.
+    # Working time's ids name users, absences and days off, and the world has no invoice
+    # basis: another firm's of each is tests/test_attacks_ids.py's.
     ours_elsewhere = [str(theirs.pk)] if theirs is not None else []
     return [*ours_elsewhere, "999999999", "9223372036854775807", "0"]
 

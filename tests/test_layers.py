@@ -71,3 +71,31 @@ def test_an_hours_template_including_a_working_time_template_is_reported(tmp_pat
         "templates/timesheets/week.html: timesheets uses 'worktime/_week.html' of worktime,"
         " which is above it"
     ]
+
+
+def test_invoicing_sits_above_timesheets_in_python_and_templates(tmp_path):
+    assert lint_templates.layers()[2:4] == [("invoicing", "worktime"), ("timesheets",)]
+    root = _project(tmp_path)
+    (root / "templates" / "timesheets").mkdir()
+    (root / "templates" / "timesheets" / "week.html").write_text(
+        '{% include "invoicing/_basis.html" %}'
+    )
+    (root / "templates" / "invoicing").mkdir()
+    (root / "templates" / "invoicing" / "basis.html").write_text(
+        '{% load core hours_tags project_tags %}{% include "timesheets/_x.html" %}'
+    )
+    assert [v.split(":")[0] for v in lint_templates.violations(root)] == [
+        "templates/timesheets/week.html"
+    ]
+
+
+def test_an_invoicing_template_using_its_sibling_working_time_is_reported(tmp_path):
+    root = _project(tmp_path)
+    (root / "templates" / "invoicing").mkdir()
+    (root / "templates" / "invoicing" / "basis.html").write_text(
+        '{% include "worktime/_week.html" %}'
+    )
+    assert list(lint_templates.violations(root)) == [
+        "templates/invoicing/basis.html: invoicing uses 'worktime/_week.html' of worktime,"
+        " beside it"
+    ]

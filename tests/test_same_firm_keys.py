@@ -17,11 +17,13 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 
 from accounts import security_log
 from accounts.models import Company
 from core.same_firm import SameFirmForeignKey
 from customers.models import Customer
+from invoicing.models import InvoiceBasis, InvoicedEntry
 from projects.models import Project
 from timesheets.models import TimeEntry
 
@@ -147,6 +149,35 @@ def firms(world):
         HolidayAllowanceFactory(user=user)
     JobFactory(user=world.employee)
     JobFactory(user=world.other_admin)
+    # Two bases of ours (a line moves to the second), one of the other firm's, whose
+    # line is on an entry of its own, so that the first of its entries is in no basis.
+    for company, customer, entry, by, number in (
+        (world.company, world.customer, world.entry, world.admin, 1),
+        (world.company, world.customer, None, world.admin, 2),
+        (
+            world.other_company,
+            world.other_customer,
+            TimeEntryFactory(user=world.other_admin),
+            world.other_admin,
+            1,
+        ),
+    ):
+        basis = InvoiceBasis.objects.create(
+            company=company,
+            number=number,
+            customer=customer,
+            date_from=world.entry.date,
+            date_to=world.entry.date,
+            net=0,
+            mva=0,
+            total=0,
+            invoiced_at=timezone.now(),
+            invoiced_by=by,
+        )
+        if entry is not None:
+            InvoicedEntry.objects.create(
+                company=company, basis=basis, entry=entry, hours=entry.hours
+            )
     return world
 
 

@@ -40,6 +40,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
         "project",
         "customer",
         "description",
+        "billable",
         "approved_at",
         "approved_by",
         *FIRM_MODEL_FIELDS,
@@ -47,6 +48,11 @@ class TimeEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # An invoiced entry is locked, in the database too: shown, never saved.
+        invoiced = obj is not None and obj.is_invoiced
+        return super().has_change_permission(request, obj) and not invoiced
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions as perms
 from accounts.selectors import users_of_company
 from core.forms import DateField, DecimalField, PickerForm, SearchSelect
 from customers.models import Customer
@@ -134,6 +135,13 @@ class TimeEntryForm(PickerForm):
     no_project = forms.BooleanField(
         label=_("Yes, save it without project and customer"), required=False
     )
+    # Only for those who see prices (accounts.permissions.PRICES); others' entries take
+    # their project's default.
+    not_billable = forms.BooleanField(
+        label=_("Not billable"),
+        required=False,
+        help_text=_("Left out of the invoice basis. On a non-billable project it always is."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, entry=None, **kwargs):
@@ -160,6 +168,8 @@ class TimeEntryForm(PickerForm):
             self._preselect()
             # The number is what there is to type: the phone's keyboard opens for it.
             self.fields["hours"].widget.attrs["autofocus"] = True
+        if not user.has_perm(perms.PRICES):
+            del self.fields["not_billable"]
 
     def _preselect(self):
         """The last entry's project and customer, unless the address says (a recent
@@ -249,6 +259,11 @@ class TimeEntryForm(PickerForm):
 
     def entry_values(self):
         values = {name: self.cleaned_data.get(name) for name in services.ENTRY_FIELDS}
+        if "not_billable" in self.fields:
+            # Checked, never billed; else as the project says.
+            project = values["project"]
+            default = project.billable if project is not None else True
+            values["billable"] = default and not self.cleaned_data["not_billable"]
         return values
 
 
@@ -269,6 +284,7 @@ def entry_initial(entry):
         "project": entry.project_id,
         "customer": entry.customer_id,
         "description": entry.description,
+        "not_billable": not entry.billable,
         "version": entry.version,
     }
 

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,12 @@ class TimeEntry(FirmModel):
         verbose_name=_("customer"),
     )
     description = models.TextField(_("description"), blank=True)
+    # Unchecked is "Ikke fakturerbar": left out of the invoice basis. A new entry takes
+    # its project's (timesheets.services.billable_for).
+    billable = models.BooleanField(_("billable"), default=True, db_default=True)
+    # Set while the entry is in an invoice basis (invoicing.services): locked for
+    # everyone, in the service and in the database (the triggers below).
+    invoiced_at = models.DateTimeField(_("invoiced"), null=True, blank=True, editable=False)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -87,6 +94,21 @@ class TimeEntry(FirmModel):
                 name="time_entry_hours_in_day",
             ),
         ]
+        triggers = [
+            # An invoiced entry changes only by leaving its basis (invoiced_at emptied
+            # when the basis is reopened), from any client: not the admin, not the shell.
+            pgtrigger.Protect(
+                name="invoiced_locked",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__invoiced_at__isnull=False)
+                & pgtrigger.Q(new__invoiced_at__isnull=False),
+            ),
+            pgtrigger.Protect(
+                name="invoiced_kept",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Q(old__invoiced_at__isnull=False),
+            ),
+        ]
         indexes = [
             models.Index(fields=["company", "user", "date"], name="entry_company_user_date"),
             models.Index(fields=["company", "date"], name="entry_company_date"),
@@ -109,6 +131,10 @@ class TimeEntry(FirmModel):
     @property
     def is_approved(self):
         return self.approved_at is not None
+
+    @property
+    def is_invoiced(self):
+        return self.invoiced_at is not None
 
     @property
     def is_self_approved(self):

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import permissions as perms
 from projects.selectors import pickable_customers, pickable_projects
@@ -23,7 +24,11 @@ HUNDREDTH = Decimal("0.01")
 
 
 class EntryLocked(PermissionDenied):
-    """The entry is approved and the user may not change approved entries."""
+    """The entry is approved and the user may not change approved entries, or it is
+    invoiced, and nobody may."""
+
+
+INVOICED = gettext_lazy("This entry is invoiced and can no longer be changed.")
 
 
 def hours_from_times(*, start, end, break_minutes=None):
@@ -108,10 +113,25 @@ def _entry_fields(values):
     return fields
 
 
+def _billable(*, by, billable, fields, current=None):
+    """Whether the entry is billed: as given by someone who sees prices; else the
+    project's default ("Ikke fakturerbar" for internal projects and warranty work),
+    kept on a change that keeps the project."""
+    if billable is not None:
+        if not by.has_perm(perms.PRICES):
+            raise PermissionDenied
+        return bool(billable)
+    project = fields.get("project")
+    if current is not None and current.project_id == (project.pk if project else None):
+        return current.billable
+    return project.billable if project is not None else True
+
+
 @transaction.atomic
-def entry_create(*, company, by, **values):
+def entry_create(*, company, by, billable=None, **values):
     """Log hours for ``by`` (everyone logs their own hours)."""
     fields = _clean_fields(fields=_entry_fields(values))
+    fields["billable"] = _billable(by=by, billable=billable, fields=fields)
     entry = TimeEntry(company=company, user=by, created_by=by, updated_by=by, **fields)
     _check_pickable(by=by, fields=fields)
     _lock_day(by, fields["date"])
@@ -157,7 +177,9 @@ def entries_copy(*, entries, by, days):
 
 
 def can_change(user, entry):
-    """The owner until approved; an Administrator always (GUIDE section 2)."""
+    """The owner until approved; an Administrator until invoiced (GUIDE section 2)."""
+    if entry.is_invoiced:
+        return False
     if user.has_perm(perms.HOURS_CHANGE_APPROVED):
         return True
     return entry.user_id == user.pk and not entry.is_approved
@@ -172,21 +194,31 @@ def _locked(entry):
     return current
 
 
+def locked_message(entry):
+    """Why the entry can no longer be changed, for the form."""
+    if entry.is_invoiced:
+        return str(INVOICED)
+    return _("This entry is approved and can no longer be changed.")
+
+
 def _check_can_change(user, entry):
     if not can_change(user, entry):
+        if entry.is_invoiced:
+            raise EntryLocked(str(INVOICED))
         if entry.is_approved:
             raise EntryLocked(_("This entry is approved and can no longer be changed."))
         raise PermissionDenied
 
 
 @transaction.atomic
-def entry_update(*, entry, by, version, **values):
+def entry_update(*, entry, by, version, billable=None, **values):
     """Change an entry. ``version`` is the one the user read: a newer one means
     someone else saved in between, and this save is refused (StaleVersion)."""
     current = _locked(entry)
     _check_can_change(by, current)
     current.check_version(version)
     fields = _clean_fields(fields=_entry_fields(values))
+    fields["billable"] = _billable(by=by, billable=billable, fields=fields, current=current)
     _check_pickable(by=by, fields=fields, current=current)
     _lock_day(current.user, fields["date"])
     check_day(user=current.user, fields=fields, current=current)
@@ -258,9 +290,18 @@ def entry_reopen(*, entry, by):
     current = _locked(entry)
     if not current.is_approved:
         return current
+    if current.is_invoiced:
+        raise EntryLocked(str(INVOICED))
     current.approved_at = None
     current.approved_by = None
     current.version += 1
     current.updated_by = by
     current.save()
     return current
+
+
+def entries_set_invoiced(*, ids, at):
+    """Lock the entries ``ids`` in an invoice basis as of ``at``, or release them
+    (``at`` None) when it is reopened; invoicing.services is the one caller and keeps
+    the basis's rules."""
+    return TimeEntry.objects.filter(pk__in=ids).update(invoiced_at=at)

@@ -144,9 +144,11 @@ def entry_update(request, pk):
         request.POST or None, user=request.user, entry=entry, initial=request.GET.dict()
     )
     if not services.can_change(request.user, entry):
-        if request.method == "POST" and entry.user_id == request.user.pk and entry.is_approved:
-            # Approved while its owner had the form open: say so and keep their input.
-            refuse(form, _("This entry is approved and can no longer be changed."))
+        if request.method == "POST" and (
+            entry.is_invoiced or (entry.user_id == request.user.pk and entry.is_approved)
+        ):
+            # Approved or invoiced while the form was open: say so and keep the input.
+            refuse(form, services.locked_message(entry))
             return _form_page(request, form)
         raise services.EntryLocked
     if request.method == "POST" and form.is_valid():

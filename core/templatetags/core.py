@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from core import panels as registry
 from core.idempotency import FIELD
+from core.money import format_money
 
 register = template.Library()
 
@@ -23,6 +24,12 @@ def hours(value):
     # normalize() alone would turn 100 into 1E+2.
     value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
     return number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def money(value):
+    """``7 125,00 kr`` (core.money.format_money)."""
+    return format_money(value)
 
 
 @register.filter

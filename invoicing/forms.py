@@ -1,0 +1,89 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateField, DecimalField, PickerForm
+from customers.models import Customer
+from projects.models import Project
+from timesheets.forms import customer_picker, project_picker
+from timesheets.selectors import today
+
+from .selectors import GROUPS
+
+
+def last_month():
+    """The period a basis is usually made for: the month before this one."""
+    first_of_this = today().replace(day=1)
+    last = first_of_this - datetime.timedelta(days=1)
+    return last.replace(day=1), last
+
+
+class BasisForm(PickerForm):
+    """Which basis to show (GET): a customer, optionally one of its projects, a period
+    and how to group the hours."""
+
+    GROUP_CHOICES = [("date", _("Date")), ("employee", _("Employee"))]
+
+    customer = customer_picker(_("Choose a customer"))
+    project = project_picker(_("All projects"))
+    date_from = DateField(label=_("From date"))
+    date_to = DateField(label=_("To date"))
+    group = forms.ChoiceField(label=_("Hours per"), choices=GROUP_CHOICES, required=False)
+
+    def __init__(self, data, *, asked=None):
+        """``asked``: whether ``data`` asks for a basis (a POST always does); by default,
+        when it names a customer."""
+        start, end = last_month()
+        if asked or (asked is None and "customer" in data):
+            data = data.copy()
+            if not data.get("date_from") and not data.get("date_to"):
+                data["date_from"], data["date_to"] = start, end
+            super().__init__(data)
+        else:  # the page opened from the menu: nothing asked yet, nothing wrong
+            super().__init__(initial={"date_from": start, "date_to": end})
+        # A customer deleted since still has hours to bill.
+        self.fields["customer"].queryset = Customer.objects.order_by("name", "number")
+        self.fields["customer"].required = True
+        self.fields["project"].queryset = Project.objects.select_related("customer")
+        for name in ("customer", "project"):
+            widget = self.fields[name].widget
+            widget.options_url = f"{widget.options_url}?all=1"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("“To date” must be on or after “From date”."))
+        project, customer = data.get("project"), data.get("customer")
+        if project and customer and project.customer_id != customer.pk:
+            self.add_error("project", _("Choose one of the customer's projects."))
+        return data
+
+    def choice(self):
+        """The valid choice as keyword arguments of selectors.basis, or None."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return {
+            "customer": data["customer"],
+            "project": data.get("project"),
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "group": data.get("group") if data.get("group") in GROUPS else "date",
+        }
+
+
+class MarkForm(BasisForm):
+    """ "Marker som fakturert": the basis as shown, and the sum the user saw."""
+
+    expected_net = DecimalField(max_digits=12, decimal_places=2, widget=forms.HiddenInput)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the basis is reopened; kept with it."),
+    )

@@ -1,0 +1,141 @@
+"""Reads of the invoice basis ("Fakturagrunnlag"): what a customer can be billed for in
+a period, priced (invoicing.prices) and summed in Decimal to the øre (core.money)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F, Sum
+from django.shortcuts import get_object_or_404
+
+from core.money import ZERO, line_amount, mva
+from timesheets.models import TimeEntry
+
+from .models import InvoiceBasis
+from .prices import hourly_rate_of_entry
+
+GROUPS = ("date", "employee")
+
+
+@dataclass
+class Line:
+    """Hours of one day or one employee at one price."""
+
+    label: object  # a date, or an employee's name
+    hours: Decimal
+    rate: Decimal | None
+    amount: Decimal
+
+
+@dataclass
+class ProjectGroup:
+    number: int | None
+    name: str  # empty: hours without a project
+    lines: list = field(default_factory=list)
+
+    @property
+    def hours(self):
+        return sum((line.hours for line in self.lines), Decimal(0))
+
+    @property
+    def amount(self):
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+@dataclass
+class Basis:
+    projects: list
+    unapproved: int  # entries in the period not approved, so not in the basis
+    unpriced: int  # lines without any price (0 kr), to be told
+
+    @property
+    def hours(self):
+        return sum((group.hours for group in self.projects), Decimal(0))
+
+    @property
+    def net(self):
+        return sum((group.amount for group in self.projects), ZERO)
+
+    @property
+    def mva(self):
+        return mva(self.net)
+
+    @property
+    def total(self):
+        return self.net + self.mva
+
+
+def period_entries(*, customer, project=None, date_from, date_to):
+    """The customer's entries in the period (not deleted), of one project if given."""
+    entries = TimeEntry.objects.alive().filter(
+        customer=customer, date__gte=date_from, date__lte=date_to
+    )
+    return entries.filter(project=project) if project is not None else entries
+
+
+def _grouped(rows, *, key, unapproved):
+    """A Basis of ``rows``: dicts of project number and name, ``key``, rate and hours,
+    ordered by project."""
+    projects, unpriced = {}, 0
+    for row in rows:
+        number = row["project_number"]
+        group_of = projects.setdefault(number, ProjectGroup(number, row["project_name"] or ""))
+        unpriced += row["rate"] is None
+        group_of.lines.append(
+            Line(
+                label=row[key],
+                hours=row["total_hours"],
+                rate=row["rate"],
+                amount=line_amount(row["total_hours"], row["rate"]),
+            )
+        )
+    return Basis(projects=list(projects.values()), unapproved=unapproved, unpriced=unpriced)
+
+
+def open_entries(entries):
+    """Of ``entries``, those a basis takes: approved, billable and not invoiced."""
+    return entries.approved().filter(billable=True, invoiced_at__isnull=True)
+
+
+def basis(*, company, customer, project=None, date_from, date_to, group="date"):
+    """The basis of ``customer`` (or one of its projects) for the period, by project and
+    then by date or employee (``group``), of what is not yet invoiced: one grouped
+    query, whatever the number of entries."""
+    entries = period_entries(
+        customer=customer, project=project, date_from=date_from, date_to=date_to
+    )
+    key = "date" if group == "date" else "user__name"
+    rows = (
+        open_entries(entries)
+        .annotate(rate=hourly_rate_of_entry(company))
+        .values(key, "rate", project_number=F("project__number"), project_name=F("project__name"))
+        .annotate(total_hours=Sum("hours"))
+        .order_by("project_number", key, "rate")
+    )
+    return _grouped(rows, key=key, unapproved=entries.unapproved().count())
+
+
+def invoiced_basis(invoiced, *, group="date"):
+    """What ``invoiced`` (an InvoiceBasis) billed, grouped as the page was, at the
+    prices it was billed at."""
+    key = "entry__date" if group == "date" else "entry__user__name"
+    rows = (
+        invoiced.lines.values(
+            key,
+            "rate",
+            project_number=F("entry__project__number"),
+            project_name=F("entry__project__name"),
+        )
+        .annotate(total_hours=Sum("hours"))
+        .order_by("project_number", key, "rate")
+    )
+    return _grouped(rows, key=key, unapproved=0)
+
+
+def bases():
+    """The firm's invoiced bases, newest first."""
+    return InvoiceBasis.objects.select_related("customer", "project", "invoiced_by")
+
+
+def get_basis_for_user(request, pk):
+    """A basis of the user's firm, or 404."""
+    return get_object_or_404(bases(), pk=pk)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "invoicing"
+
+urlpatterns = [
+    path("", views.basis, name="basis"),
+    path("basis.xlsx", views.basis_download, {"fmt": "xlsx"}, name="basis_xlsx"),
+    path("mark/", views.basis_mark, name="mark"),
+    path("invoiced/", views.basis_list, name="list"),
+    path("invoiced/<int:pk>/", views.basis_detail, name="detail"),
+    path("invoiced/<int:pk>/reopen/", views.basis_reopen, name="reopen"),
+]

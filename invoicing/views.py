@@ -1,0 +1,134 @@
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import permissions as perms
+from accounts import security_log
+from core.pages import after_write, form_status, page, save
+
+from . import exports, selectors, services
+from .forms import BasisForm, MarkForm, ReopenForm
+
+
+def _query(choice):
+    """The choice as the page's address and the hidden fields of "Marker som fakturert"."""
+    query = {
+        "customer": choice["customer"].pk,
+        "date_from": choice["date_from"].isoformat(),
+        "date_to": choice["date_to"].isoformat(),
+        "group": choice["group"],
+    }
+    if choice["project"] is not None:
+        query["project"] = choice["project"].pk
+    return query
+
+
+def _unapproved_url(choice):
+    """ "Timeoversikt" of the entries the basis leaves out for want of approval."""
+    query = {**_query(choice), "status": "open"}
+    del query["group"]  # the overview's totals are grouped otherwise
+    return f"{reverse('timesheets:overview')}?{urlencode(query)}"
+
+
+def _basis_page(request, form, refused=None):
+    """The basis page; ``refused``: why "Marker som fakturert" was not done (a 409)."""
+    choice = form.choice()
+    context = {"form": form, "choice": choice, "refused": refused}
+    if choice is not None:
+        context["basis"] = selectors.basis(company=request.user.company, **choice)
+        context["unapproved_url"] = _unapproved_url(choice)
+        context["query"] = _query(choice)
+        context["query_string"] = urlencode(context["query"])
+        context["by_date"] = choice["group"] == "date"
+    status = 409 if refused else form_status(form)
+    return page(request, "invoicing/basis.html", "basis", context, status=status)
+
+
+@require_GET
+@perms.role_required(perms.INVOICE_BASIS)
+def basis(request):
+    """ "Fakturagrunnlag": a customer's approved, billable hours of a period, priced."""
+    return _basis_page(request, BasisForm(request.GET))
+
+
+@require_GET
+@perms.role_required(perms.INVOICE_BASIS)
+def basis_download(request, fmt):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    choice = BasisForm(request.GET).choice()
+    if choice is None:
+        raise Http404  # a download link is made only for a valid choice
+    found = selectors.basis(company=request.user.company, **choice)
+    security_log.record(
+        security_log.Kind.EXPORTED, request=request, detail=exports.log_detail(fmt, choice)
+    )
+    return exports.FORMATS[fmt](request.user.company, choice, found)
+
+
+@require_POST
+@perms.role_required(perms.INVOICE_MARK)
+def basis_mark(request):
+    """ "Marker som fakturert": the basis as the user saw it, or a 409 that says why not."""
+    form = MarkForm(request.POST, asked=True)
+    choice = form.choice()
+    if choice is not None:
+        try:
+            invoiced = services.basis_mark_invoiced(
+                company=request.user.company,
+                by=request.user,
+                expected_net=form.cleaned_data["expected_net"],
+                **choice,
+            )
+        except ValidationError as error:
+            return _basis_page(request, BasisForm(request.POST, asked=True), refused=error.messages)
+        else:
+            message = _("Invoice basis %(number)s is marked as invoiced.") % {
+                "number": invoiced.number
+            }
+            return after_write(request, reverse("invoicing:detail", args=[invoiced.pk]), message)
+    return _basis_page(request, BasisForm(request.POST, asked=True))
+
+
+@require_GET
+@perms.role_required(perms.INVOICE_BASIS)
+def basis_list(request):
+    """The invoiced bases, newest first."""
+    return render(request, "invoicing/list.html", {"bases": selectors.bases()[:200]})
+
+
+def _detail_page(request, invoiced, reopen=None):
+    context = {
+        "invoiced": invoiced,
+        "basis": selectors.invoiced_basis(invoiced),
+        "reopen": reopen or ReopenForm(),
+    }
+    status = form_status(reopen) if reopen is not None else 200
+    return page(request, "invoicing/detail.html", None, context, status=status)
+
+
+@require_GET
+@perms.role_required(perms.INVOICE_BASIS)
+def basis_detail(request, pk):
+    return _detail_page(request, selectors.get_basis_for_user(request, pk))
+
+
+@require_POST
+@perms.role_required(perms.INVOICE_REOPEN)
+def basis_reopen(request, pk):
+    """Reopen an invoiced basis (Administrator), with a reason."""
+    invoiced = selectors.get_basis_for_user(request, pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        saved = save(
+            form, services.basis_reopen, basis=invoiced, by=request.user, **form.cleaned_data
+        )
+        if saved is not None:
+            message = _("The basis is reopened: its hours can be changed and invoiced again.")
+            return after_write(request, reverse("invoicing:detail", args=[pk]), message)
+    return _detail_page(request, invoiced, reopen=form)

@@ -1,0 +1,165 @@
+"""The invoice basis ("Fakturagrunnlag"): a customer's approved, billable hours of a
+period, by project and then by date or employee, priced, with MVA, in Norwegian."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import SecurityEvent
+from invoicing.selectors import basis
+
+from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("invoicing:basis")
+XLSX = reverse("invoicing:basis_xlsx")
+DECEMBER = datetime.date(2026, 10, 1)  # before the world's own entry, logged today
+PERIOD = {"date_from": "2026-10-01", "date_to": "2026-10-31"}
+
+
+def approved(world, **fields):
+    fields.setdefault("user", world.employee)
+    fields.setdefault("customer", world.customer)
+    fields.setdefault("date", DECEMBER)
+    return TimeEntryFactory(approved_at=timezone.now(), approved_by=world.admin, **fields)
+
+
+@pytest.fixture
+def priced(world):
+    """The firm at 950 kr, the project at 1 100 kr; 7,5 h and 2 h approved on it."""
+    world.company.hourly_rate = Decimal("950")
+    world.company.save()
+    world.project.hourly_rate = Decimal("1100")
+    world.project.save()
+    approved(world, project=world.project, hours=Decimal("7.5"))
+    approved(world, project=world.project, hours=Decimal("2"), user=world.employee2)
+    return world
+
+
+def ask(client, world, **extra):
+    return client.get(URL, {"customer": world.customer.pk, **PERIOD, **extra})
+
+
+def test_the_basis_prices_approved_hours_by_project_and_date_in_norwegian(priced, client_for):
+    approved(priced, hours=Decimal("1.5"), project=None)  # at the firm's price
+
+    response = ask(client_for(priced.moderator), priced)
+
+    assert response.status_code == 200
+    html = response.text
+    assert f"{priced.project.number} Nytt bad" in html
+    assert "01.10.2026" in html
+    assert "9,5" in html  # 7,5 + 2 hours of the day
+    assert "10\xa0450,00 kr" in html  # 9,5 × 1 100
+    assert "1\xa0425,00 kr" in html  # 1,5 × 950
+    assert "11\xa0875,00 kr" in html  # sum excl. MVA
+    assert "2\xa0968,75 kr" in html  # MVA 25 %
+    assert "14\xa0843,75 kr" in html  # total
+
+
+def test_the_basis_groups_by_employee_when_asked(priced, client_for):
+    response = ask(client_for(priced.admin), priced, group="employee")
+
+    assert "Per Hansen" in response.text
+    assert "Sofie Lie" in response.text
+    assert "8\xa0250,00 kr" in response.text  # 7,5 × 1 100
+
+
+def test_unapproved_not_billable_deleted_and_other_customers_hours_are_left_out(priced):
+    TimeEntryFactory(user=priced.employee, customer=priced.customer, date=DECEMBER, hours=3)
+    TimeEntryFactory(user=priced.employee, customer=priced.customer, date=DECEMBER, hours=1)
+    approved(priced, hours=Decimal("4"), billable=False)
+    approved(priced, hours=Decimal("4"), deleted_at=timezone.now())
+    approved(priced, hours=Decimal("4"), customer=CustomerFactory(company=priced.company))
+    approved(priced, hours=Decimal("4"), date=datetime.date(2026, 9, 30))
+
+    found = basis(
+        company=priced.company,
+        customer=priced.customer,
+        date_from=DECEMBER,
+        date_to=datetime.date(2026, 10, 31),
+    )
+
+    assert found.hours == Decimal("9.5")
+    assert found.unapproved == 2
+
+
+def test_unapproved_entries_are_counted_and_linked_to_the_overview(priced, client_for):
+    for _ in range(3):
+        TimeEntryFactory(user=priced.employee, customer=priced.customer, date=DECEMBER)
+
+    html = ask(client_for(priced.admin), priced).text
+
+    assert "3 føringer er ikke godkjent" in html
+    assert f"/timesheets/overview/?customer={priced.customer.pk}&amp;" in html
+    assert "status=open" in html
+
+
+def test_one_project_of_the_customer_can_be_billed_alone(priced, client_for):
+    other = ProjectFactory(company=priced.company, customer=priced.customer, name="Garasje")
+    approved(priced, project=other, hours=Decimal("3"))
+
+    html = ask(client_for(priced.admin), priced, project=other.pk).text
+
+    assert "Garasje" in html
+    assert "Nytt bad" not in html.split('id="basis"')[1]
+    assert "2\xa0850,00 kr" in html  # 3 × 950
+
+
+def test_a_project_of_another_customer_is_refused_next_to_the_field(priced, client_for):
+    stranger = ProjectFactory(
+        company=priced.company, customer=CustomerFactory(company=priced.company)
+    )
+
+    response = ask(client_for(priced.admin), priced, project=stranger.pk)
+
+    assert response.status_code == 422
+    assert "Velg et av kundens prosjekter." in response.text
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(priced, client_for):
+    response = client_for(priced.admin).get(
+        URL, {"customer": priced.customer.pk, "date_from": "2026-10-31", "date_to": "2026-10-01"}
+    )
+
+    assert response.status_code == 422
+
+
+def test_the_page_opened_from_the_menu_asks_for_a_customer_without_an_error(world, client_for):
+    response = client_for(world.admin).get(URL)
+
+    assert response.status_code == 200
+    assert "error-summary" not in response.text
+    assert "Fakturagrunnlag" in client_for(world.admin).get("/").text
+
+
+def test_the_excel_file_holds_the_lines_and_the_sums(priced, client_for):
+    response = client_for(priced.admin).get(XLSX, {"customer": priced.customer.pk, **PERIOD})
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[1][:2] == ("Kunde", "Kari Nordmann")
+    assert (f"{priced.project.number} Nytt bad", "01.10.2026", 9.5, 1100, 10450) in [
+        row[:5] for row in cells
+    ]
+    assert [row[3:5] for row in cells[-3:]] == [
+        ("Sum eks. MVA", 10450),
+        ("MVA 25 %", 2612.5),
+        ("Totalt inkl. MVA", 13062.5),
+    ]
+    assert SecurityEvent.objects.filter(kind="exported", detail__format="xlsx").exists()
+
+
+def test_an_employee_may_not_open_or_download_a_basis(priced, client_for):
+    client = client_for(priced.employee)
+
+    assert ask(client, priced).status_code == 403
+    assert client.get(XLSX, {"customer": priced.customer.pk, **PERIOD}).status_code == 403
+    assert "Fakturagrunnlag" not in client.get("/").text

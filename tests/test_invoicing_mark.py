@@ -1,0 +1,273 @@
+"""Marker som fakturert: a numbered basis with who and when, its entries locked for
+everyone (form, service, admin, database), at most one basis per entry even when two
+managers click at once, and reopening by an Administrator with a reason."""
+
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from invoicing import services
+from invoicing.models import InvoiceBasis, InvoicedEntry
+from timesheets import services as entry_services
+from timesheets.models import TimeEntry
+
+from .factories import TimeEntryFactory
+from .test_invoicing_basis import DECEMBER, PERIOD, approved
+
+pytestmark = pytest.mark.django_db
+
+MARK = reverse("invoicing:mark")
+
+
+def mark_data(world, net, **extra):
+    return {"customer": world.customer.pk, **PERIOD, "group": "date", "expected_net": net, **extra}
+
+
+def priced_entries(world):
+    world.company.hourly_rate = Decimal("1000")
+    world.company.save()
+    return [
+        approved(world, project=world.project, hours=Decimal("7.5")),
+        approved(world, project=world.project, hours=Decimal("2"), user=world.employee2),
+    ]
+
+
+def mark(world, by=None, net="9500.00"):
+    return services.basis_mark_invoiced(
+        company=world.company,
+        by=by or world.admin,
+        customer=world.customer,
+        date_from=DECEMBER,
+        date_to=datetime.date(2026, 10, 31),
+        expected_net=Decimal(net),
+    )
+
+
+def test_the_administrator_marks_the_basis_as_invoiced(world, client_for):
+    entries = priced_entries(world)
+    client = client_for(world.admin)
+
+    response = client.post(MARK, mark_data(world, "9500.00"))
+
+    invoiced = InvoiceBasis.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("invoicing:detail", args=[invoiced.pk])
+    assert (invoiced.number, invoiced.invoiced_by, invoiced.net, invoiced.total) == (
+        1,
+        world.admin,
+        Decimal("9500.00"),
+        Decimal("11875.00"),
+    )
+    assert all(TimeEntry.objects.get(pk=e.pk).is_invoiced for e in entries)
+    detail = client.get(response["Location"]).text
+    assert "9\xa0500,00 kr" in detail and "Ingrid Berg" in detail
+    # Billed once: the basis page has nothing left to bill.
+    assert (
+        "Ingen godkjente, fakturerbare timer"
+        in client.get(reverse("invoicing:basis"), mark_data(world, "")).text
+    )
+
+
+def test_a_basis_that_changed_since_it_was_shown_is_refused_and_nothing_is_saved(world, client_for):
+    priced_entries(world)
+
+    response = client_for(world.admin).post(MARK, mark_data(world, "8000.00"))
+
+    assert response.status_code == 409
+    assert "Fakturagrunnlaget er endret siden du åpnet det" in response.text
+    assert not InvoiceBasis.objects.exists()
+    assert not TimeEntry.objects.filter(invoiced_at__isnull=False).exists()
+
+
+def test_a_moderator_marks_only_where_the_firm_allows_it(world, client_for):
+    priced_entries(world)
+    client = client_for(world.moderator)
+    assert client.post(MARK, mark_data(world, "9500.00")).status_code == 403
+
+    world.company.moderators_may_invoice = True
+    world.company.save()
+
+    assert client.post(MARK, mark_data(world, "9500.00")).status_code == 302
+    assert InvoiceBasis.objects.get().invoiced_by == world.moderator
+
+
+def test_a_moderator_does_not_invoice_their_own_hours(world):
+    priced_entries(world)
+    approved(world, user=world.moderator, hours=Decimal("1"))
+    world.company.moderators_may_invoice = True
+    world.company.save()
+
+    with pytest.raises(ValidationError, match="dine egne timer"):
+        mark(world, by=world.moderator, net="10500.00")
+
+
+def test_an_invoiced_entry_is_refused_by_its_form_with_a_409_even_for_the_administrator(
+    world, client_for
+):
+    entry = priced_entries(world)[0]
+    mark(world)
+    url = reverse("timesheets:entry_update", args=[entry.pk])
+    data = {"date": "2026-10-01", "hours": "1", "version": entry.version + 1}
+
+    response = client_for(world.admin).post(url, data)
+
+    assert response.status_code == 409
+    assert "Denne timeføringen er fakturert og kan ikke lenger endres." in response.text
+    assert TimeEntry.objects.get(pk=entry.pk).hours == Decimal("7.5")
+
+
+def test_the_service_refuses_to_change_delete_or_unapprove_an_invoiced_entry(world):
+    entry = priced_entries(world)[0]
+    mark(world)
+    entry.refresh_from_db()
+
+    with pytest.raises(entry_services.EntryLocked):
+        entry_services.entry_update(
+            entry=entry, by=world.admin, version=entry.version, date=entry.date, hours=1
+        )
+    with pytest.raises(entry_services.EntryLocked):
+        entry_services.entry_delete(entry=entry, by=world.admin)
+    with pytest.raises(entry_services.EntryLocked):
+        entry_services.entry_reopen(entry=entry, by=world.admin)
+
+
+def test_the_database_refuses_to_change_or_delete_an_invoiced_entry(world):
+    entry = priced_entries(world)[0]
+    mark(world)
+
+    for write in (
+        lambda: TimeEntry.objects.filter(pk=entry.pk).update(hours=1),
+        lambda: TimeEntry.objects.filter(pk=entry.pk).update(deleted_at=timezone.now()),
+        lambda: TimeEntry.objects.filter(pk=entry.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            write()
+
+
+def test_the_database_keeps_an_entry_in_at_most_one_basis(world):
+    entry = priced_entries(world)[0]
+    first = mark(world)
+    second = InvoiceBasis.objects.create(
+        company=world.company,
+        number=2,
+        customer=world.customer,
+        date_from=DECEMBER,
+        date_to=DECEMBER,
+        net=0,
+        mva=0,
+        total=0,
+        invoiced_at=timezone.now(),
+        invoiced_by=world.admin,
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InvoicedEntry.objects.create(company=world.company, basis=second, entry=entry, hours=1)
+    assert first.lines.count() == 2
+
+
+def test_an_invoiced_entry_is_in_no_other_basis(world):
+    priced_entries(world)
+    mark(world)
+
+    with pytest.raises(ValidationError, match="ingenting å fakturere"):
+        mark(world)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_marking_at_the_same_moment_make_one_basis(world):
+    priced_entries(world)
+    world.company.moderators_may_invoice = True
+    world.company.save()
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def click(by):
+        try:
+            with scopes_disabled():
+                start.wait()
+                outcomes.append(mark(world, by=by).number)
+        except ValidationError as refused:
+            outcomes.append(refused.messages[0])
+        finally:
+            connection.close()
+
+    sessions = [threading.Thread(target=click, args=(by,)) for by in (world.admin, world.moderator)]
+    for session in sessions:
+        session.start()
+    for session in sessions:
+        session.join()
+
+    assert sorted(outcomes, key=str) == [1, "Det er ingenting å fakturere i dette grunnlaget."]
+    assert InvoiceBasis.objects.count() == 1
+    assert InvoicedEntry.objects.count() == 2
+
+
+def test_the_administrator_reopens_a_basis_with_a_reason_and_bills_its_hours_again(
+    world, client_for
+):
+    entries = priced_entries(world)
+    invoiced = mark(world)
+    client = client_for(world.admin)
+    url = reverse("invoicing:reopen", args=[invoiced.pk])
+
+    assert client.post(url, {"reason": ""}).status_code == 422
+    response = client.post(url, {"reason": "Feil timepris"})
+
+    assert response.status_code == 302
+    invoiced.refresh_from_db()
+    assert (invoiced.reopened_by, invoiced.reopen_reason) == (world.admin, "Feil timepris")
+    assert not any(TimeEntry.objects.get(pk=e.pk).is_invoiced for e in entries)
+    assert "Feil timepris" in client.get(reverse("invoicing:detail", args=[invoiced.pk])).text
+    assert mark(world).number == 2
+
+
+def test_nobody_but_an_administrator_reopens(world, client_for):
+    priced_entries(world)
+    invoiced = mark(world)
+    world.company.moderators_may_invoice = True
+    world.company.save()
+
+    response = client_for(world.moderator).post(
+        reverse("invoicing:reopen", args=[invoiced.pk]), {"reason": "Feil"}
+    )
+
+    assert response.status_code == 403
+    assert TimeEntry.objects.filter(invoiced_at__isnull=False).count() == 2
+
+
+def test_unapproved_hours_are_not_invoiced(world):
+    priced_entries(world)
+    open_entry = TimeEntryFactory(user=world.employee, customer=world.customer, date=DECEMBER)
+
+    mark(world)
+
+    assert not TimeEntry.objects.get(pk=open_entry.pk).is_invoiced
+
+
+def test_the_django_admin_shows_an_invoiced_entry_and_its_basis_but_changes_neither(
+    world, client_for
+):
+    from accounts.permissions import Role
+
+    from .factories import UserFactory
+
+    entry = priced_entries(world)[0]
+    invoiced = mark(world)
+    staff = client_for(
+        UserFactory(company=None, role=Role.EMPLOYEE, is_staff=True, is_superuser=True)
+    )
+    change = reverse("admin:timesheets_timeentry_change", args=[entry.pk])
+
+    assert staff.post(change, {"hours": "1", "billable": ""}).status_code == 403
+
+    assert TimeEntry.objects.get(pk=entry.pk).hours == Decimal("7.5")
+    basis_page = reverse("admin:invoicing_invoicebasis_change", args=[invoiced.pk])
+    assert staff.get(basis_page).status_code == 200
+    assert staff.post(basis_page, {}).status_code == 403
