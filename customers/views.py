@@ -11,6 +11,7 @@ from accounts import permissions as perms
 from accounts import security_log
 from core.idempotency import once_per_form, saved
 from core.pages import after_write, form_status, page, save
+from core.replica import replica_reads
 
 from . import brreg, exports, selectors, services
 from .forms import CustomerCard, Hints, RefreshForm
@@ -63,6 +64,7 @@ def customer_list(request):
 
 @require_http_methods(["GET"])
 @perms.role_required(perms.CUSTOMERS_VIEW)
+@replica_reads
 def customer_export(request, fmt):
     """The list's current tab and search, every customer of it, as a file."""
     query = _list_query(request)
