@@ -89,7 +89,7 @@ def log_write(**record):
 
 class SvennUser(HttpUser):
     abstract = True
-    wait_time = between(0.5, 2.0)
+    wait_time = between(*CONFIG["think"])
     role = ""
 
     def on_start(self):
