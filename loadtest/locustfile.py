@@ -102,6 +102,8 @@ class SvennUser(HttpUser):
         self.client.headers.update(
             {"X-Forwarded-Proto": "https", "Origin": origin(HOSTS[self.server])}
         )
+        # Users start spread over one wait, as they do at work, not all in one second.
+        gevent.sleep(random.uniform(0, CONFIG["think"][1]))
         session = CONFIG["sessions"].get(self.email)
         if session:
             self.client.cookies.set("sessionid", session)

@@ -24,9 +24,10 @@ router = ReplicaRouter()
 
 
 @pytest.fixture(scope="module")
-def replica_alias():
-    """A ``replica`` alias on the test database, through a connection of its own (set up
-    before the test's database access is, so a test may name it in ``databases``)."""
+def replica_alias(django_db_setup):
+    """A ``replica`` alias on the test database (made first, so the alias names it, not
+    the development database), through a connection of its own; set up before the
+    test's database access is, so a test may name it in ``databases``."""
     connections.settings[REPLICA] = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
     yield REPLICA
     connections[REPLICA].close()
