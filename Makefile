@@ -29,6 +29,8 @@ help:
 	@echo "make bench     measure every everyday page over HTTP; writes bench/last.json"
 	@echo "make bench-import  time the check and import of a 20,000-row customer file (ROWS=n)"
 	@echo "make loadtest  two servers, 50 users for 60 s, PostgreSQL restarted midway; writes loadtest/last.json"
+	@echo "make failover-test  primary + synchronous standby, the load test's users, the primary"
+	@echo "               killed midway; writes loadtest/failover.json"
 	@echo "make backup    pg_dump the database to .local/backups/ (OUT=file to choose)"
 	@echo "make restore FILE=x.dump [DB=name]   restore a backup into a new, empty database"
 	@echo "make db-stop   stop the project's own PostgreSQL cluster"
@@ -145,6 +147,14 @@ bench: install
 .PHONY: loadtest
 loadtest: install
 	@$(PY) loadtest/run.py
+
+# A primary and a synchronous standby (pg_auto_failover, installed where missing), the
+# load test's users, and the primary killed midway; writes loadtest/failover.json.
+.PHONY: failover-test
+failover-test: install
+	@command -v pg_autoctl >/dev/null || { echo "Installing pg_auto_failover from Debian's packages"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql-15-auto-failover >/dev/null; }
+	@$(PY) loadtest/failover.py
 
 .PHONY: db-stop
 db-stop:

@@ -13,6 +13,7 @@ from accounts import security_log
 from core import jobs, tables
 from core.idempotency import once_per_form, saved
 from core.pages import after_write, form_status, navigate, page, save
+from core.replica import replica_reads
 
 from . import brreg, exports, imports, selectors, services
 from .forms import (
@@ -72,6 +73,7 @@ def customer_list(request):
 
 @require_http_methods(["GET"])
 @perms.role_required(perms.CUSTOMERS_VIEW)
+@replica_reads
 def customer_export(request, fmt):
     """The list's current tab and search, every customer of it, as a file."""
     query = _list_query(request)

@@ -89,7 +89,7 @@ def log_write(**record):
 
 class SvennUser(HttpUser):
     abstract = True
-    wait_time = between(0.5, 2.0)
+    wait_time = between(*CONFIG["think"])
     role = ""
 
     def on_start(self):
@@ -102,7 +102,13 @@ class SvennUser(HttpUser):
         self.client.headers.update(
             {"X-Forwarded-Proto": "https", "Origin": origin(HOSTS[self.server])}
         )
-        self.login()
+        # Users start spread over one wait, as they do at work, not all in one second.
+        gevent.sleep(random.uniform(0, CONFIG["think"][1]))
+        session = CONFIG["sessions"].get(self.email)
+        if session:
+            self.client.cookies.set("sessionid", session)
+        else:
+            self.login()
 
     def login(self):
         for _attempt in range(20):

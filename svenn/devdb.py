@@ -74,13 +74,17 @@ def can_reach(user, path):
     return result.returncode == 0
 
 
-def cluster_dir():
-    local = ROOT / ".local"
+def state_dir(name):
+    """.local/<name>, or a temporary folder of this checkout's when the user that runs
+    the clusters cannot reach .local/."""
     if can_reach(runs_as(), ROOT):
-        return local / "pg"
-    # Keep the cluster somewhere the postgres user can reach, one per checkout.
+        return ROOT / ".local" / name
     tag = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
-    return Path(tempfile.gettempdir()) / f"svenn-pg-{tag}"
+    return Path(tempfile.gettempdir()) / f"svenn-{name}-{tag}"
+
+
+def cluster_dir():
+    return state_dir("pg")
 
 
 def socket_dir(datadir):

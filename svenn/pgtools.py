@@ -33,6 +33,14 @@ def environment(database):
     ]:
         if database.get(key):
             env[var] = str(database[key])
+    # With several hosts, so that a restore finds the primary (svenn/dburl.py).
+    for option, var in [
+        ("target_session_attrs", "PGTARGETSESSIONATTRS"),
+        ("connect_timeout", "PGCONNECT_TIMEOUT"),
+        ("sslmode", "PGSSLMODE"),
+    ]:
+        if database.get("OPTIONS", {}).get(option):
+            env[var] = str(database["OPTIONS"][option])
     return env
 
 

@@ -7,10 +7,11 @@ start without SECRET_KEY and turns on secure cookies, HSTS and SSL redirect.
 import os
 from pathlib import Path
 
-import dj_database_url
 import pghistory
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from svenn.dburl import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A user who just wrote reads from the primary for a while, not a replica (core/replica.py).
+    "core.replica.PrimaryAfterWriteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.middleware.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,18 +149,32 @@ TEMPLATES = [
 # Widget templates (e.g. templates/widgets/) come from the project's template dirs too.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# A URL or a libpq key=value string; several hosts with target_session_attrs=read-write
+# follow a failover (svenn/dburl.py, docs/operations.md).
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_settings(
         env_str("DATABASE_URL", "postgresql://postgres@localhost/svenn"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
     )
 }
+# Reports and exports may read from a replica (core/replica.py); everything else, and
+# every write, uses the primary.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_settings(
+        env_str("DATABASE_REPLICA_URL"), conn_max_age=env_int("CONN_MAX_AGE", 60)
+    )
+    # Tests create no database of their own for it: it is the default one, read through
+    # another connection.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Seconds a user who just wrote reads only from the primary, longer than a replica lags.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 # The history triggers (django-pgtrigger) read the setting `pgtrigger.ignore` on every
 # row they record; defined for the session (as "no trigger ignored"), that read does not
 # raise and recover, which makes each recorded write about ten times cheaper.
-_options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
+for _database in DATABASES.values():
+    _options = _database["OPTIONS"]
+    _options["options"] = f"{_options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The work queue (core/queue.py) uses the default database through Django's connection,

@@ -25,6 +25,7 @@ from core.pages import (
     safe_next,
     save,
 )
+from core.replica import replica_reads
 from core.validators import date_in_range
 from customers.models import Customer
 from customers.selectors import search_customers
@@ -297,6 +298,7 @@ def _int(value):
 
 @require_GET
 @perms.role_required(perms.HOURS_VIEW_ALL)
+@replica_reads
 def overview(request):
     """ "Timeoversikt": everyone's entries, filtered, with totals per group."""
     form = OverviewFilterForm(request.GET, user=request.user)
@@ -360,6 +362,7 @@ def reopen(request, pk):
 
 @require_GET
 @perms.role_required(perms.HOURS_EXPORT)
+@replica_reads
 def export(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
