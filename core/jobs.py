@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -63,6 +64,7 @@ class Kind:
     title: str
     template: str | None
     on_download: object
+    permission: str | None
 
     def downloaded(self, request, job):
         if self.on_download is not None:
@@ -72,26 +74,30 @@ class Kind:
 KINDS = {}
 
 
-def register(kind, *, title=None, template=None, on_download=None):
+def register(kind, *, title=None, template=None, on_download=None, permission=None):
     """Register the decorated function as the job ``kind``; it is called as
     ``run(job, **params)``.
 
     ``title`` heads the job's page; ``template`` renders a finished job's ``summary``
     (with ``job`` in its context) for jobs that make no file; ``on_download(request, job)``
-    is called each time the user downloads the file (e.g. to write the security log).
+    is called each time the user downloads the file (e.g. to write the security log);
+    ``permission``, when given, is needed to see the job and its file as well as to
+    start it, so a user who lost it (a Moderator made Ansatt) gets a 404, not the file.
     """
 
     def decorate(func):
         if kind in KINDS:
             raise ValueError(f"The job kind {kind!r} is registered twice")
-        KINDS[kind] = Kind(kind, func, title or gettext_lazy("Job"), template, on_download)
+        KINDS[kind] = Kind(
+            kind, func, title or gettext_lazy("Job"), template, on_download, permission
+        )
         return func
 
     return decorate
 
 
 def kind_of(job):
-    return KINDS.get(job.kind) or Kind(job.kind, None, gettext_lazy("Job"), None, None)
+    return KINDS.get(job.kind) or Kind(job.kind, None, gettext_lazy("Job"), None, None, None)
 
 
 def start(kind, *, user, company, params, total=0):
@@ -106,6 +112,13 @@ def start(kind, *, user, company, params, total=0):
         raise LookupError(f"No job kind {kind!r} is registered")
     if user.company_id != company.pk:
         raise ValueError("A job is asked for by a user of its own firm")
+    # The same job asked for again while it runs (a reload, a second click) is that job:
+    # one export of everyone's hours at a time, not one per click.
+    running = Job.objects.filter(
+        user=user, kind=kind, params=params, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).first()
+    if running is not None:
+        return running
     job = Job(
         company=company,
         user=user,
@@ -232,7 +245,11 @@ def get_job_for_user(request, pk, *, with_file=False):
     jobs = Job.objects.filter(user=request.user, expires__gt=timezone.now())
     if not with_file:
         jobs = jobs.defer("result")
-    return get_object_or_404(jobs, pk=pk)
+    job = get_object_or_404(jobs, pk=pk)
+    permission = kind_of(job).permission
+    if permission is not None and not request.user.has_perm(permission):
+        raise Http404
+    return job
 
 
 def prune(*, before):

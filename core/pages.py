@@ -117,6 +117,16 @@ def safe_next(request, url, default):
     return default
 
 
+def id_from(value):
+    """An id from the address or a posted field: the whole number it is, else None,
+    which finds nothing (a 404), never a 500: not "²", which ``isdigit`` lets through
+    and ``int`` refuses. One past a column's range finds nothing too (Django 5.2)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def after_write(request, url, message=None, *, swap=None, target=None, close_dialog=False):
     """The answer to a successful write.
 

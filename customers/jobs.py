@@ -4,6 +4,7 @@ on a worker, with its progress on the job's page, never in a web worker."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions as perms
 from core import jobs
 from core.tables import Unreadable
 
@@ -12,7 +13,10 @@ from .models import CustomerImport
 
 
 @jobs.register(
-    imports.JOB, title=gettext_lazy("Import customers"), template="customers/import_done.html"
+    imports.JOB,
+    title=gettext_lazy("Import customers"),
+    template="customers/import_done.html",
+    permission=perms.CUSTOMERS_MANAGE,
 )
 def import_customers(job, *, upload, dry_run):
     """Check (``dry_run``) or import the uploaded file ``upload`` (a CustomerImport id);

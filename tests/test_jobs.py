@@ -11,11 +11,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.permissions import Role
 from core import jobs
 from core import tasks as core_tasks
 from core.models import Job
 from core.queue import app
 from customers.models import Customer
+from timesheets.jobs import EXPORT_XLSX
 
 from . import job_kinds
 from .factories import CustomerFactory, JobFactory, UserFactory
@@ -250,6 +252,27 @@ def test_the_queue_task_is_deferred_when_the_transaction_commits(
     with connection.cursor() as cursor:
         cursor.execute("SELECT task_name, args->>'job_id' FROM procrastinate_jobs")
         assert cursor.fetchall() == [("core.run_job", str(job.pk))]
+
+
+def test_the_same_job_asked_for_again_while_it_waits_is_that_job(world, settings):
+    settings.JOBS_RUN_AT_ONCE = False
+    first = letters(world.employee)
+
+    assert letters(world.employee) == first
+    assert letters(world.employee, text="other") != first
+    assert letters(world.employee2) != first
+
+
+def test_a_user_who_lost_the_kinds_permission_no_longer_finds_the_job(world, client_for):
+    job = JobFactory(user=world.moderator, kind=EXPORT_XLSX, params={"query": ""})
+    client = client_for(world.moderator)
+    assert client.get(file_of(job)).status_code == 200
+
+    world.moderator.role = Role.EMPLOYEE
+    world.moderator.save(update_fields=["role"])
+
+    assert client.get(page_of(job)).status_code == 404
+    assert client.get(file_of(job)).status_code == 404
 
 
 def test_expired_jobs_are_pruned_every_hour_and_the_others_kept(world, clock):

@@ -134,6 +134,41 @@ def test_a_moderator_approves_and_rejects_only_with_a_comment(world, client_for)
     )
 
 
+def test_a_rejection_without_a_comment_is_refused_next_to_the_comment(world, client_for):
+    waiting = AbsenceFactory(user=world.employee)
+    answer = client_for(world.moderator).post(
+        reverse("worktime:absence_decide", args=[waiting.pk]), {"decision": "reject"}
+    )
+    assert answer.status_code == 422
+    assert f'aria-describedby="comment-{waiting.pk}-error"' in answer.content.decode()
+    assert "Skriv hvorfor søknaden avslås." in answer.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == AbsenceStatus.REQUESTED
+
+
+@pytest.mark.parametrize("decision", [None, "", "maybe"])
+def test_a_post_that_is_neither_approve_nor_reject_decides_nothing(world, client_for, decision):
+    waiting = AbsenceFactory(user=world.employee)
+    data = {"comment": "Nei"} if decision is None else {"decision": decision, "comment": "Nei"}
+    answer = client_for(world.moderator).post(
+        reverse("worktime:absence_decide", args=[waiting.pk]), data
+    )
+    assert answer.status_code == 400
+    waiting.refresh_from_db()
+    assert waiting.status == AbsenceStatus.REQUESTED
+
+
+def test_an_approval_with_a_comment_over_the_limit_is_not_saved_without_it(world, client_for):
+    waiting = AbsenceFactory(user=world.employee)
+    answer = client_for(world.moderator).post(
+        reverse("worktime:absence_decide", args=[waiting.pk]),
+        {"decision": "approve", "comment": "x" * 201},
+    )
+    assert answer.status_code == 422
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.comment) == (AbsenceStatus.REQUESTED, "")
+
+
 def test_a_moderator_does_not_decide_their_own_absence(world, client_for):
     own = AbsenceFactory(user=world.moderator)
     client = client_for(world.moderator)

@@ -65,6 +65,11 @@ def test_a_manager_sees_an_employees_totals_and_an_employee_only_their_own(world
     assert summary(client_for(world.admin), other).status_code == 404
 
 
+@pytest.mark.parametrize("user", ["²", "1e3", "-", "9" * 30])
+def test_an_employee_that_is_not_an_id_is_not_found(world, client_for, user):
+    assert summary(client_for(world.moderator), f"week={WEEK}&user={user}").status_code == 404
+
+
 def test_an_employees_week_shows_a_manager_the_place_for_their_totals(world, client_for):
     query = f"week={WEEK}&user={world.employee.pk}"
     page = client_for(world.moderator).get(f"{reverse('timesheets:week')}?{query}")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions as perms
 from accounts.selectors import users_of_company
 from core.forms import DateField, DecimalField, PickerForm, SearchSelect
+from core.pages import id_from
 from customers.models import Customer
 from customers.selectors import search_customers
 from projects.models import Project
@@ -177,7 +178,7 @@ class TimeEntryForm(PickerForm):
         JavaScript: what was chosen, however empty)."""
         project_field, customer_field = self.fields["project"], self.fields["customer"]
         if "project" in self.initial or "customer" in self.initial:
-            chosen = project_field.queryset.filter(pk=_int(self.initial.get("project"))).first()
+            chosen = project_field.queryset.filter(pk=id_from(self.initial.get("project"))).first()
             if chosen is not None and not self.initial.get("customer"):
                 self.initial["customer"] = chosen.customer_id
             return
@@ -265,13 +266,6 @@ class TimeEntryForm(PickerForm):
             default = project.billable if project is not None else True
             values["billable"] = default and not self.cleaned_data["not_billable"]
         return values
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def entry_initial(entry):

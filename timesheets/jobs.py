@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions as perms
 from accounts import security_log
 from core.jobs import register
 from core.spreadsheets import XLSX, dated
@@ -28,7 +29,12 @@ def _log_download(request, job):
     security_log.record(security_log.Kind.EXPORTED, request=request, detail=detail)
 
 
-@register(EXPORT_XLSX, title=gettext_lazy("Excel export of hours"), on_download=_log_download)
+@register(
+    EXPORT_XLSX,
+    title=gettext_lazy("Excel export of hours"),
+    on_download=_log_download,
+    permission=perms.HOURS_EXPORT,
+)
 def export_xlsx(job, *, query):
     entries = selectors.exported_entries(job.user, _filters(job.user, query))
     job.report(0, total=entries.count(), stage=_("Writing the workbook"))

@@ -20,6 +20,7 @@ from core.jobs import start as start_job
 from core.pages import (
     after_write,
     form_status,
+    id_from,
     page,
     refuse,
     safe_next,
@@ -73,10 +74,10 @@ def week(request):
     """ "Mine timer": the user's ISO week; managers may open an employee's week."""
     subject = request.user
     if request.GET.get("user") and request.user.has_perm(perms.HOURS_VIEW_ALL):
-        subject = get_object_or_404(users_of_company(), pk=_int(request.GET["user"]))
+        subject = get_object_or_404(users_of_company(), pk=id_from(request.GET["user"]))
     current = selectors.Week.parse(request.GET.get("week"), default=selectors.today())
     # ?saved=: the entry just saved, marked (and scrolled to by the address's #entry-).
-    context = _week_context(request, subject, current, highlight=_int(request.GET.get("saved")))
+    context = _week_context(request, subject, current, highlight=id_from(request.GET.get("saved")))
     return page(request, "timesheets/week.html", "week", context)
 
 
@@ -273,7 +274,7 @@ def customer_field(request):
     """The "Kunde" picker again, with the chosen project's customer selected."""
     form = TimeEntryForm(user=request.user)
     customer = request.GET.get("customer") or None
-    project = form.fields["project"].queryset.filter(pk=_int(request.GET.get("project"))).first()
+    project = form.fields["project"].queryset.filter(pk=id_from(request.GET.get("project"))).first()
     if project and project.customer_id:
         customer = project.customer_id
     form.initial["customer"] = customer
@@ -287,13 +288,6 @@ def _date(value):
     except (TypeError, ValueError):
         return selectors.today()
     return day if date_in_range(day) else selectors.today()
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_GET
@@ -324,13 +318,13 @@ def overview(request):
 def approve(request):
     """ "Godkjenn": one entry, the selected ones, or a whole week of one employee."""
     if request.POST.get("entry"):
-        entries = selectors.entries_by_ids([_int(request.POST["entry"])])
+        entries = selectors.entries_by_ids([id_from(request.POST["entry"])])
     elif request.POST.get("week") and request.POST.get("user"):
-        subject = get_object_or_404(users_of_company(), pk=_int(request.POST["user"]))
+        subject = get_object_or_404(users_of_company(), pk=id_from(request.POST["user"]))
         week = selectors.Week.parse(request.POST["week"], default=selectors.today())
         entries = selectors.entries_in_week(subject, week)
     else:
-        entries = selectors.entries_by_ids([_int(pk) for pk in request.POST.getlist("entries")])
+        entries = selectors.entries_by_ids([id_from(pk) for pk in request.POST.getlist("entries")])
     approval = services.entries_approve(entries=entries, by=request.user)
     back = _safe_next(request, reverse("timesheets:overview"))
     if approval.own_left:

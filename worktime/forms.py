@@ -71,6 +71,8 @@ class AbsenceForm(forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
+    # The button pressed: "Godkjenn" or "Avslå"; anything else is no decision at all.
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
 
 

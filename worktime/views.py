@@ -2,7 +2,8 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions as perms
 from accounts.selectors import active_users
-from core.pages import after_write, form_status, page, save
+from core.pages import after_write, form_errors, form_status, id_from, page, save
 from core.validators import FIRST_DATE, LAST_DATE
 from timesheets.selectors import Week
 
@@ -132,7 +133,7 @@ def week(request):
     far; a manager may ask for an employee's (?user=). The week page loads it."""
     subject = request.user
     if request.GET.get("user") and request.user.has_perm(perms.WORKTIME_VIEW_ALL):
-        subject = selectors.get_employee(_int(request.GET["user"]))
+        subject = selectors.get_employee(id_from(request.GET["user"]))
     current = Week.parse(request.GET.get("week"), default=timezone.localdate())
     (balance,) = selectors.balances([subject], current)
     context = {"balance": balance, "week": current, "own": subject == request.user}
@@ -146,11 +147,6 @@ def balances(request):
     current = Week.parse(request.GET.get("week"), default=timezone.localdate())
     context = {"week": current, "balances": selectors.balances(active_users(), current)}
     return page(request, "worktime/balances.html", None, context)
-
-
-def _int(value):
-    """An id from the address; anything else (or past the column's range) finds none."""
-    return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 # Absence ("Fravær") ----------------------------------------------------------------
@@ -205,8 +201,17 @@ def absence_withdraw(request, pk):
 @perms.role_required(perms.ABSENCE_APPROVE)
 def absence_requests(request):
     """The firm's requests waiting for a decision."""
-    context = {"requests": selectors.requested_absences(), "form": DecisionForm()}
-    return page(request, "worktime/absence_requests.html", None, context)
+    return _absence_requests(request)
+
+
+def _absence_requests(request, *, refused=None, form=None, status=200):
+    """The list; the decision ``form`` refused for the absence ``refused`` is shown on
+    that request, its messages next to its comment."""
+    requests = list(selectors.requested_absences())
+    for absence in requests:
+        absence.decision = form if absence.pk == refused else None
+    context = {"requests": requests}
+    return render(request, "worktime/absence_requests.html", context, status=status)
 
 
 @require_POST
@@ -214,18 +219,22 @@ def absence_requests(request):
 def absence_decide(request, pk):
     absence = selectors.get_absence_for_manager(pk)
     form = DecisionForm(request.POST)
-    form.is_valid()
-    approve = request.POST.get("decision") == "approve"
-    try:
-        services.absence_decide(
-            absence=absence,
-            by=request.user,
-            approve=approve,
-            comment=form.cleaned_data.get("comment", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return after_write(request, reverse("worktime:absence_requests"))
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.absence_decide(
+                absence=absence,
+                by=request.user,
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+    if "decision" not in form.cleaned_data:
+        # Neither button: not a decision anybody made in the page.
+        return HttpResponseBadRequest(_("Choose to approve or to reject."))
+    if form.errors:
+        return _absence_requests(request, refused=absence.pk, form=form, status=422)
     if approve:
         message = _("The absence of %(name)s is approved.") % {"name": absence.user}
     else:
