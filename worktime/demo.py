@@ -39,8 +39,13 @@ def load(firms):
         company=company, date=datetime.date(today.year, 12, 24), defaults={"name": "Julaften"}
     )
     last_tuesday = monday - datetime.timedelta(days=6)
+    # The evening's urgent job is on the day's own project: it is also the entry the
+    # employee logged last, which "Før timer" starts from.
+    that_day = TimeEntry.objects.filter(user=employee, date=last_tuesday).exclude(project=None)
+    job = that_day.select_related("project").first()
     TimeEntry.objects.create(
         company=company, user=employee, date=last_tuesday, hours=Decimal("3.5"),
+        project=job and job.project, customer=job and job.project.customer,
         description="Hastejobb: lekkasje", created_by=employee, updated_by=employee,
     )  # fmt: skip
     holiday = monday + datetime.timedelta(weeks=3)

@@ -42,5 +42,6 @@ def test_employee_turns_on_two_factor_and_signs_in_with_a_code(demo, page, login
     page.get_by_label("Kode").fill(app_code(secret, steps_ahead=1))
     page.get_by_role("button", name="Logg inn").click()
 
-    expect(page.get_by_role("heading", name="Hei, Per")).to_be_visible()
-    expect(page).to_have_url(f"{live_server.url}/")
+    # An Ansatt lands on "Mine timer".
+    expect(page.get_by_role("heading", name="Mine timer")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/timesheets/")

@@ -158,11 +158,11 @@ def visit(page, url, texts=(), values=None):
 
 
 def search_picker(page, select_id, query, key):
-    """Type in a picker's search box; the options it loads show the payload as text."""
-    box = page.locator(f"input[aria-controls='{select_id}']")
+    """Type in a picker's combobox; the options it lists show the payload as text."""
+    box = page.locator(f"input[aria-controls='{select_id}-listbox']")
     with page.expect_response(re.compile(r"options")):
         box.fill(query)
-    expect(page.locator(f"#{select_id}")).to_contain_text(TEXT[key])
+    expect(page.locator(f"#{select_id}-listbox")).to_contain_text(TEXT[key])
     assert_harmless(page, f"the {select_id} picker")
 
 
