@@ -8,7 +8,8 @@
 3. ``plan``: one read of the firm's customers (active, inactive and deleted) finds
    the rows that are already customers (same org. no. or customer number; for a row
    with neither, the same name) and the rows that repeat an earlier row of the file;
-   a row whose number is a customer's with another org. no. is a problem of its own.
+   a row whose number is another customer's, in the firm or earlier in the file, is
+   a problem of its own, so the check finds what the database would refuse.
 4. ``apply``: in one transaction, bulk inserts and updates; the history triggers
    record each customer as "Importert fra <file name>" (the write's context).
 
@@ -407,7 +408,22 @@ def plan(rows, *, company, on_duplicate, skip_invalid, lock=False):
             )
             result.skipped_duplicates += 1
             continue
+        # Another customer with a number an earlier row gives: the database allows
+        # one customer per number, so the later row is a problem, found by the check.
+        number = ("number", row.customer.number)
+        if row.customer.number and number in seen:
+            row.errors.append(
+                (
+                    "number",
+                    _("Customer number %(number)s is also on row %(row)s, for another customer.")
+                    % {"number": row.customer.number, "row": seen[number]},
+                )
+            )
+            _problem(result, row)
+            continue
         seen.update(dict.fromkeys(keys, row.number))
+        if row.customer.number:
+            seen[number] = row.number
         if match is None:
             result.create.append(row)
         else:

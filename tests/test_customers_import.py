@@ -413,3 +413,20 @@ def test_a_new_org_number_with_another_customers_number_is_a_problem_never_an_up
     assert (done["created"], done["updated"], done["skipped"]) == (0, 0, 1)
     customer.refresh_from_db()
     assert (customer.name, customer.org_number, customer.version) == ("Bakeriet AS", BAKERY, 1)
+
+
+def test_a_number_repeated_in_the_file_for_another_customer_is_a_problem_of_the_later_row(
+    world,
+):
+    rows = [["Kundenummer", "Navn", "Orgnr"], ["10001", "Bakeriet", BAKERY]]
+    rows.append(["10001", "Rørlegger Ås", PLUMBER])
+
+    with translation.override("nb"):
+        checked = run(world.admin, csv_bytes(rows), dry_run=True)
+        done = run(world.admin, csv_bytes(rows), skip_invalid=True)
+
+    assert checked["problems"] == [
+        [3, "Kundenummer", "Kundenummer 10001 står også på rad 2, for en annen kunde."]
+    ]
+    assert (done["created"], done["skipped"]) == (1, 1)
+    assert "Bakeriet" in names(world) and "Rørlegger Ås" not in names(world)
