@@ -7,7 +7,9 @@
    fields, then the model's ``full_clean``, as the card applies them) without a query.
 3. ``plan``: one read of the firm's customers (active, inactive and deleted) finds
    the rows that are already customers (same org. no. or customer number; for a row
-   with neither, the same name) and the rows that repeat an earlier row of the file.
+   with neither, the same name) and the rows that repeat an earlier row of the file;
+   a row whose number is another customer's, in the firm or earlier in the file, is
+   a problem of its own, so the check finds what the database would refuse.
 4. ``apply``: in one transaction, bulk inserts and updates; the history triggers
    record each customer as "Importert fra <file name>" (the write's context).
 
@@ -355,7 +357,9 @@ def _describe(customer):
 
 def _match(row, existing):
     """The firm's customer this row is, or None; raises ValidationError on a row whose
-    org. no. and number belong to two different customers."""
+    org. no. and number belong to two different customers, or whose number belongs to
+    a customer with another org. no. (matching it by number would overwrite that
+    customer with another company's)."""
     customer = row.customer
     if customer.org_number:
         owner = existing.get(("org_number", customer.org_number))
@@ -365,7 +369,16 @@ def _match(row, existing):
                 raise ValidationError(NUMBER_TAKEN)
             return owner
     if customer.number:
-        return existing.get(("number", customer.number))
+        found = existing.get(("number", customer.number))
+        if found is not None and customer.org_number and found.org_number:
+            raise ValidationError(
+                _(
+                    "The customer number belongs to %(customer)s, which has another "
+                    "organisation number."
+                )
+                % {"customer": _describe(found)}
+            )
+        return found
     if not customer.org_number:
         return existing.get(("name", name_key(customer.name)))
     return None
@@ -395,7 +408,22 @@ def plan(rows, *, company, on_duplicate, skip_invalid, lock=False):
             )
             result.skipped_duplicates += 1
             continue
+        # Another customer with a number an earlier row gives: the database allows
+        # one customer per number, so the later row is a problem, found by the check.
+        number = ("number", row.customer.number)
+        if row.customer.number and number in seen:
+            row.errors.append(
+                (
+                    "number",
+                    _("Customer number %(number)s is also on row %(row)s, for another customer.")
+                    % {"number": row.customer.number, "row": seen[number]},
+                )
+            )
+            _problem(result, row)
+            continue
         seen.update(dict.fromkeys(keys, row.number))
+        if row.customer.number:
+            seen[number] = row.number
         if match is None:
             result.create.append(row)
         else:

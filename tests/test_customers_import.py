@@ -376,3 +376,57 @@ def test_uploaded_files_not_imported_within_a_day_are_deleted_hourly(world):
     assert list(CustomerImport.objects.values_list("pk", flat=True)) == [new.pk]
     schedule = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
     assert schedule["customers.prune_imports"] == "37 * * * *"
+
+
+@pytest.mark.parametrize("on_duplicate", ["skip", "update"])
+@pytest.mark.parametrize(
+    ("state", "described"),
+    [
+        ({}, "kunde 10001"),
+        ({"is_active": False}, "kunde 10001, inaktiv"),
+        ("deleted", "kunde 10001, slettet"),
+    ],
+)
+def test_a_new_org_number_with_another_customers_number_is_a_problem_never_an_update(
+    world, on_duplicate, state, described
+):
+    from django.utils import timezone
+
+    fields = {"deleted_at": timezone.now()} if state == "deleted" else state
+    customer = CustomerFactory(
+        company=world.company, number=10001, org_number=BAKERY, name="Bakeriet AS", **fields
+    )
+    data = csv_bytes([["Kundenummer", "Navn", "Orgnr"], ["10001", "Other AS", PLUMBER]])
+
+    with translation.override("nb"):
+        checked = run(world.admin, data, dry_run=True, on_duplicate=on_duplicate)
+        done = run(world.admin, data, on_duplicate=on_duplicate, skip_invalid=True)
+
+    assert checked["problems"] == [
+        [
+            2,
+            "Kundenummer",
+            f"Kundenummeret tilhører Bakeriet AS ({described}), "
+            "som har et annet organisasjonsnummer.",
+        ]
+    ]
+    assert (done["created"], done["updated"], done["skipped"]) == (0, 0, 1)
+    customer.refresh_from_db()
+    assert (customer.name, customer.org_number, customer.version) == ("Bakeriet AS", BAKERY, 1)
+
+
+def test_a_number_repeated_in_the_file_for_another_customer_is_a_problem_of_the_later_row(
+    world,
+):
+    rows = [["Kundenummer", "Navn", "Orgnr"], ["10001", "Bakeriet", BAKERY]]
+    rows.append(["10001", "Rørlegger Ås", PLUMBER])
+
+    with translation.override("nb"):
+        checked = run(world.admin, csv_bytes(rows), dry_run=True)
+        done = run(world.admin, csv_bytes(rows), skip_invalid=True)
+
+    assert checked["problems"] == [
+        [3, "Kundenummer", "Kundenummer 10001 står også på rad 2, for en annen kunde."]
+    ]
+    assert (done["created"], done["skipped"]) == (1, 1)
+    assert "Bakeriet" in names(world) and "Rørlegger Ås" not in names(world)
