@@ -209,6 +209,47 @@ def test_two_managers_marking_at_the_same_moment_make_one_basis(world):
     assert InvoicedEntry.objects.count() == 2
 
 
+def two_quarter_hours_at_333_33(world):
+    """0,25 h on each of two days at 333,33 kr: 83,3325 kr each, so 83,33 kr each and
+    166,66 kr in all; rounded after summing the hours it would be 166,67 kr."""
+    world.company.hourly_rate = Decimal("333.33")
+    world.company.save()
+    for day in (DECEMBER, DECEMBER + datetime.timedelta(days=1)):
+        approved(world, hours=Decimal("0.25"), date=day)
+
+
+def test_a_basis_marked_per_employee_is_stored_and_shown_with_the_sums_per_date(world, client_for):
+    two_quarter_hours_at_333_33(world)
+    client = client_for(world.admin)
+
+    response = client.post(MARK, mark_data(world, "166.66", group="employee"))
+
+    assert response.status_code == 302
+    invoiced = InvoiceBasis.objects.get()
+    assert (invoiced.net, invoiced.mva, invoiced.total) == (
+        Decimal("166.66"),
+        Decimal("41.67"),
+        Decimal("208.33"),
+    )
+    detail = client.get(response["Location"]).text
+    assert "83,33 kr" in detail  # each day's line
+    assert "166,66 kr" in detail and "41,67 kr" in detail and "208,33 kr" in detail
+
+
+def test_the_detail_page_shows_the_sums_as_they_were_billed(world, client_for):
+    two_quarter_hours_at_333_33(world)
+    invoiced = mark(world, net="166.66")
+    # As a basis billed under an older rounding was stored: an øre more than its lines.
+    InvoiceBasis.objects.filter(pk=invoiced.pk).update(
+        net=Decimal("166.67"), mva=Decimal("41.67"), total=Decimal("208.34")
+    )
+
+    detail = client_for(world.admin).get(reverse("invoicing:detail", args=[invoiced.pk])).text
+
+    assert "166,67 kr" in detail and "208,34 kr" in detail
+    assert "208,33 kr" not in detail
+
+
 def test_the_administrator_reopens_a_basis_with_a_reason_and_bills_its_hours_again(
     world, client_for
 ):
