@@ -313,5 +313,10 @@ def entry_reopen(*, entry, by):
 def entries_set_invoiced(*, ids, at):
     """Lock the entries ``ids`` in an invoice basis as of ``at``, or release them
     (``at`` None) when it is reopened; invoicing.services is the one caller and keeps
-    the basis's rules."""
-    return TimeEntry.objects.filter(pk__in=ids).update(invoiced_at=at)
+    the basis's rules. Locking takes only entries a basis may bill (approved, billable,
+    not deleted, not invoiced) and returns how many it took: fewer than ``ids`` means
+    the basis is not what the caller read."""
+    entries = TimeEntry.objects.filter(pk__in=ids)
+    if at is not None:
+        entries = entries.alive().approved().filter(billable=True, invoiced_at__isnull=True)
+    return entries.update(invoiced_at=at)
