@@ -117,8 +117,11 @@ class MoneyField(DecimalField):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 10)
-        kwargs.setdefault("decimal_places", 2)
+        # Here, not at the top: core.fields imports this module for its form fields.
+        from .fields import MONEY_DECIMALS, MONEY_DIGITS
+
+        kwargs.setdefault("max_digits", MONEY_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_DECIMALS)
         kwargs.setdefault("min_value", Decimal(0))
         super().__init__(**kwargs)
 

@@ -1,13 +1,20 @@
 """Reads of the invoice basis ("Fakturagrunnlag"): what a customer can be billed for in
-a period, priced (invoicing.prices) and summed in Decimal to the øre (core.money)."""
+a period, priced (invoicing.prices) and summed in Decimal to the øre (core.money).
+
+One rounding rule, whatever the grouping: each entry's hours × price is rounded to the
+øre (``entry_amount``), and a line, a project and the basis are sums of those. Rounded
+after summing a day's or an employee's hours instead, "per date" and "per employee"
+could differ by an øre, and so could the stored basis and its detail page."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, Sum
+from django.db.models.functions import Round
 from django.shortcuts import get_object_or_404
 
-from core.money import ZERO, line_amount, mva
+from core.fields import MONEY_DECIMALS, MoneyField
+from core.money import ZERO, mva, to_ore
 from timesheets.models import TimeEntry
 
 from .models import InvoiceBasis
@@ -64,6 +71,13 @@ class Basis:
         return self.net + self.mva
 
 
+def entry_amount():
+    """An entry's (or invoiced entry's) amount excl. MVA: ``hours`` × ``rate`` to the
+    øre, half up as core.money.line_amount (PostgreSQL rounds a tie away from zero,
+    and neither is ever negative); NULL without a price."""
+    return Round(F("hours") * F("rate"), MONEY_DECIMALS, output_field=MoneyField())
+
+
 def period_entries(*, customer, project=None, date_from, date_to):
     """The customer's entries in the period (not deleted), of one project if given."""
     entries = TimeEntry.objects.alive().filter(
@@ -73,8 +87,8 @@ def period_entries(*, customer, project=None, date_from, date_to):
 
 
 def _grouped(rows, *, key, unapproved):
-    """A Basis of ``rows``: dicts of project number and name, ``key``, rate and hours,
-    ordered by project."""
+    """A Basis of ``rows``: dicts of project number and name, ``key``, rate, hours and
+    amount (None without a price), ordered by project."""
     projects, unpriced = {}, 0
     for row in rows:
         number = row["project_number"]
@@ -85,7 +99,7 @@ def _grouped(rows, *, key, unapproved):
                 label=row[key],
                 hours=row["total_hours"],
                 rate=row["rate"],
-                amount=line_amount(row["total_hours"], row["rate"]),
+                amount=to_ore(row["amount"]),
             )
         )
     return Basis(projects=list(projects.values()), unapproved=unapproved, unpriced=unpriced)
@@ -108,7 +122,7 @@ def basis(*, company, customer, project=None, date_from, date_to, group="date"):
         open_entries(entries)
         .annotate(rate=hourly_rate_of_entry(company))
         .values(key, "rate", project_number=F("project__number"), project_name=F("project__name"))
-        .annotate(total_hours=Sum("hours"))
+        .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
         .order_by("project_number", key, "rate")
     )
     return _grouped(rows, key=key, unapproved=entries.unapproved().count())
@@ -125,7 +139,7 @@ def invoiced_basis(invoiced, *, group="date"):
             project_number=F("entry__project__number"),
             project_name=F("entry__project__name"),
         )
-        .annotate(total_hours=Sum("hours"))
+        .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
         .order_by("project_number", key, "rate")
     )
     return _grouped(rows, key=key, unapproved=0)

@@ -83,7 +83,10 @@ def basis_mark(request):
                 company=request.user.company,
                 by=request.user,
                 expected_net=form.cleaned_data["expected_net"],
-                **choice,
+                customer=choice["customer"],
+                project=choice["project"],
+                date_from=choice["date_from"],
+                date_to=choice["date_to"],
             )
         except ValidationError as error:
             return _basis_page(request, BasisForm(request.POST, asked=True), refused=error.messages)

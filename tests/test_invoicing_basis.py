@@ -71,6 +71,35 @@ def test_the_basis_groups_by_employee_when_asked(priced, client_for):
     assert "8\xa0250,00 kr" in response.text  # 7,5 × 1 100
 
 
+@pytest.mark.parametrize("group", ["date", "employee"])
+def test_per_date_and_per_employee_bill_the_same_each_entry_rounded_to_the_ore(
+    world, client_for, group
+):
+    # 0,25 h on each of two days at 333,33 kr: 83,3325 kr, so 83,33 kr, each. Per
+    # employee, rounded after summing the hours, it would be 0,5 h: 166,67 kr.
+    world.company.hourly_rate = Decimal("333.33")
+    world.company.save()
+    for day in (DECEMBER, DECEMBER + datetime.timedelta(days=1)):
+        approved(world, hours=Decimal("0.25"), date=day)
+
+    found = basis(
+        company=world.company,
+        customer=world.customer,
+        date_from=DECEMBER,
+        date_to=datetime.date(2026, 10, 31),
+        group=group,
+    )
+    html = ask(client_for(world.admin), world, group=group).text
+
+    assert (found.net, found.mva, found.total) == (
+        Decimal("166.66"),
+        Decimal("41.67"),
+        Decimal("208.33"),
+    )
+    assert "166,66 kr" in html and "208,33 kr" in html
+    assert "166,67 kr" not in html
+
+
 def test_unapproved_not_billable_deleted_and_other_customers_hours_are_left_out(priced):
     TimeEntryFactory(user=priced.employee, customer=priced.customer, date=DECEMBER, hours=3)
     TimeEntryFactory(user=priced.employee, customer=priced.customer, date=DECEMBER, hours=1)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -207,6 +207,138 @@ def test_two_managers_marking_at_the_same_moment_make_one_basis(world):
     assert sorted(outcomes, key=str) == [1, "Det er ingenting å fakturere i dette grunnlaget."]
     assert InvoiceBasis.objects.count() == 1
     assert InvoicedEntry.objects.count() == 2
+
+
+def reopen(world, entry):
+    entry_services.entry_reopen(entry=entry, by=world.admin)
+
+
+def change(world, entry):
+    entry_services.entry_update(
+        entry=entry,
+        by=world.admin,
+        version=entry.version,
+        date=entry.date,
+        hours=Decimal("1"),
+        project=entry.project,
+        customer=entry.customer,
+    )
+
+
+def delete(world, entry):
+    entry_services.entry_delete(entry=entry, by=world.admin)
+
+
+def between_the_read_and_the_write(monkeypatch, step):
+    """Run ``step`` as "Marker som fakturert" has read its basis and numbers it, before
+    it writes the basis's lines and marks its entries."""
+    number = services.next_number
+
+    def late(*args, **kwargs):
+        step()
+        return number(*args, **kwargs)
+
+    monkeypatch.setattr(services, "next_number", late)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("write", [reopen, change, delete])
+def test_an_entry_changed_reopened_or_deleted_while_its_basis_is_marked_waits_for_it(
+    world, monkeypatch, write
+):
+    entry = priced_entries(world)[0]
+    outcomes = []
+
+    def other_session():
+        try:
+            with scopes_disabled():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '200ms'")
+                write(world, TimeEntry.objects.get(pk=entry.pk))
+                outcomes.append("written")
+        except OperationalError:
+            outcomes.append("waited")  # for the basis's lock on the entry
+        finally:
+            connection.close()
+
+    def in_another_session():
+        session = threading.Thread(target=other_session)
+        session.start()
+        session.join()
+
+    between_the_read_and_the_write(monkeypatch, in_another_session)
+
+    invoiced = mark(world)
+
+    assert outcomes == ["waited"]
+    current = TimeEntry.objects.get(pk=entry.pk)
+    assert current.is_invoiced and current.is_approved and not current.is_deleted
+    assert invoiced.lines.get(entry=entry).hours == current.hours == Decimal("7.5")
+    with pytest.raises(entry_services.EntryLocked):
+        write(world, current)
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        lambda entry: TimeEntry.objects.filter(pk=entry.pk).update(approved_at=None),
+        lambda entry: TimeEntry.objects.filter(pk=entry.pk).update(deleted_at=timezone.now()),
+    ],
+    ids=["unapproved", "deleted"],
+)
+def test_an_entry_that_leaves_the_basis_before_it_is_written_is_refused_and_nothing_is_saved(
+    world, client_for, monkeypatch, leave
+):
+    entry = priced_entries(world)[0]
+    between_the_read_and_the_write(monkeypatch, lambda: leave(entry))
+
+    response = client_for(world.admin).post(MARK, mark_data(world, "9500.00"))
+
+    assert response.status_code == 409
+    assert "Fakturagrunnlaget er endret siden du åpnet det" in response.text
+    assert not InvoiceBasis.objects.exists()
+    assert not TimeEntry.objects.filter(invoiced_at__isnull=False).exists()
+
+
+def two_quarter_hours_at_333_33(world):
+    """0,25 h on each of two days at 333,33 kr: 83,3325 kr each, so 83,33 kr each and
+    166,66 kr in all; rounded after summing the hours it would be 166,67 kr."""
+    world.company.hourly_rate = Decimal("333.33")
+    world.company.save()
+    for day in (DECEMBER, DECEMBER + datetime.timedelta(days=1)):
+        approved(world, hours=Decimal("0.25"), date=day)
+
+
+def test_a_basis_marked_per_employee_is_stored_and_shown_with_the_sums_per_date(world, client_for):
+    two_quarter_hours_at_333_33(world)
+    client = client_for(world.admin)
+
+    response = client.post(MARK, mark_data(world, "166.66", group="employee"))
+
+    assert response.status_code == 302
+    invoiced = InvoiceBasis.objects.get()
+    assert (invoiced.net, invoiced.mva, invoiced.total) == (
+        Decimal("166.66"),
+        Decimal("41.67"),
+        Decimal("208.33"),
+    )
+    detail = client.get(response["Location"]).text
+    assert "83,33 kr" in detail  # each day's line
+    assert "166,66 kr" in detail and "41,67 kr" in detail and "208,33 kr" in detail
+
+
+def test_the_detail_page_shows_the_sums_as_they_were_billed(world, client_for):
+    two_quarter_hours_at_333_33(world)
+    invoiced = mark(world, net="166.66")
+    # As a basis billed under an older rounding was stored: an øre more than its lines.
+    InvoiceBasis.objects.filter(pk=invoiced.pk).update(
+        net=Decimal("166.67"), mva=Decimal("41.67"), total=Decimal("208.34")
+    )
+
+    detail = client_for(world.admin).get(reverse("invoicing:detail", args=[invoiced.pk])).text
+
+    assert "166,67 kr" in detail and "208,34 kr" in detail
+    assert "208,33 kr" not in detail
 
 
 def test_the_administrator_reopens_a_basis_with_a_reason_and_bills_its_hours_again(

@@ -206,6 +206,19 @@ def test_copy_last_week_logs_its_entries_a_week_later_and_in_place(world, client
     assert TimeEntry.objects.filter(user=world.employee, date__week=10).count() == 2
 
 
+def test_a_copy_of_an_entry_marked_not_billable_is_not_billable_either(world, client_for):
+    TimeEntryFactory(
+        user=world.employee,
+        date=THURSDAY - datetime.timedelta(days=1),
+        project=world.project,  # a billable project
+        billable=False,  # "Ikke fakturerbar", as a manager marked it
+    )
+
+    client_for(world.employee).post(COPY, {"day": THURSDAY.isoformat()})
+
+    assert not TimeEntry.objects.get(user=world.employee, date=THURSDAY).billable
+
+
 def test_a_copy_that_passes_24_hours_copies_nothing_and_says_why(world, client_for):
     yesterday = THURSDAY - datetime.timedelta(days=1)
     TimeEntryFactory(user=world.employee, date=yesterday, hours=Decimal("10"))

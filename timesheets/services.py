@@ -132,6 +132,11 @@ def entry_create(*, company, by, billable=None, **values):
     """Log hours for ``by`` (everyone logs their own hours)."""
     fields = _clean_fields(fields=_entry_fields(values))
     fields["billable"] = _billable(by=by, billable=billable, fields=fields)
+    return _create(company=company, by=by, fields=fields)
+
+
+def _create(*, company, by, fields):
+    """Save ``by``'s new entry of ``fields`` (clean, with ``billable``)."""
     entry = TimeEntry(company=company, user=by, created_by=by, updated_by=by, **fields)
     _check_pickable(by=by, fields=fields)
     _lock_day(by, fields["date"])
@@ -159,9 +164,10 @@ class Copy:
 @transaction.atomic
 def entries_copy(*, entries, by, days):
     """ "Kopier i går" / "Kopier forrige uke": ``by``'s ``entries`` again, ``days``
-    later, not approved. Those whose project or customer ``by`` may no longer pick
-    (a project finished since) are left and counted; a day that would pass 24 hours
-    copies nothing (ValidationError)."""
+    later, not approved, billed as their source is: an entry a manager marked "Ikke
+    fakturerbar" copies as not billable, whoever copies it. Those whose project or
+    customer ``by`` may no longer pick (a project finished since) are left and counted;
+    a day that would pass 24 hours copies nothing (ValidationError)."""
     copied = left = 0
     for entry in entries.filter(user=by).order_by("date", "id"):
         values = {name: getattr(entry, name) for name in ENTRY_FIELDS}
@@ -171,7 +177,11 @@ def entries_copy(*, entries, by, days):
         except ValidationError:
             left += 1
             continue
-        entry_create(company=by.company, by=by, **values)
+        # Not through entry_create: its ``billable`` is for someone who sees prices,
+        # and the copier (most often the employee) need not; the flag is the source's.
+        fields = _clean_fields(fields=_entry_fields(values))
+        fields["billable"] = entry.billable
+        _create(company=by.company, by=by, fields=fields)
         copied += 1
     return Copy(copied=copied, left=left)
 
@@ -303,5 +313,10 @@ def entry_reopen(*, entry, by):
 def entries_set_invoiced(*, ids, at):
     """Lock the entries ``ids`` in an invoice basis as of ``at``, or release them
     (``at`` None) when it is reopened; invoicing.services is the one caller and keeps
-    the basis's rules."""
-    return TimeEntry.objects.filter(pk__in=ids).update(invoiced_at=at)
+    the basis's rules. Locking takes only entries a basis may bill (approved, billable,
+    not deleted, not invoiced) and returns how many it took: fewer than ``ids`` means
+    the basis is not what the caller read."""
+    entries = TimeEntry.objects.filter(pk__in=ids)
+    if at is not None:
+        entries = entries.alive().approved().filter(billable=True, invoiced_at__isnull=True)
+    return entries.update(invoiced_at=at)
