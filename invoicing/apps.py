@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class InvoicingConfig(AppConfig):
     name = "invoicing"
     verbose_name = _("Invoicing")
+
+    def ready(self):
+        from core import panels
+
+        from . import panels as invoicing
+
+        panels.register("customers.card", invoicing.customer_amounts)
+        panels.register("projects.card", invoicing.project_amounts)

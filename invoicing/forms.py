@@ -74,6 +74,20 @@ class BasisForm(PickerForm):
         }
 
 
+def basis_query(choice):
+    """``choice`` (BasisForm.choice) as the fields BasisForm reads it from: the basis
+    page's address, the hidden fields of "Marker som fakturert"."""
+    query = {
+        "customer": choice["customer"].pk,
+        "date_from": choice["date_from"].isoformat(),
+        "date_to": choice["date_to"].isoformat(),
+        "group": choice["group"],
+    }
+    if choice["project"] is not None:
+        query["project"] = choice["project"].pk
+    return query
+
+
 class MarkForm(BasisForm):
     """ "Marker som fakturert": the basis as shown, and the sum the user saw."""
 

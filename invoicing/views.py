@@ -12,25 +12,12 @@ from accounts import security_log
 from core.pages import after_write, form_status, page, save
 
 from . import exports, selectors, services
-from .forms import BasisForm, MarkForm, ReopenForm
-
-
-def _query(choice):
-    """The choice as the page's address and the hidden fields of "Marker som fakturert"."""
-    query = {
-        "customer": choice["customer"].pk,
-        "date_from": choice["date_from"].isoformat(),
-        "date_to": choice["date_to"].isoformat(),
-        "group": choice["group"],
-    }
-    if choice["project"] is not None:
-        query["project"] = choice["project"].pk
-    return query
+from .forms import BasisForm, MarkForm, ReopenForm, basis_query
 
 
 def _unapproved_url(choice):
     """ "Timeoversikt" of the entries the basis leaves out for want of approval."""
-    query = {**_query(choice), "status": "open"}
+    query = {**basis_query(choice), "status": "open"}
     del query["group"]  # the overview's totals are grouped otherwise
     return f"{reverse('timesheets:overview')}?{urlencode(query)}"
 
@@ -42,7 +29,7 @@ def _basis_page(request, form, refused=None):
     if choice is not None:
         context["basis"] = selectors.basis(company=request.user.company, **choice)
         context["unapproved_url"] = _unapproved_url(choice)
-        context["query"] = _query(choice)
+        context["query"] = basis_query(choice)
         context["query_string"] = urlencode(context["query"])
         context["by_date"] = choice["group"] == "date"
     status = 409 if refused else form_status(form)

@@ -1,6 +1,8 @@
 """Prices ("Timepris"): firm, customer and project, the most specific applies; entries
 that are not billable; what an employee's hour costs; and no price for an Ansatt."""
 
+import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from accounts import services as account_services
 from core.money import format_money, line_amount, mva, to_ore
+from invoicing import services as invoicing_services
 from invoicing.prices import hourly_rate, hourly_rate_of_entry
 from projects.selectors import project_history
 from timesheets import services as entry_services
@@ -19,6 +22,7 @@ from timesheets.models import TimeEntry
 
 from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
 from .matrix import OK
+from .test_invoicing_basis import DECEMBER, approved
 from .test_matrix import ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -293,7 +297,11 @@ PRICES_SHOWN = [
     "\xa0kr",
     "Timepris",
     "Kostnad per time",
+    # The project card's amounts (invoicing.panels).
+    "Timer og beløp",
+    "Margin",
 ]
+AN_AMOUNT = re.compile(r"\d,\d\d kr")  # any amount as the money filter writes it
 
 
 def _employee_pages(world):
@@ -318,6 +326,16 @@ def test_no_page_or_fragment_an_employee_opens_shows_a_price_or_cost(world, clie
         version=world.project.version,
         **{**values, "hourly_rate": Decimal("543.21")},
     )
+    # Amounts the project card would show: an invoiced basis, hours not yet invoiced.
+    approved(world, project=world.project, hours=Decimal("2"))
+    invoicing_services.basis_mark_invoiced(
+        company=world.company,
+        by=world.admin,
+        customer=world.customer,
+        date_from=DECEMBER,
+        date_to=datetime.date(2026, 10, 31),
+        expected_net=Decimal("1086.42"),  # 2 h at the project's 543,21
+    )
     client = client_for(world.employee)
     pages = list(_employee_pages(world)) + [None]
     seen = 0
@@ -337,6 +355,7 @@ def test_no_page_or_fragment_an_employee_opens_shows_a_price_or_cost(world, clie
             text = response.content.decode()
             for shown in PRICES_SHOWN:
                 assert shown not in text, f"{url} shows {shown!r} to an employee"
+            assert not AN_AMOUNT.search(text), f"{url} shows an amount to an employee"
     assert seen > 10
 
 
