@@ -246,3 +246,8 @@ def test_the_week_summary_offers_lever_uke_and_then_says_handed_in(world, client
     summary = client.get(url, {"week": week}).content.decode()
     assert f"{HAND_IN}?week={week}" not in summary
     assert "Levert" in summary
+
+
+def test_the_working_time_list_leads_managers_to_the_handed_in_weeks(world, client_for):
+    html = client_for(world.moderator).get(reverse("worktime:balances")).content.decode()
+    assert HAND_INS in html
