@@ -42,6 +42,8 @@ WORKTIME_VIEW_ALL = "svenn.worktime_view_all"
 WORKTIME_MANAGE = "svenn.worktime_manage"
 ABSENCE_REQUEST = "svenn.absence_request"
 ABSENCE_APPROVE = "svenn.absence_approve"
+WEEK_HAND_IN = "svenn.week_hand_in"
+WEEK_SEND_BACK = "svenn.week_send_back"
 PRICES = "svenn.prices"
 COSTS = "svenn.costs"
 INVOICE_BASIS = "svenn.invoice_basis"
@@ -77,6 +79,10 @@ TABLE = {
     # Approve or reject absence and see the absence calendar; one's own request is
     # decided by someone else, except an Administrator's (as HOURS_APPROVE_OWN).
     ABSENCE_APPROVE: MANAGERS,
+    WEEK_HAND_IN: EVERYONE,  # one's own week ("Lever uke")
+    # See who has handed in a week and "Send tilbake"; one's own week is sent back by
+    # someone else, except an Administrator's (as HOURS_APPROVE_OWN).
+    WEEK_SEND_BACK: MANAGERS,
     # See and set hourly prices, see amounts: an employee never sees a price anywhere.
     PRICES: MANAGERS,
     # See and set what an employee's hour costs the firm, and so a project's margin.

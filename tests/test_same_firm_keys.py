@@ -9,6 +9,7 @@ foreign key added later without its composite key fails here until its migration
 adds one (or it is listed below with the reason it has none).
 """
 
+import datetime
 from contextlib import nullcontext
 
 import pgtrigger
@@ -26,6 +27,7 @@ from customers.models import Customer
 from invoicing.models import InvoiceBasis, InvoicedEntry
 from projects.models import Project
 from timesheets.models import TimeEntry
+from worktime.models import WeekHandIn
 
 from .factories import (
     AbsenceFactory,
@@ -61,6 +63,9 @@ NOT_KEYED = {
     "timesheets.TimeEntryEvent.project": SNAPSHOT,
     "timesheets.TimeEntryEvent.customer": SNAPSHOT,
     "timesheets.TimeEntryEvent.approved_by": SNAPSHOT,
+    "worktime.WeekHandInEvent.user": SNAPSHOT,
+    "worktime.WeekHandInEvent.pgh_obj": "the hand-in has no (company, id) key yet to point at",
+    "worktime.WeekHandInEvent.returned_by": SNAPSHOT,
     # Platform staff (no firm) acting on a firm's user are named in that firm's log.
     "accounts.SecurityEvent.actor": "who did it may be platform staff, who have no firm",
 }
@@ -147,6 +152,9 @@ def firms(world):
         TimebankStartFactory(user=user)
         AbsenceFactory(user=user, decided_by=user)
         HolidayAllowanceFactory(user=user)
+        WeekHandIn.objects.create(
+            company=user.company, user=user, week=datetime.date(2026, 11, 23), returned_by=user
+        )
     JobFactory(user=world.employee)
     JobFactory(user=world.other_admin)
     # Two bases of ours (a line moves to the second), one of the other firm's, whose

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.admin import FIRM_MODEL_FIELDS, EventAdmin
 
+from . import services
 from .models import TimeEntry, TimeEntryEvent
 
 
@@ -50,9 +51,10 @@ class TimeEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        # An invoiced entry is locked, in the database too: shown, never saved.
-        invoiced = obj is not None and obj.is_invoiced
-        return super().has_change_permission(request, obj) and not invoiced
+        # An invoiced entry (locked in the database too) or one of a handed-in week:
+        # shown, never saved.
+        locked = obj is not None and services.entry_lock(obj) is not None
+        return super().has_change_permission(request, obj) and not locked
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions as perms
+from core.pages import CONFLICT
 from projects.selectors import pickable_customers, pickable_projects
 
 from .models import TimeEntry
@@ -29,6 +30,35 @@ class EntryLocked(PermissionDenied):
 
 
 INVOICED = gettext_lazy("This entry is invoiced and can no longer be changed.")
+
+# Locks an app above keeps on a user's own days, as worktime's handed-in weeks ("Lever
+# uke"): ``lock(user, day) -> message or None``, registered in its AppConfig.ready(),
+# since timesheets may not import it. Read by ``entry_lock`` beside the invoiced lock.
+_DAY_LOCKS = []
+
+
+def register_day_lock(lock):
+    _DAY_LOCKS.append(lock)
+
+
+def day_lock(user, day):
+    """Why ``user`` may not log or change their own hours of ``day``, or None."""
+    return next((message for lock in _DAY_LOCKS if (message := lock(user, day))), None)
+
+
+def entry_lock(entry, by=None):
+    """Why ``entry`` is locked for ``by`` (for anyone when None, as the Django admin),
+    or None: invoiced for everyone; in a handed-in week for its owner."""
+    if entry.is_invoiced:
+        return str(INVOICED)
+    if by is None or by.pk == entry.user_id:
+        return day_lock(entry.user, entry.date)
+    return None
+
+
+def _check_day_open(user, day):
+    if message := day_lock(user, day):
+        raise ValidationError(message, code=CONFLICT)
 
 
 def hours_from_times(*, start, end, break_minutes=None):
@@ -139,6 +169,7 @@ def _create(*, company, by, fields):
     """Save ``by``'s new entry of ``fields`` (clean, with ``billable``)."""
     entry = TimeEntry(company=company, user=by, created_by=by, updated_by=by, **fields)
     _check_pickable(by=by, fields=fields)
+    _check_day_open(by, fields["date"])
     _lock_day(by, fields["date"])
     check_day(user=by, fields=fields)
     entry.clean_for_save(exclude=["user"])
@@ -187,8 +218,9 @@ def entries_copy(*, entries, by, days):
 
 
 def can_change(user, entry):
-    """The owner until approved; an Administrator until invoiced (GUIDE section 2)."""
-    if entry.is_invoiced:
+    """The owner until approved or handed in; an Administrator until invoiced (GUIDE
+    section 2)."""
+    if entry_lock(entry, user):
         return False
     if user.has_perm(perms.HOURS_CHANGE_APPROVED):
         return True
@@ -204,17 +236,15 @@ def _locked(entry):
     return current
 
 
-def locked_message(entry):
-    """Why the entry can no longer be changed, for the form."""
-    if entry.is_invoiced:
-        return str(INVOICED)
-    return _("This entry is approved and can no longer be changed.")
+def locked_message(user, entry):
+    """Why the entry can no longer be changed by ``user``, for the form."""
+    return entry_lock(entry, user) or _("This entry is approved and can no longer be changed.")
 
 
 def _check_can_change(user, entry):
     if not can_change(user, entry):
-        if entry.is_invoiced:
-            raise EntryLocked(str(INVOICED))
+        if message := entry_lock(entry, user):
+            raise EntryLocked(message)
         if entry.is_approved:
             raise EntryLocked(_("This entry is approved and can no longer be changed."))
         raise PermissionDenied
@@ -230,6 +260,8 @@ def entry_update(*, entry, by, version, billable=None, **values):
     fields = _clean_fields(fields=_entry_fields(values))
     fields["billable"] = _billable(by=by, billable=billable, fields=fields, current=current)
     _check_pickable(by=by, fields=fields, current=current)
+    if by.pk == current.user_id:
+        _check_day_open(by, fields["date"])  # moved into a handed-in week
     _lock_day(current.user, fields["date"])
     check_day(user=current.user, fields=fields, current=current)
     for name, value in fields.items():

@@ -147,10 +147,12 @@ def entry_update(request, pk):
     )
     if not services.can_change(request.user, entry):
         if request.method == "POST" and (
-            entry.is_invoiced or (entry.user_id == request.user.pk and entry.is_approved)
+            services.entry_lock(entry, request.user)
+            or (entry.user_id == request.user.pk and entry.is_approved)
         ):
-            # Approved or invoiced while the form was open: say so and keep the input.
-            refuse(form, services.locked_message(entry))
+            # Approved, handed in or invoiced while the form was open: say so and keep
+            # the input.
+            refuse(form, services.locked_message(request.user, entry))
             return _form_page(request, form)
         raise services.EntryLocked
     if request.method == "POST" and form.is_valid():
@@ -200,7 +202,8 @@ def entry_copy(request):
     try:
         copy = services.entries_copy(entries=entries, by=request.user, days=days)
     except ValidationError as error:
-        # A day would pass 24 hours: nothing copied, the week as it is, and why.
+        # A day would pass 24 hours, or is in a handed-in week: nothing copied, the
+        # week as it is, and why.
         messages.error(request, " ".join(error.messages))
         context = _week_context(request, request.user, target)
         return page(request, "timesheets/week.html", "week", context, status=409)

@@ -1,11 +1,15 @@
 from django.contrib import admin
 
+from core.admin import EventAdmin
+
 from .models import (
     Absence,
     DayOff,
     HolidayAllowance,
     OvertimeRules,
     TimebankStart,
+    WeekHandIn,
+    WeekHandInEvent,
     WorkSchedule,
 )
 
@@ -63,3 +67,14 @@ class HolidayAllowanceAdmin(ReadOnlyAdmin):
     list_display = ["user", "year", "days", "carried_over", "company"]
     list_filter = ["company", "year"]
     list_select_related = ["user", "company"]
+
+
+@admin.register(WeekHandIn)
+class WeekHandInAdmin(ReadOnlyAdmin):
+    list_display = ["user", "week", "handed_in_at", "returned_at", "company"]
+    list_filter = ["company", ("returned_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "company"]
+    search_fields = ["user__name", "user__email"]
+
+
+admin.site.register(WeekHandInEvent, EventAdmin)

@@ -8,9 +8,12 @@ class WorktimeConfig(AppConfig):
 
     def ready(self):
         from core import panels
+        from timesheets import services as timesheets
 
         from . import panels as worktime
+        from . import services
 
         panels.register("accounts.user", worktime.user_working_time)
         panels.register("accounts.firm", worktime.firm_overtime_rules)
         panels.register("timesheets.week", worktime.week_summary)
+        timesheets.register_day_lock(services.week_lock)

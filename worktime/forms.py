@@ -1,8 +1,13 @@
+import datetime
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
+from timesheets.selectors import Week
 
+from . import services
 from .models import (
     WEEKDAYS,
     Absence,
@@ -80,3 +85,36 @@ class HolidayAllowanceForm(forms.ModelForm):
     class Meta:
         model = HolidayAllowance
         fields = ["year", "days", "carried_over"]
+
+
+class WeekField(forms.CharField):
+    """An ISO week as the week page names it (``2026-W49``), as a timesheets Week."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Week"), max_length=8, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        match = re.fullmatch(r"(\d{4})-W(\d{2})", value.upper())
+        try:
+            week = Week(datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Give a week as 2026-W49.")) from None
+        if not week.in_range:
+            raise forms.ValidationError(_("Give a week as 2026-W49."))
+        return week
+
+
+class HandInForm(forms.Form):
+    week = WeekField()
+
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        services.check_week_begun(week)
+        return week
+
+
+class SendBackForm(forms.Form):
+    week = WeekField()
+    user = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    comment = forms.CharField(label=_("Comment"), max_length=200)

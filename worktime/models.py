@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import fields
+from core.history import events_of
 from core.tenancy import CompanyOwned, scoped_manager
 
 from . import calculation
@@ -372,3 +373,59 @@ class HolidayAllowance(CompanyOwned):
 
     def __str__(self):
         return f"{self.user} {self.year}: {self.days} + {self.carried_over}"
+
+
+class WeekHandIn(CompanyOwned):
+    """ "Lever uke": ``user`` has handed in the ISO week that begins on ``week`` (a
+    Monday), which locks its entries for them (timesheets.services.entry_lock) until a
+    manager sends it back with a comment ("Send tilbake", ``returned_at``). Handing in
+    again uses the same row; every state it had is in its history."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employee"),
+    )
+    week = fields.DateField(_("week (Monday)"))
+    handed_in_at = models.DateTimeField(_("handed in"), default=timezone.now)
+    returned_at = models.DateTimeField(_("sent back"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("sent back by"),
+    )
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("handed-in week")
+        verbose_name_plural = _("handed-in weeks")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "user", "week"], name="handin_one_per_week"),
+            # ISO day of week 1: the Monday the week is named by.
+            models.CheckConstraint(
+                condition=models.Q(week__iso_week_day=1), name="handin_week_is_monday"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.week:%G-W%V}"
+
+    @property
+    def is_locked(self):
+        return self.returned_at is None
+
+
+class WeekHandInEvent(
+    events_of(
+        WeekHandIn,
+        verbose_name=_("handed-in week event"),
+        verbose_name_plural=_("handed-in week events"),
+    )
+):
+    """Every hand-in and every "Send tilbake" with its comment (written by a trigger)."""

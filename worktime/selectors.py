@@ -10,8 +10,9 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
-from accounts.selectors import users_of_company
+from accounts.selectors import active_users, users_of_company
 from timesheets.models import TimeEntry
 from timesheets.selectors import Week
 
@@ -25,6 +26,7 @@ from .models import (
     HolidayAllowance,
     OvertimeRules,
     TimebankStart,
+    WeekHandIn,
     WorkSchedule,
 )
 
@@ -297,3 +299,44 @@ def month_absences(first, last):
         .select_related("user")
         .order_by("user__name", "start")
     )
+
+
+# "Lever uke" -----------------------------------------------------------------------
+
+
+def week_handed_in(user, day):
+    """Whether ``user`` has handed in the week of ``day`` and not had it back. Asked by
+    timesheets' writes and by the Django admin, where no firm's scope is active: the
+    firm is the user's."""
+    monday = Week.of(day).monday
+    with scopes_disabled():
+        return WeekHandIn.objects.filter(
+            company_id=user.company_id, user=user, week=monday, returned_at__isnull=True
+        ).exists()
+
+
+def hand_in_of(user, week):
+    """``user``'s hand-in of ``week``, or None when never handed in."""
+    return WeekHandIn.objects.filter(user=user, week=week.monday).first()
+
+
+def get_hand_in_for_manager(user_pk, week):
+    """An employee's hand-in of ``week`` in the request's firm, else a 404."""
+    return get_object_or_404(
+        WeekHandIn.objects.select_related("user"), user_id=user_pk, week=week.monday
+    )
+
+
+@dataclass(frozen=True)
+class HandInRow:
+    user: object
+    hand_in: object  # None: not handed in
+
+
+def week_hand_ins(week):
+    """Every active employee with their hand-in of ``week``: two queries in all."""
+    hand_ins = {
+        h.user_id: h
+        for h in WeekHandIn.objects.filter(week=week.monday).select_related("returned_by")
+    }
+    return [HandInRow(user, hand_ins.get(user.pk)) for user in active_users()]

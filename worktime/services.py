@@ -25,6 +25,7 @@ from .models import (
     HolidayAllowance,
     OvertimeRules,
     TimebankStart,
+    WeekHandIn,
     WorkSchedule,
 )
 
@@ -257,3 +258,56 @@ def absence_decide(*, absence, by, approve, comment=""):
     absence.decided_by, absence.decided_at, absence.comment = by, timezone.now(), comment
     absence.save(update_fields=["status", "decided_by", "decided_at", "comment"])
     return absence
+
+
+# "Lever uke" -----------------------------------------------------------------------
+
+
+def week_lock(user, day):
+    """The lock timesheets asks about (timesheets.services.register_day_lock): the
+    message when ``day`` is in a week ``user`` has handed in and not had back."""
+    if selectors.week_handed_in(user, day):
+        return _(
+            "This week is handed in and can no longer be changed. Ask a manager to send it back."
+        )
+    return None
+
+
+def check_week_begun(week):
+    """Only a week that has begun can be handed in (the form asks this too)."""
+    if week.monday > timezone.localdate():
+        raise ValidationError(_("A week that has not begun yet cannot be handed in."))
+
+
+@transaction.atomic
+def week_hand_in(*, user, by, week):
+    """``user`` hands in ``week`` (a timesheets Week): its entries are locked for them.
+    Handing in a week handed in already changes nothing."""
+    if by != user or not by.has_perm(perms.WEEK_HAND_IN):
+        raise PermissionDenied
+    check_week_begun(week)
+    hand_in, created = WeekHandIn.objects.select_for_update().get_or_create(
+        company_id=user.company_id, user=user, week=week.monday
+    )
+    if not created and hand_in.returned_at is not None:
+        hand_in.handed_in_at, hand_in.returned_at, hand_in.returned_by = timezone.now(), None, None
+        hand_in.save(update_fields=["handed_in_at", "returned_at", "returned_by"])
+    return hand_in
+
+
+@transaction.atomic
+def week_send_back(*, hand_in, by, comment):
+    """ "Send tilbake": the week is open to its employee again, with why."""
+    hand_in = WeekHandIn.objects.select_for_update().get(pk=hand_in.pk)
+    if hand_in.company_id != by.company_id or not by.has_perm(perms.WEEK_SEND_BACK):
+        raise PermissionDenied
+    if hand_in.user_id == by.pk and not by.has_perm(perms.HOURS_APPROVE_OWN):
+        raise ValidationError(_("Someone else sends your own week back."))
+    if hand_in.returned_at is not None:
+        raise ValidationError(_("This week has been sent back already."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say why the week is sent back.")})
+    hand_in.returned_at, hand_in.returned_by, hand_in.comment = timezone.now(), by, comment
+    hand_in.save(update_fields=["returned_at", "returned_by", "comment"])
+    return hand_in

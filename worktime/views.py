@@ -20,9 +20,11 @@ from .forms import (
     AbsenceForm,
     DayOffForm,
     DecisionForm,
+    HandInForm,
     HolidayAllowanceForm,
     OvertimeRulesForm,
     ScheduleForm,
+    SendBackForm,
     TimebankStartForm,
 )
 from .models import DayOff
@@ -136,7 +138,13 @@ def week(request):
         subject = selectors.get_employee(id_from(request.GET["user"]))
     current = Week.parse(request.GET.get("week"), default=timezone.localdate())
     (balance,) = selectors.balances([subject], current)
-    context = {"balance": balance, "week": current, "own": subject == request.user}
+    context = {
+        "balance": balance,
+        "week": current,
+        "own": subject == request.user,
+        "hand_in": selectors.hand_in_of(subject, current),
+        "begun": current.monday <= timezone.localdate(),
+    }
     return page(request, "worktime/week.html", "summary", context)
 
 
@@ -290,3 +298,74 @@ def holiday_allowance(request, pk):
             message = _("The holiday days of %(name)s have been saved.") % {"name": employee}
             return after_write(request, reverse("worktime:employee", args=[pk]), message)
     return _employee_page(request, employee, allowance_form=form)
+
+
+# "Lever uke" -----------------------------------------------------------------------
+
+
+def _week_url(week):
+    return f"{reverse('timesheets:week')}?week={week}"
+
+
+def _hand_in_page(request, form):
+    context = {"form": form, "week": None}
+    if form.is_valid():
+        week = form.cleaned_data["week"]
+        (balance,) = selectors.balances([request.user], week)
+        hand_in = selectors.hand_in_of(request.user, week)
+        context.update(week=week, balance=balance, hand_in=hand_in, back=_week_url(week))
+    return page(request, "worktime/hand_in.html", None, context, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.WEEK_HAND_IN)
+def hand_in(request):
+    """ "Lever uke": the week's totals to confirm (GET), then handed in (POST)."""
+    if request.method == "GET":
+        week = request.GET.get("week") or str(Week.of(timezone.localdate()))
+        return _hand_in_page(request, HandInForm({"week": week}))
+    form = HandInForm(request.POST)
+    if form.is_valid():
+        week = form.cleaned_data["week"]
+        if save(form, services.week_hand_in, user=request.user, by=request.user, week=week):
+            message = _("Week %(number)s is handed in.") % {"number": week.number}
+            return after_write(request, _week_url(week), message)
+    return _hand_in_page(request, form)
+
+
+def _hand_ins_page(request, week, form=None):
+    context = {
+        "week": week,
+        "rows": selectors.week_hand_ins(week),
+        "form": form,
+        "today": timezone.localdate(),
+    }
+    return page(request, "worktime/hand_ins.html", None, context, status=form_status(form))
+
+
+@require_GET
+@perms.role_required(perms.WEEK_SEND_BACK)
+def hand_ins(request):
+    """Who has handed in a week and who has not."""
+    current = Week.parse(request.GET.get("week"), default=timezone.localdate())
+    return _hand_ins_page(request, current)
+
+
+@require_POST
+@perms.role_required(perms.WEEK_SEND_BACK)
+def send_back(request):
+    """ "Send tilbake" with a comment: the week is open to its employee again."""
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        week = form.cleaned_data.get("week") or Week.of(timezone.localdate())
+        return _hand_ins_page(request, week, form)
+    week, comment = form.cleaned_data["week"], form.cleaned_data["comment"]
+    hand_in = selectors.get_hand_in_for_manager(form.cleaned_data["user"], week)
+    if save(form, services.week_send_back, hand_in=hand_in, by=request.user, comment=comment):
+        message = _("Week %(number)s of %(name)s is sent back.") % {
+            "number": week.number,
+            "name": hand_in.user,
+        }
+        url = f"{reverse('worktime:hand_ins')}?week={week}"
+        return after_write(request, url, message)
+    return _hand_ins_page(request, week, form)

@@ -1,6 +1,7 @@
 import datetime
 
-from worktime.models import Absence, AbsenceKind, DayOff
+from timesheets.selectors import Week
+from worktime.models import Absence, AbsenceKind, DayOff, WeekHandIn
 
 from . import OK, Route, admins, everyone, managers
 
@@ -126,6 +127,40 @@ ROUTES += [
         args=employee,
         method="post",
         data=lambda w: {"year": "2026", "days": "25", "carried_over": "3"},
+        ok=302,
+    ),
+]
+
+
+def last_week():
+    today = datetime.date.today()
+    return Week.of(today - datetime.timedelta(days=7))
+
+
+def handed_in_week(world):
+    """The employee's last week, handed in, to be sent back."""
+    week = last_week()
+    WeekHandIn.objects.get_or_create(company=world.company, user=world.employee, week=week.monday)
+    return {"week": str(week), "user": world.employee.pk, "comment": "Mangler fredag"}
+
+
+ROUTES += [
+    Route("worktime:hand_in", everyone()),
+    Route("worktime:hand_in", everyone(), method="post", ok=422),
+    Route(
+        "worktime:hand_in",
+        everyone(),
+        method="post",
+        data=lambda w: {"week": str(last_week())},
+        ok=302,
+    ),
+    Route("worktime:hand_ins", managers()),
+    Route("worktime:send_back", managers(), method="post", ok=422),
+    Route(
+        "worktime:send_back",
+        managers(other=404),
+        method="post",
+        data=handed_in_week,
         ok=302,
     ),
 ]
