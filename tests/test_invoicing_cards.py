@@ -247,7 +247,7 @@ def test_the_cards_pages_ask_no_more_queries_with_more_entries(billed, client_fo
     ]
     client.get(urls[0])  # warm up the session and the user
     before = [len(queries_of(client, url)) for url in urls]
-    for day in range(30):
+    for _day in range(30):
         approved(billed, project=billed.project, hours=Decimal("1"), user=billed.employee2)
 
     assert [len(queries_of(client, url)) for url in urls] == before
