@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import EventAdmin
+from core.admin import EventAdmin, ReadOnlyAdmin
 
 from .models import Company, CompanyEvent, SecurityEvent, User, UserEvent
 from .sessions import end_sessions
@@ -56,7 +56,7 @@ admin.site.register([CompanyEvent, UserEvent], EventAdmin)
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdmin):
     """Every firm's security log for platform staff; read-only, as the table is
     append-only (only prune_security_log deletes)."""
 
@@ -66,12 +66,3 @@ class SecurityEventAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "actor__email", "ip_address"]
     date_hierarchy = "at"
     readonly_fields = [field.name for field in SecurityEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

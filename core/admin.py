@@ -10,6 +10,20 @@ from pghistory.admin import EventModelAdmin
 from .models import Job, StaleVersion, SubmittedForm
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For tables platform staff only read: what the firms write on their own pages,
+    under their services' rules, or what is append-only (the security log)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SubmittedForm)
 class SubmittedFormAdmin(admin.ModelAdmin):
     """The tokens of saved create forms (double-submit guard); read-only."""

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import InvoiceBasis, InvoicedEntry
 
 
@@ -14,7 +16,7 @@ class InvoicedEntryInline(admin.TabularInline):
 
 
 @admin.register(InvoiceBasis)
-class InvoiceBasisAdmin(admin.ModelAdmin):
+class InvoiceBasisAdmin(ReadOnlyAdmin):
     """Platform staff read every firm's invoiced bases; a basis is made and reopened by
     the firm, with who, when and why, so the admin changes nothing."""
 
@@ -25,12 +27,3 @@ class InvoiceBasisAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return InvoiceBasis.objects.all()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import EventAdmin
+from core.admin import EventAdmin, ReadOnlyAdmin
 
 from .models import (
     Absence,
@@ -13,19 +13,8 @@ from .models import (
     WorkSchedule,
 )
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Platform staff read the firms' working time; the firms keep it themselves, on
-    their own pages, where the rules of worktime.services apply."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Platform staff read the firms' working time; the firms keep it themselves, on their
+# own pages, where the rules of worktime.services apply.
 
 
 @admin.register(WorkSchedule)
