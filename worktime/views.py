@@ -58,29 +58,31 @@ def _employee_page(request, employee, schedule_form=None, start_form=None, allow
 @perms.role_required(perms.WORKTIME_MANAGE)
 def employee(request, pk):
     """An employee's "Arbeidstid": the schedules, a new one, the timebank's start."""
-    employee = selectors.get_employee(pk)
     if request.method == "GET":
-        return _employee_page(request, employee)
-    form = ScheduleForm(request.POST)
+        return _employee_page(request, selectors.get_employee(pk))
+    message = _("The working time of %(name)s has been saved.")
+    return _employee_box(request, pk, ScheduleForm, services.schedule_set, message, "schedule_form")
+
+
+def _employee_box(request, pk, form_class, write, message, form_name):
+    """A box of the employee's page posted: its form saved by ``write`` and the page
+    again with ``message``, or the page with the box's errors (``form_name``)."""
+    employee = selectors.get_employee(pk)
+    form = form_class(request.POST)
     if form.is_valid():
         values = {"user": employee, "by": request.user, **form.cleaned_data}
-        if save(form, services.schedule_set, **values) is not None:
-            message = _("The working time of %(name)s has been saved.") % {"name": employee}
-            return after_write(request, reverse("worktime:employee", args=[pk]), message)
-    return _employee_page(request, employee, schedule_form=form)
+        if save(form, write, **values) is not None:
+            done = message % {"name": employee}
+            return after_write(request, reverse("worktime:employee", args=[pk]), done)
+    return _employee_page(request, employee, **{form_name: form})
 
 
 @require_POST
 @perms.role_required(perms.WORKTIME_MANAGE)
 def timebank_start(request, pk):
-    employee = selectors.get_employee(pk)
-    form = TimebankStartForm(request.POST)
-    if form.is_valid():
-        values = {"user": employee, "by": request.user, **form.cleaned_data}
-        if save(form, services.timebank_start_set, **values) is not None:
-            message = _("The timebank of %(name)s has been saved.") % {"name": employee}
-            return after_write(request, reverse("worktime:employee", args=[pk]), message)
-    return _employee_page(request, employee, start_form=form)
+    message = _("The timebank of %(name)s has been saved.")
+    write = services.timebank_start_set
+    return _employee_box(request, pk, TimebankStartForm, write, message, "start_form")
 
 
 def _rules_page(request, rules_form=None, day_form=None):
@@ -290,14 +292,9 @@ def _month_cells(days, absences):
 @require_POST
 @perms.role_required(perms.WORKTIME_MANAGE)
 def holiday_allowance(request, pk):
-    employee = selectors.get_employee(pk)
-    form = HolidayAllowanceForm(request.POST)
-    if form.is_valid():
-        values = {"user": employee, "by": request.user, **form.cleaned_data}
-        if save(form, services.holiday_allowance_set, **values) is not None:
-            message = _("The holiday days of %(name)s have been saved.") % {"name": employee}
-            return after_write(request, reverse("worktime:employee", args=[pk]), message)
-    return _employee_page(request, employee, allowance_form=form)
+    message = _("The holiday days of %(name)s have been saved.")
+    write = services.holiday_allowance_set
+    return _employee_box(request, pk, HolidayAllowanceForm, write, message, "allowance_form")
 
 
 # "Lever uke" -----------------------------------------------------------------------
