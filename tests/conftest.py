@@ -30,9 +30,9 @@ from .factories import (  # noqa: E402
 # from that thread are safe here (pytest-playwright's documented workaround).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# Property-based tests: a few hundred examples per form in `make test`, thousands in
+# Property-based tests: a hundred examples per form in `make test`, thousands in
 # `make fuzz`. Examples of one test share its database transaction and clients.
-for name, examples in [("default", 200), ("fuzz", 3000)]:
+for name, examples in [("default", 100), ("fuzz", 3000)]:
     settings.register_profile(
         name,
         max_examples=examples,
