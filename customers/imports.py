@@ -54,6 +54,7 @@ CONTACT_TARGETS = {
 TARGETS = {
     "": gettext_lazy("Do not import"),
     **{name: FIELD_LABELS[name] for name in FIELDS},
+    "other_phone": gettext_lazy("Phone, where the first phone column is empty"),
     "is_active": gettext_lazy("Status (active/inactive)"),
     "contact_name": gettext_lazy("Contact person"),
     "contact_title": gettext_lazy("Contact person's title"),
@@ -161,6 +162,8 @@ def guess_mapping(header):
     taken, mapping = set(), []
     for title in header:
         target = ALIASES.get(header_key(title), "")
+        if target == "phone" and target in taken:
+            target = "other_phone"  # "Telefon" and "Mobil": the second where the first is empty
         if target in taken:
             target = ""
         taken.add(target)
@@ -230,6 +233,11 @@ NOT_ON_CARD = [field.name for field in Customer._meta.fields if field.name not i
 def check_row(number, values, *, company):
     """``values`` (target -> text) as the card would take them: a Row with the Customer
     and contact values it makes, or with its problems. No query."""
+    if "other_phone" in values:
+        values = {**values}
+        other_phone = values.pop("other_phone")
+        if not values.get("phone", "").strip():
+            values["phone"] = other_phone
     row = Row(number=number, given={name for name, value in values.items() if value})
     card = {name: values.get(name, "") for name in FIELDS}
     card["kind"] = KINDS.get(card["kind"].strip().lower(), card["kind"]) or CustomerKind.COMPANY

@@ -103,7 +103,8 @@ def test_a_tripletex_file_in_windows_1252_with_semicolons_creates_its_customers(
         "0155",
         "Oslo",
     )
-    assert Customer.objects.get(number=102, company=world.company).postal_place == "Ås"
+    plumber = Customer.objects.get(number=102, company=world.company)
+    assert (plumber.postal_place, plumber.phone) == ("Ås", "+4791234567")  # from "Mobil"
 
 
 def test_a_poweroffice_workbook_reads_numbers_as_typed_and_the_contact_person(world):
@@ -161,7 +162,13 @@ def test_headers_in_norwegian_and_english_are_recognised():
         "postal_place",
         "contact_name",
         "",
-        "",  # one column per field: the second phone is left out
+        "other_phone",  # "Telefon" after "Mobil": taken where "Mobil" is empty
+    ]
+    assert imports.guess_mapping(["Navn", "Telefon", "Mobil", "Tlf"]) == [
+        "name",
+        "phone",
+        "other_phone",
+        "",
     ]
 
 
