@@ -8,6 +8,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -94,6 +96,19 @@ def test_a_long_basis_numbers_its_pages_and_repeats_the_header_but_not_the_sums(
         assert HEADER in text
         assert f"Side {number} av {len(pages)}" in text
     assert ["Totalt inkl. MVA" in text for text in pages] == [False] * (len(pages) - 1) + [True]
+
+
+def test_the_pdf_of_many_lines_takes_as_many_queries_as_of_one(firm, client_for):
+    client = client_for(firm.admin)
+    with CaptureQueriesContext(connection) as few:
+        download(client, firm)
+    for n in range(1, 21):
+        approved(firm, project=firm.project, hours=Decimal("1"), date=datetime.date(2026, 10, n))
+    with CaptureQueriesContext(connection) as many:
+        response = download(client, firm)
+
+    assert "20.10.2026" in pages_of(response)[0]
+    assert len(many) == len(few)
 
 
 def test_the_basis_page_links_its_pdf_with_the_same_choice(firm, client_for):
