@@ -113,8 +113,8 @@ def invoiced_pdf(invoiced, basis):
 
 
 # A PDF of more lines than this is made by a job (invoicing/jobs.py), not in the
-# request. Measured (bench/run.py, "basis pdf"): WeasyPrint lays out some 200 to 400
-# lines a second, so 2,000 lines take 5 to 10 s; 300 lines stay about a second.
+# request: WeasyPrint lays out about 200 lines a second (2,000 lines took 7 to 11 s on
+# the 2-core development machine, 300 lines about a second; `make bench` measures it).
 PDF_DIRECT_LINES = 300
 
 

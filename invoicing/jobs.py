@@ -27,7 +27,7 @@ def _log_download(request, job):
     """Each download of the file is an export in the security log, as a direct one is."""
     if "invoiced" in job.params:
         invoiced = selectors.bases().filter(pk=job.params["invoiced"]).first()
-        detail = {"format": "pdf", "basis": job.params["invoiced"]}
+        detail = {"format": "pdf", "basis_id": job.params["invoiced"]}
         if invoiced is not None:
             detail = exports.invoiced_log_detail("pdf", invoiced)
     else:
