@@ -56,7 +56,7 @@ compilemessages: $(STAMP)
 	call_command('compilemessages', verbosity=0, ignore_patterns=['.venv', '.local'])"
 
 .PHONY: run
-run: install
+run: install pango
 	@export DATABASE_URL="$(call DB_URL,svenn)" DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput -v0; \
 	$(PY) manage.py demo; \
@@ -81,6 +81,15 @@ chromium:
 	@[ -x /usr/bin/chromium ] || { echo "Installing Chromium from Debian's packages"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# WeasyPrint (the invoice basis's PDF, core/pdf.py) lays text out with Pango, in DejaVu.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+.PHONY: pango
+pango:
+	@dpkg-query -W -f='$${Status}\n' $(PDF_PACKAGES) 2>/dev/null | grep -c '^install ok installed$$' \
+		| grep -qx $(words $(PDF_PACKAGES)) || { echo "Installing Pango and DejaVu (for PDFs) from Debian's packages"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; }
+
 .PHONY: lint
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -94,7 +103,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 .PHONY: test
-test: install chromium lint
+test: install chromium pango lint
 	@export DATABASE_URL="$(call DB_URL,svenn)" SVENN_TESTING=true; \
 	$(PY) manage.py makemigrations --check --dry-run -v0 || { echo "svenn: models changed without a migration"; exit 1; }; \
 	$(PY) -m pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS)) $(PYTEST_ARGS)
@@ -139,7 +148,7 @@ bench-import: install
 	$(PY) manage.py bench_import --rows $(ROWS)
 
 .PHONY: bench
-bench: install
+bench: install pango
 	@export DATABASE_URL="$(BENCH_DB)"; $(PY) bench/run.py
 
 # Its own database svenn_load in the project's cluster, which it restarts midway;

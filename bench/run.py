@@ -118,6 +118,7 @@ def pages(t):
         ("entry form", "/timesheets/new/", "employee"),
         ("week view", f"/timesheets/?week={week}", "employee"),
         ("month overview", f"/timesheets/overview/?{period}", "manager"),
+        ("invoice basis", f"/invoicing/?customer={t['customer'].pk}&{period}", "manager"),
     ]
 
 
@@ -125,6 +126,69 @@ def export_path(t, days):
     end = t["latest"]
     start = end - timedelta(days=days)
     return f"/timesheets/export.csv?date_from={start:%Y-%m-%d}&date_to={end:%Y-%m-%d}"
+
+
+PDF_LINES = 2000
+
+
+def basis_pdf(t, lines=PDF_LINES):
+    """Seconds to make the PDF of a basis of ``lines`` lines, as the worker of its job
+    does (invoicing/jobs.py): the busiest customers' real bases over the whole data,
+    by date, one after the other as project groups of one document until it has
+    ``lines`` lines (no one customer has that many). Also the seconds the selector
+    takes for the first (and biggest) of them."""
+    from django.db.models import Count, Max, Min
+    from django.utils import translation
+    from django_scopes import scope
+
+    from core.pdf import pdf_bytes
+    from customers.models import Customer
+    from invoicing import exports, selectors
+    from timesheets.models import TimeEntry
+
+    company = t["manager"].company
+    with scope(company=company), translation.override("nb"):
+        entries = TimeEntry.objects.alive().filter(customer__isnull=False)
+        span = entries.aggregate(first=Min("date"), last=Max("date"))
+        busiest = entries.values_list("customer").annotate(n=Count("id")).order_by("-n")
+        groups, selector_s = [], None
+        for pk, _n in busiest[:50]:
+            customer = Customer.objects.get(pk=pk)
+            choice = {
+                "customer": customer,
+                "project": None,
+                "date_from": span["first"],
+                "date_to": span["last"],
+                "group": "date",
+            }
+            start = time.perf_counter()
+            found = selectors.basis(company=company, **choice)
+            selector_s = selector_s or time.perf_counter() - start
+            if not groups:
+                first_choice, first = choice, found
+            groups += found.projects
+            if sum(len(group.lines) for group in groups) >= lines:
+                break
+        left, kept = lines, []
+        for group in groups:
+            kept.append(selectors.ProjectGroup(group.number, group.name, group.lines[:left]))
+            left -= len(kept[-1].lines)
+            if not left:
+                break
+        document = selectors.Basis(projects=kept, unapproved=0, unpriced=first.unpriced)
+        context = exports.pdf_context(company, first_choice, document)
+        pdf_bytes("<p>warm</p>")  # fonts loaded once, as in a worker that has run a job
+        start, cpu = time.perf_counter(), time.process_time()
+        data = exports.pdf_bytes(context)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {
+        "lines": exports.line_count(document),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "kb": round(len(data) / 1024, 1),
+        "selector_s": round(selector_s, 3),
+        "direct_up_to_lines": exports.PDF_DIRECT_LINES,
+    }
 
 
 def server(workers):
@@ -249,6 +313,8 @@ def main():
             rss_before_mb=round(before, 1),
             peak_rss_mb=round(peak_rss_mb(worker), 1),
         )
+    # In this process, not the server's: the PDF of a long basis is made by a worker.
+    results["basis_pdf"] = basis_pdf(t["big"])
     results["baselines"] = {"floor": floor, "admin": admin_plain, "admin_search": admin_search}
     for name, figures in results["pages"].items():
         admin = admin_search if "search" in name else admin_plain
@@ -287,6 +353,13 @@ def report(results):
         f"{e['peak_rss_mb']} MB (idle {e['rss_before_mb']} MB)"
     )
     print(f"First load of the customer list: {results['page_weight_kb']} KB compressed")
+    p = results["basis_pdf"]
+    print(
+        f"Invoice basis PDF: {p['lines']} lines in {p['seconds']} s, {p['cpu_seconds']} s CPU "
+        f"({p['kb']} KB; made by a "
+        f"job above {p['direct_up_to_lines']} lines); the busiest customer's basis "
+        f"selected in {p['selector_s']} s"
+    )
 
 
 if __name__ == "__main__":

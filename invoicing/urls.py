@@ -7,8 +7,10 @@ app_name = "invoicing"
 urlpatterns = [
     path("", views.basis, name="basis"),
     path("basis.xlsx", views.basis_download, {"fmt": "xlsx"}, name="basis_xlsx"),
+    path("basis.pdf", views.basis_download, {"fmt": "pdf"}, name="basis_pdf"),
     path("mark/", views.basis_mark, name="mark"),
     path("invoiced/", views.basis_list, name="list"),
     path("invoiced/<int:pk>/", views.basis_detail, name="detail"),
+    path("invoiced/<int:pk>/basis.pdf", views.basis_detail_pdf, name="detail_pdf"),
     path("invoiced/<int:pk>/reopen/", views.basis_reopen, name="reopen"),
 ]

@@ -2,17 +2,19 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions as perms
 from accounts import security_log
+from core.jobs import start as start_job
 from core.pages import after_write, form_status, page, save
 
 from . import exports, selectors, services
 from .forms import BasisForm, MarkForm, ReopenForm, basis_query
+from .jobs import BASIS_PDF
 
 
 def _unapproved_url(choice):
@@ -52,10 +54,19 @@ def basis_download(request, fmt):
     if choice is None:
         raise Http404  # a download link is made only for a valid choice
     found = selectors.basis(company=request.user.company, **choice)
+    if fmt == "pdf" and exports.pdf_made_by_job(found):
+        return _pdf_job(request, query=urlencode(basis_query(choice)))
     security_log.record(
         security_log.Kind.EXPORTED, request=request, detail=exports.log_detail(fmt, choice)
     )
     return exports.FORMATS[fmt](request.user.company, choice, found)
+
+
+def _pdf_job(request, **params):
+    """The PDF of a long basis, made by a job; logged when its file is downloaded
+    (invoicing/jobs.py)."""
+    user = request.user
+    return redirect(start_job(BASIS_PDF, user=user, company=user.company, params=params))
 
 
 @require_POST
@@ -106,6 +117,19 @@ def _detail_page(request, invoiced, reopen=None):
 @perms.role_required(perms.INVOICE_BASIS)
 def basis_detail(request, pk):
     return _detail_page(request, selectors.get_basis_for_user(request, pk))
+
+
+@require_GET
+@perms.role_required(perms.INVOICE_BASIS)
+def basis_detail_pdf(request, pk):
+    """The invoiced basis as PDF, with its number, who marked it and when."""
+    invoiced = selectors.get_basis_for_user(request, pk)
+    found = selectors.invoiced_basis(invoiced)
+    if exports.pdf_made_by_job(found):
+        return _pdf_job(request, invoiced=invoiced.pk)
+    detail = exports.invoiced_log_detail("pdf", invoiced)
+    security_log.record(security_log.Kind.EXPORTED, request=request, detail=detail)
+    return exports.invoiced_pdf(invoiced, found)
 
 
 @require_POST

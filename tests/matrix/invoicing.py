@@ -36,11 +36,13 @@ ROUTES = [
     # Our customer is no choice for another firm's Administrator: a field error.
     Route("invoicing:basis", managers(other=422), data=our_customer),
     Route("invoicing:basis_xlsx", managers(other=404), data=our_customer),
+    Route("invoicing:basis_pdf", managers(other=404), data=our_customer),
     # A Moderator only where the firm allows it (tests/test_invoicing_mark.py); nothing
     # chosen is a field error.
     Route("invoicing:mark", admins(), method="post", ok=422),
     Route("invoicing:list", managers()),
     Route("invoicing:detail", managers(other=404), args=basis),
+    Route("invoicing:detail_pdf", managers(other=404), args=basis),
     # No reason given: a field error.
     Route("invoicing:reopen", admins(other=404), args=basis, method="post", ok=422),
 ]

@@ -1,0 +1,87 @@
+"""PDF documents made on the server from a Django template, by WeasyPrint (which needs
+Pango: the Makefile installs it).
+
+A document may load the app's own static files (its print stylesheet, a font) and
+nothing else: ``StaticOnly`` refuses every other URL, so text a user typed that ever
+reached the HTML as markup (an ``<img src=http://...>`` in a customer's name) could not
+make the server fetch anything, inside the network or out of it.
+"""
+
+import mimetypes
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.html import strip_spaces_between_tags
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+PDF = "application/pdf"
+# The address the document's relative URLs are read against: a name that cannot resolve
+# (RFC 2606), so a URL is either this app's static file or refused.
+BASE_URL = "https://svenn.invalid/"
+
+
+class Refused(ValueError):
+    """A URL outside the app's static files."""
+
+
+def static_path(url):
+    """The file of the app's static ``url`` (``BASE_URL`` + ``STATIC_URL`` + name), or
+    None for any other URL."""
+    parts = urlsplit(url)
+    base = urlsplit(BASE_URL)
+    prefix = settings.STATIC_URL
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        return None
+    if not parts.path.startswith(prefix) or parts.query:
+        return None
+    name = unquote(parts.path[len(prefix) :])
+    if not name or ".." in name.split("/"):
+        return None
+    found = finders.find(name)  # development and tests: the files in static/
+    if found is None and staticfiles_storage.exists(name):  # production: collected, hashed
+        found = staticfiles_storage.path(name)
+    return found
+
+
+class StaticOnly(URLFetcher):
+    """WeasyPrint's fetcher for the app's static files only; ``fetched`` and ``refused``
+    keep the URLs it was asked for."""
+
+    def __init__(self):
+        super().__init__(allow_redirects=False)
+        self.fetched, self.refused = [], []
+
+    def fetch(self, url, headers=None):
+        path = static_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise Refused(f"Not one of the app's static files: {url}")
+        self.fetched.append(url)
+        with open(path, "rb") as file:
+            body = file.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def pdf_bytes(html, *, fetcher=None):
+    """The PDF of ``html``, its URLs read by ``fetcher`` (a new ``StaticOnly``)."""
+    fetcher = fetcher or StaticOnly()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def render_pdf(template, context):
+    """The PDF of ``template`` rendered with ``context`` (autoescaped, as any page).
+    The whitespace between tags goes first: a long table has thousands of such text
+    nodes, each a box WeasyPrint would build and then drop."""
+    return pdf_bytes(strip_spaces_between_tags(render_to_string(template, context)))
+
+
+def pdf_response(data, filename):
+    response = HttpResponse(data, content_type=PDF)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
