@@ -345,3 +345,20 @@ class OverviewFilterForm(PickerForm):
     def grouping(self):
         self.is_valid()
         return self.cleaned_data.get("group") or "employee"
+
+
+class TimerForm(forms.Form):
+    """ "Start tidtaker" on "Før timer": the project and customer picked there, among
+    what ``user`` may pick; the form's other fields are for the entry and not read."""
+
+    project = ProjectChoiceField(
+        label=_("Project"), queryset=Project.objects.none(), required=False
+    )
+    customer = CustomerChoiceField(
+        label=_("Customer"), queryset=Customer.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = pickable_projects(user).select_related("customer")
+        self.fields["customer"].queryset = pickable_customers(user)
