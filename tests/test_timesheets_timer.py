@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Company, TimerRounding
+from accounts.permissions import Role
 from projects.models import Project, ProjectStatus
 from timesheets import services
 from timesheets.models import TimeEntry, Timer, TimerEvent
 from timesheets.selectors import Week
 from worktime.models import WeekHandIn
 
-from .factories import TimeEntryFactory
+from .factories import TimeEntryFactory, UserFactory
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 WEEK_URL = reverse("timesheets:week")
@@ -295,9 +296,10 @@ def test_stop_logs_the_rounded_hours_and_opens_the_entry_for_its_description(
     assert (entry.project, entry.customer) == (world.project, world.customer)
     assert not Timer.objects.filter(user=world.employee).exists()
     edit = reverse("timesheets:entry_update", args=[entry.pk])
-    assert response.status_code == 302 and response["Location"].startswith(f"{edit}?next=")
+    assert response.status_code == 302 and response["Location"].startswith(f"{edit}?describe=1&")
     form = client.get(response["Location"])
     assert "Tidtakeren er stoppet: 0,75 t." in form.content.decode()
+    assert form.context["form"]["description"].field.widget.attrs["autofocus"]
     # "Lagre" with the description: back on the week, the entry marked.
     data = {"date": entry.date.isoformat(), "hours": "0,75", "project": world.project.pk}
     data |= {"customer": world.customer.pk, "description": "Rørlegging", "version": 1}
@@ -320,7 +322,7 @@ def test_stop_with_javascript_marks_the_entry_in_the_week_and_opens_its_form(
     assert f"saved={entry.pk}&describe={entry.pk}#entry-{entry.pk}" in location
     week = client.get(location).content.decode()
     edit = reverse("timesheets:entry_update", args=[entry.pk])
-    assert f'hx-get="{edit}" hx-trigger="load"' in week
+    assert f'hx-get="{edit}?describe=1" hx-trigger="load"' in week
     assert f'id="entry-{entry.pk}"' in week and "entry highlight" in week
 
 
@@ -461,3 +463,21 @@ def test_the_administrator_sets_the_rounding_on_firma(world, client_for):
     assert (
         moderator.post(reverse("accounts:firm_timer"), {"timer_rounding": "0"}).status_code == 403
     )
+
+
+# Django admin -------------------------------------------------------------------
+
+
+def test_platform_staff_read_every_firms_timers_and_change_none(world, client_for):
+    timer = running(world.employee, timezone.now(), project=world.project)
+    running(world.other_admin, timezone.now(), project=world.other_project)
+    staff = UserFactory(company=None, role=Role.EMPLOYEE, is_staff=True, is_superuser=True)
+    client = client_for(staff)
+
+    listing = client.get(reverse("admin:timesheets_timer_changelist")).content.decode()
+    change = client.post(reverse("admin:timesheets_timer_change", args=[timer.pk]), {})
+
+    assert "Per Hansen" in listing and "Ola Nilsen" in listing
+    assert client.get(reverse("admin:timesheets_timer_add")).status_code == 403
+    assert change.status_code == 403
+    assert client.get(reverse("admin:timesheets_timerevent_changelist")).status_code == 200

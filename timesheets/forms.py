@@ -164,6 +164,9 @@ class TimeEntryForm(PickerForm):
         self.fields["project"].queryset = projects.select_related("customer").order_by("-number")
         self.fields["customer"].queryset = customers.order_by("name", "number")
         self.recent_projects = [] if entry else recent_projects(user, projects)
+        if entry is not None and not self.is_bound and self.initial.get("describe"):
+            # Made by the timer just now: what is left is to say what the work was.
+            self.fields["description"].widget.attrs["autofocus"] = True
         if entry is None and not self.is_bound:
             self.initial.setdefault("date", today())
             self._preselect()

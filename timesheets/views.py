@@ -308,7 +308,7 @@ def timer_stop(request, pk):
         url = f"{week}&saved={entry.pk}&describe={entry.pk}#entry-{entry.pk}"
     else:
         edit = reverse("timesheets:entry_update", args=[entry.pk])
-        url = f"{edit}?{urlencode({'next': week})}"
+        url = f"{edit}?{urlencode({'describe': 1, 'next': week})}"
     message = _("The timer has stopped: %(hours)s h. Describe the work and save.") % {
         "hours": hours_shown(entry.hours)
     }

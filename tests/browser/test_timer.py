@@ -60,6 +60,7 @@ def test_a_timer_runs_through_a_reload_and_is_stopped_on_a_second_phone(
     log_in(second, live_server.url)
     second.get_by_role("region", name="Tidtaker går").get_by_role("button", name="Stopp").click()
     dialog = second.get_by_role("dialog", name="Endre timer")
+    expect(dialog.get_by_label("Beskrivelse")).to_be_focused()
     dialog.get_by_label("Beskrivelse").fill("Flislegging")
     dialog.get_by_role("button", name="Lagre").click()
     expect(second.get_by_role("dialog")).to_be_hidden()
