@@ -84,7 +84,16 @@ def week(request):
     # ?describe=: the entry a timer just made, its form opened for the description.
     context = _week_context(request, subject, current, highlight=id_from(request.GET.get("saved")))
     context["describe"] = id_from(request.GET.get("describe")) if context["own"] else None
+    if context["own"] and not request.htmx:
+        context["timer_projects"] = _timer_projects(request)
     return page(request, "timesheets/week.html", "week", context)
+
+
+def _timer_projects(request):
+    """The user's latest projects, one tap each to start a timer on, while none runs."""
+    if selectors.running_timer(request) is not None:
+        return []
+    return selectors.recent_projects(request.user, pickable_projects(request.user))
 
 
 def _form_page(request, form):
@@ -262,6 +271,7 @@ def _timer_refused(request, error):
         return navigate(request, reverse("timesheets:week"))
     request.__dict__.pop("_running_timer", None)  # as it is now, after the refusal
     context = _week_context(request, request.user, selectors.Week.of(selectors.today()))
+    context["timer_projects"] = _timer_projects(request)
     return page(request, "timesheets/week.html", None, context, status=status)
 
 
