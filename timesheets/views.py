@@ -258,9 +258,9 @@ def _timer_refused(request, error):
     by_field = hasattr(error, "error_dict")
     status = 409 if not by_field and any(e.code == CONFLICT for e in error.error_list) else 422
     if by_field:
-        labels = {"hours": _("Hours"), "project": _("Project"), "customer": _("Customer")}
+        labels = TimeEntryForm.base_fields  # the entry's words for its fields
         texts = [
-            f"{labels[name]}: {message}" if name in labels else message
+            f"{labels[name].label}: {message}" if name in labels else message
             for name, errors in error.error_dict.items()
             for message in ValidationError(errors).messages
         ]
