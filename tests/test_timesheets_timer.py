@@ -339,6 +339,9 @@ def test_stop_with_javascript_marks_the_entry_in_the_week_and_opens_its_form(
     edit = reverse("timesheets:entry_update", args=[entry.pk])
     assert f'hx-get="{edit}?describe=1" hx-trigger="load"' in week
     assert f'id="entry-{entry.pk}"' in week and "entry highlight" in week
+    # Only an entry of the user's own week is opened so.
+    theirs = client.get(f"{WEEK_URL}?describe={world.other_entry.pk}").content.decode()
+    assert 'class="describe"' not in theirs
 
 
 def test_stop_in_a_handed_in_week_is_refused_with_why_and_the_timer_runs_on(

@@ -83,7 +83,9 @@ def week(request):
     # ?saved=: the entry just saved, marked (and scrolled to by the address's #entry-);
     # ?describe=: the entry a timer just made, its form opened for the description.
     context = _week_context(request, subject, current, highlight=id_from(request.GET.get("saved")))
-    context["describe"] = id_from(request.GET.get("describe")) if context["own"] else None
+    describe = id_from(request.GET.get("describe"))
+    shown = {entry.pk for day in context["days"] for entry in day.entries}
+    context["describe"] = describe if context["own"] and describe in shown else None
     if context["own"] and not request.htmx:
         context["timer_projects"] = _timer_projects(request)
     return page(request, "timesheets/week.html", "week", context)
