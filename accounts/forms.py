@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import MoneyField, PhoneField
 from core.validators import clean_org_number
 
-from .models import User, normalise_email
+from .models import TimerRounding, User, normalise_email
 from .permissions import Role
 
 
@@ -101,4 +101,18 @@ class FirmPricesForm(forms.Form):
     )
     moderators_may_invoice = forms.BooleanField(
         label=_("Moderators may mark an invoice basis as invoiced"), required=False
+    )
+
+
+class FirmTimerForm(forms.Form):
+    """How the firm's timers round the time they count, on "Firma"."""
+
+    timer_rounding = forms.TypedChoiceField(
+        label=_("Round the timer's time"),
+        choices=TimerRounding.choices,
+        coerce=int,
+        help_text=_(
+            "To the nearest step when a timer is stopped, and at least one step: with 15 "
+            "minutes, 7 minutes are logged as 0,25 hours and 23 minutes as 0,5."
+        ),
     )

@@ -17,6 +17,14 @@ from core.validators import format_org_number, format_phone, validate_org_number
 from .permissions import TABLE, Role, role_allows
 
 
+class TimerRounding(models.IntegerChoices):
+    """The step, in minutes, a stopped timer's time is rounded to ("Firma")."""
+
+    NONE = 0, _("No rounding")
+    QUARTER = 15, _("To 15 minutes")
+    HALF_HOUR = 30, _("To 30 minutes")
+
+
 class Company(models.Model):
     """A firm: the tenant. Every firm-owned row points at one."""
 
@@ -43,6 +51,13 @@ class Company(models.Model):
     )
     moderators_may_invoice = models.BooleanField(
         _("Moderators may mark as invoiced"), default=False, db_default=False
+    )
+    # What a stopped timer's time is rounded to (timesheets.services.timer_hours).
+    timer_rounding = models.PositiveSmallIntegerField(
+        _("timer rounding"),
+        choices=TimerRounding.choices,
+        default=TimerRounding.NONE,
+        db_default=TimerRounding.NONE,
     )
 
     class Meta:

@@ -55,6 +55,18 @@ def company_prices_update(*, company, by, hourly_rate, moderators_may_invoice):
     return current
 
 
+@transaction.atomic
+def company_timer_update(*, company, by, timer_rounding):
+    """What the firm's stopped timers round their time to (accounts.models.TimerRounding)."""
+    if company.pk != by.company_id or not by.has_perm(perms.COMPANY_MANAGE):
+        raise PermissionDenied
+    current = Company.objects.select_for_update().get(pk=company.pk)
+    current.timer_rounding = timer_rounding
+    current.full_clean(exclude=["created_at"])
+    current.save(update_fields=["timer_rounding"])
+    return current
+
+
 def _other_active_admins(user):
     return User.in_company.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("firm/", views.company_settings, name="firm"),
     path("firm/prices/", views.firm_prices, name="firm_prices"),
+    path("firm/timer/", views.firm_timer, name="firm_timer"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -21,6 +21,7 @@ from . import permissions as perms
 from .forms import (
     CompanyForm,
     FirmPricesForm,
+    FirmTimerForm,
     LoginForm,
     PasswordResetForm,
     ProfileForm,
@@ -128,7 +129,7 @@ def company_settings(request):
         firm = {"company": company, "by": request.user, **form.cleaned_data}
         if save(form, services.company_update, **firm) is not None:
             return after_write(request, reverse("accounts:firm"), _("The firm has been saved."))
-    return _firm_page(request, form, _prices_form(company))
+    return _firm_page(request, form, _prices_form(company), _timer_form(company))
 
 
 def _company_form(company, data=None):
@@ -144,10 +145,15 @@ def _prices_form(company, data=None):
     return FirmPricesForm(data, initial=initial)
 
 
-def _firm_page(request, form, prices):
+def _timer_form(company, data=None):
+    return FirmTimerForm(data, initial={"timer_rounding": company.timer_rounding})
+
+
+def _firm_page(request, form, prices, timer):
     """ "Firma" with its forms; the one that was sent keeps what was typed."""
-    context = {"form": form, "prices": prices}
-    return page(request, "accounts/firm.html", None, context, status=form_status(form, prices))
+    context = {"form": form, "prices": prices, "timer_form": timer}
+    status = form_status(form, prices, timer)
+    return page(request, "accounts/firm.html", None, context, status=status)
 
 
 @require_POST
@@ -160,7 +166,21 @@ def firm_prices(request):
         values = {"company": company, "by": request.user, **prices.cleaned_data}
         if save(prices, services.company_prices_update, **values) is not None:
             return after_write(request, reverse("accounts:firm"), _("The prices have been saved."))
-    return _firm_page(request, _company_form(company), prices)
+    return _firm_page(request, _company_form(company), prices, _timer_form(company))
+
+
+@require_POST
+@perms.role_required(perms.COMPANY_MANAGE)
+def firm_timer(request):
+    """The rounding of the firm's timers, a form of its own on "Firma"."""
+    company = request.user.company
+    timer = _timer_form(company, request.POST)
+    if timer.is_valid():
+        values = {"company": company, "by": request.user, **timer.cleaned_data}
+        if save(timer, services.company_timer_update, **values) is not None:
+            message = _("The timer's rounding has been saved.")
+            return after_write(request, reverse("accounts:firm"), message)
+    return _firm_page(request, _company_form(company), _prices_form(company), timer)
 
 
 @require_http_methods(["GET"])

@@ -26,7 +26,7 @@ from core.same_firm import SameFirmForeignKey
 from customers.models import Customer
 from invoicing.models import InvoiceBasis, InvoicedEntry
 from projects.models import Project
-from timesheets.models import TimeEntry
+from timesheets.models import TimeEntry, Timer
 from worktime.models import WeekHandIn
 
 from .factories import (
@@ -63,6 +63,10 @@ NOT_KEYED = {
     "timesheets.TimeEntryEvent.project": SNAPSHOT,
     "timesheets.TimeEntryEvent.customer": SNAPSHOT,
     "timesheets.TimeEntryEvent.approved_by": SNAPSHOT,
+    "timesheets.TimerEvent.pgh_obj": OUTLIVES + " (a timer is removed when it stops)",
+    "timesheets.TimerEvent.user": SNAPSHOT,
+    "timesheets.TimerEvent.project": SNAPSHOT,
+    "timesheets.TimerEvent.customer": SNAPSHOT,
     "worktime.WeekHandInEvent.user": SNAPSHOT,
     "worktime.WeekHandInEvent.pgh_obj": "the hand-in has no (company, id) key yet to point at",
     "worktime.WeekHandInEvent.returned_by": SNAPSHOT,
@@ -157,6 +161,17 @@ def firms(world):
         )
     JobFactory(user=world.employee)
     JobFactory(user=world.other_admin)
+    for user, project in (
+        (world.employee, world.project),
+        (world.other_admin, world.other_project),
+    ):
+        Timer.objects.create(
+            company=user.company,
+            user=user,
+            project=project,
+            customer=project.customer,
+            started_at=timezone.now(),
+        )
     # Two bases of ours (a line moves to the second), one of the other firm's, whose
     # line is on an entry of its own, so that the first of its entries is in no basis.
     for company, customer, entry, by, number in (

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from core.admin import FIRM_MODEL_FIELDS, EventAdmin
+from core.admin import FIRM_MODEL_FIELDS, EventAdmin, ReadOnlyAdmin
 
 from . import services
-from .models import TimeEntry, TimeEntryEvent
+from .models import TimeEntry, TimeEntryEvent, Timer, TimerEvent
 
 
 @admin.register(TimeEntry)
@@ -60,4 +60,15 @@ class TimeEntryAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(TimeEntryEvent, EventAdmin)
+@admin.register(Timer)
+class TimerAdmin(ReadOnlyAdmin):
+    """The timers running now; their users start and stop them on "Mine timer"."""
+
+    list_display = ["user", "started_at", "project", "customer", "company"]
+    list_filter = ["company"]
+    list_select_related = ["user", "project", "customer", "company"]
+    search_fields = ["user__name", "user__email"]
+    date_hierarchy = "started_at"
+
+
+admin.site.register([TimeEntryEvent, TimerEvent], EventAdmin)

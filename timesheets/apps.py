@@ -9,6 +9,7 @@ class TimesheetsConfig(AppConfig):
     def ready(self):
         from core import panels
 
-        from .panels import customer_hours
+        from .panels import customer_hours, running_timer
 
         panels.register("customers.card", customer_hours)
+        panels.register("base.header", running_timer)

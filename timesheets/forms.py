@@ -164,6 +164,9 @@ class TimeEntryForm(PickerForm):
         self.fields["project"].queryset = projects.select_related("customer").order_by("-number")
         self.fields["customer"].queryset = customers.order_by("name", "number")
         self.recent_projects = [] if entry else recent_projects(user, projects)
+        if entry is not None and not self.is_bound and self.initial.get("describe"):
+            # Made by the timer just now: what is left is to say what the work was.
+            self.fields["description"].widget.attrs["autofocus"] = True
         if entry is None and not self.is_bound:
             self.initial.setdefault("date", today())
             self._preselect()
@@ -345,3 +348,20 @@ class OverviewFilterForm(PickerForm):
     def grouping(self):
         self.is_valid()
         return self.cleaned_data.get("group") or "employee"
+
+
+class TimerForm(forms.Form):
+    """ "Start tidtaker" on "Før timer": the project and customer picked there, among
+    what ``user`` may pick; the form's other fields are for the entry and not read."""
+
+    project = ProjectChoiceField(
+        label=_("Project"), queryset=Project.objects.none(), required=False
+    )
+    customer = CustomerChoiceField(
+        label=_("Customer"), queryset=Customer.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = pickable_projects(user).select_related("customer")
+        self.fields["customer"].queryset = pickable_customers(user)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core import fields
 from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
-from core.tenancy import scoped_manager
+from core.tenancy import CompanyOwned, scoped_manager
 
 
 class TimeEntryQuerySet(FirmQuerySet):
@@ -151,3 +151,58 @@ class TimeEntryEvent(
 ):
     """The entry after each change, and the old entry on delete: the trail of an
     approved entry outlives the entry (written by a trigger, see core.history)."""
+
+
+class Timer(CompanyOwned):
+    """A running timer ("Tidtaker"): ``user`` started work on a project and/or customer
+    at ``started_at``. Kept on the server, so it outlives a reload, a closed tab and a
+    second phone; stopping it makes a time entry (timesheets.services.timer_stop) and
+    removes the row. One per user (the constraint is the guard against a race)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employee"),
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("project"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    started_at = models.DateTimeField(_("started"))
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("timer")
+        verbose_name_plural = _("timers")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "user"], name="timer_one_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class TimerEvent(
+    events_of(
+        Timer,
+        verbose_name=_("timer event"),
+        verbose_name_plural=_("timer events"),
+        indexes=[models.Index(fields=["company", "user"], name="timerevent_user")],
+    )
+):
+    """Each start, and the timer as it was when stopped or discarded (written by a
+    trigger): a timer that went missing can be traced."""

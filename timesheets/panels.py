@@ -2,6 +2,8 @@
 
 from django.template.loader import render_to_string
 
+from accounts import permissions as perms
+
 from . import selectors
 
 
@@ -9,3 +11,13 @@ def customer_hours(request, customer):
     """Total and this month's hours on the customer card."""
     context = {"hours": selectors.customer_hours(customer)}
     return render_to_string("timesheets/_customer_hours.html", context, request=request)
+
+
+def running_timer(request, user):
+    """The user's running timer in the header of every page (nothing when none runs)."""
+    if not user.company_id or not user.has_perm(perms.HOURS_LOG):
+        return ""
+    timer = selectors.running_timer(request)
+    if timer is None:
+        return ""
+    return render_to_string("timesheets/_timer_header.html", {"timer": timer}, request=request)

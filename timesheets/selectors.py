@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import BadRequest
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,8 @@ from core.validators import FIRST_DATE, LAST_DATE
 from customers.models import Customer
 from projects.models import Project
 
-from .models import TimeEntry, TimeEntryEvent
-from .services import ENTRY_FIELDS
+from .models import TimeEntry, TimeEntryEvent, Timer, TimerEvent
+from .services import ENTRY_FIELDS, timer_overnight
 
 ZERO = Decimal("0")
 
@@ -192,6 +193,61 @@ def get_entry_for_user(request, pk):
     return get_object_or_404(
         visible_entries(request.user).select_related("user", "project", "customer"), pk=pk
     )
+
+
+# The timer ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunningTimer:
+    """The user's timer as the pages show it: since when, for how long so far, and
+    whether the midnight rule asks how to stop it."""
+
+    timer: Timer
+    now: datetime.datetime
+
+    @property
+    def started_at(self):
+        return self.timer.started_at
+
+    @property
+    def seconds(self):
+        """Whole seconds so far, from which the page's script ticks the minutes on."""
+        return max(int((self.now - self.timer.started_at).total_seconds()), 0)
+
+    @property
+    def minutes(self):
+        return self.seconds // 60
+
+    @property
+    def elapsed(self):
+        hours, minutes = divmod(self.minutes, 60)
+        return {"hours": hours, "minutes": minutes}
+
+    @property
+    def overnight(self):
+        return timer_overnight(self.timer, self.now)
+
+
+def running_timer(request):
+    """The request user's running timer (a RunningTimer) or None; asked once per
+    request, however many parts of the page show it (the header, "Mine timer")."""
+    if not hasattr(request, "_running_timer"):
+        timer = (
+            Timer.objects.filter(user=request.user).select_related("project", "customer").first()
+        )
+        request._running_timer = timer and RunningTimer(timer, timezone.now())
+    return request._running_timer
+
+
+def get_timer_for_user(request, pk):
+    """The request user's own timer ``pk``. Anyone else's, another firm's, or one that
+    never was is a 404; the user's own one stopped since (on another phone) is None,
+    so the page can say so."""
+    timer = Timer.objects.filter(user=request.user, pk=pk).first()
+    if timer is None and not TimerEvent.objects.filter(user=request.user, pgh_obj_id=pk).exists():
+        raise Http404
+    return timer
 
 
 def _shown(value):

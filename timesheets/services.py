@@ -1,22 +1,24 @@
-"""Writes of time entries: log, change, delete, approve, reopen."""
+"""Writes of time entries: log, change, delete, approve, reopen; and the timer
+("Tidtaker") that makes one."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions as perms
+from core.models import violates
 from core.pages import CONFLICT
 from projects.selectors import pickable_customers, pickable_projects
 
-from .models import TimeEntry
+from .models import TimeEntry, Timer
 
 MAX_HOURS = Decimal("24")
 # A day longer than this is asked about once before it is saved (the form's question).
@@ -107,6 +109,11 @@ def _clean_fields(*, fields):
         fields["start_time"] = fields["end_time"] = fields["break_minutes"] = None
     validate_hours(fields["hours"])
     fields["hours"] = Decimal(fields["hours"]).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    return _with_project_customer(fields)
+
+
+def _with_project_customer(fields):
+    """The project's customer when no customer is chosen (not a deleted one)."""
     project, customer = fields.get("project"), fields.get("customer")
     if project is not None and customer is None and project.customer_id:
         fields["customer"] = project.customer if project.customer.deleted_at is None else None
@@ -352,3 +359,142 @@ def entries_set_invoiced(*, ids, at):
     if at is not None:
         entries = entries.alive().approved().filter(billable=True, invoiced_at__isnull=True)
     return entries.update(invoiced_at=at)
+
+
+# The timer ("Tidtaker") -------------------------------------------------------
+
+TIMER_RUNNING = gettext_lazy(
+    "You already have a timer running. Stop or discard it before you start another."
+)
+TIMER_GONE = gettext_lazy("The timer has already been stopped.")
+# Seconds of the steps a stopped timer's time is rounded to: the firm's 15 or 30
+# minutes, else the hundredth of an hour the entries store (36 seconds).
+_HUNDREDTH_SECONDS = 36
+
+
+class TimerEnd:
+    """How an overnight timer ends (the midnight rule): at midnight of its day, or now
+    with the time as counted. Both log the hours on the day it was started."""
+
+    MIDNIGHT = "midnight"
+    NOW = "now"
+    CHOICES = (MIDNIGHT, NOW)
+
+
+def timer_hours(elapsed, rounding):
+    """The hours of ``elapsed`` (a timedelta) rounded to the nearest step of
+    ``rounding`` minutes (0: to the hundredth of an hour), half a step up, and at
+    least one step: 7 minutes are a quarter of an hour, 22 min 30 s are half an hour
+    when the firm rounds to 15 minutes."""
+    step = Decimal(rounding * 60 if rounding else _HUNDREDTH_SECONDS)
+    seconds = Decimal(elapsed // datetime.timedelta(microseconds=1)) / 1_000_000
+    steps = max((seconds / step).quantize(Decimal(1), rounding=ROUND_HALF_UP), Decimal(1))
+    return (steps * step / 3600).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def timer_day(timer):
+    """The day (Europe/Oslo) the timer was started on: the day its hours are logged on."""
+    return timezone.localdate(timer.started_at)
+
+
+def timer_overnight(timer, now):
+    """The midnight rule: a timer started before today (Europe/Oslo) is never stopped
+    silently; its user chooses how it ends (``TimerEnd``) or discards it."""
+    return timer_day(timer) < timezone.localdate(now)
+
+
+def timer_midnight(timer):
+    """24:00 of the timer's day, as a moment: on a day that changes to or from summer
+    time that is 23 or 25 hours after its 00:00."""
+    after = timer_day(timer) + datetime.timedelta(days=1)
+    midnight = timezone.make_aware(datetime.datetime.combine(after, datetime.time.min))
+    # In UTC: Python subtracts two times of one zone by their wall clocks.
+    return midnight.astimezone(datetime.UTC)
+
+
+def _timer_fields(*, by, project, customer):
+    fields = _with_project_customer({"project": project, "customer": customer})
+    if fields["project"] is None and fields["customer"] is None:
+        raise ValidationError({"project": _("Choose a project or a customer for the timer.")})
+    _check_pickable(by=by, fields=fields)
+    return fields
+
+
+def timer_running(user):
+    return Timer.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def timer_start(*, company, by, project=None, customer=None):
+    """Start ``by``'s timer on a project and/or customer they may pick. One per user:
+    a second is refused (ValidationError, code CONFLICT), and two starts at once meet
+    the database's constraint, refused the same way."""
+    fields = _timer_fields(by=by, project=project, customer=customer)
+    now = timezone.now()
+    _check_day_open(by, timezone.localdate(now))
+    if timer_running(by):
+        raise ValidationError(TIMER_RUNNING, code=CONFLICT)
+    timer = Timer(company=company, user=by, started_at=now, **fields)
+    try:
+        with transaction.atomic():
+            timer.save()
+    except IntegrityError as error:
+        if violates(error, "timer_one_per_user"):
+            raise ValidationError(TIMER_RUNNING, code=CONFLICT) from error
+        raise
+    return timer
+
+
+def _own_timer(timer, by):
+    """``by``'s timer as saved, locked, so two phones stopping it make one entry."""
+    current = Timer.objects.select_for_update().filter(pk=timer.pk, user=by).first()
+    if current is None:
+        raise ValidationError(TIMER_GONE, code=CONFLICT)
+    return current
+
+
+@transaction.atomic
+def timer_stop(*, timer, by, end=None):
+    """Stop ``by``'s timer: its time until now, rounded as the firm chooses
+    (``timer_hours``), becomes an entry on the day it was started, saved by
+    ``entry_create`` with every rule of an entry (24 hours a day, a handed-in or
+    invoiced day, a project no longer to be picked); refused, the timer runs on. A
+    timer from before today needs ``end`` (``TimerEnd``): up to midnight of its day,
+    or the time as counted."""
+    current = _own_timer(timer, by)
+    now = timezone.now()
+    if timer_overnight(current, now):
+        if end not in TimerEnd.CHOICES:
+            raise ValidationError(
+                _("The timer has been running since %(since)s. Choose how to stop it.")
+                % {"since": timer_since(current)},
+                code=CONFLICT,
+            )
+        if end == TimerEnd.MIDNIGHT:
+            now = timer_midnight(current)
+    hours = timer_hours(now - current.started_at, by.company.timer_rounding)
+    entry = entry_create(
+        company=current.company,
+        by=by,
+        date=timer_day(current),
+        hours=hours,
+        project=current.project,
+        customer=current.customer,
+    )
+    current.delete()
+    return entry
+
+
+@transaction.atomic
+def timer_discard(*, timer, by):
+    """Throw ``by``'s timer away: no entry. Discarding one already gone is a no-op."""
+    Timer.objects.filter(pk=timer.pk, user=by).delete()
+
+
+def timer_since(timer):
+    """When the timer started, as the messages say it ("01.12.2026 kl. 07:30")."""
+    started = timezone.localtime(timer.started_at)
+    return _("%(date)s at %(time)s") % {
+        "date": date_format(started, "SHORT_DATE_FORMAT"),
+        "time": date_format(started, "TIME_FORMAT"),
+    }

@@ -1,5 +1,5 @@
 import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,15 +18,18 @@ from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
 from core.jobs import start as start_job
 from core.pages import (
+    CONFLICT,
     after_write,
     form_status,
     id_from,
+    navigate,
     page,
     refuse,
     safe_next,
     save,
 )
 from core.replica import replica_reads
+from core.templatetags.core import hours as hours_shown
 from core.validators import date_in_range
 from customers.models import Customer
 from customers.selectors import search_customers
@@ -34,7 +37,7 @@ from projects.models import Project
 from projects.selectors import pickable_customers, pickable_projects, search_projects
 
 from . import exports, selectors, services
-from .forms import OverviewFilterForm, TimeEntryForm
+from .forms import OverviewFilterForm, TimeEntryForm, TimerForm
 from .jobs import EXPORT_XLSX
 
 PAGE_SIZE = 50
@@ -65,6 +68,7 @@ def _week_context(request, subject, week, highlight=None):
         "this_week": selectors.Week.of(selectors.today()),
         "week_url": _week_url(week, subject, request),
         "highlight": highlight,
+        "timer": selectors.running_timer(request) if subject == request.user else None,
     }
 
 
@@ -76,9 +80,22 @@ def week(request):
     if request.GET.get("user") and request.user.has_perm(perms.HOURS_VIEW_ALL):
         subject = get_object_or_404(users_of_company(), pk=id_from(request.GET["user"]))
     current = selectors.Week.parse(request.GET.get("week"), default=selectors.today())
-    # ?saved=: the entry just saved, marked (and scrolled to by the address's #entry-).
+    # ?saved=: the entry just saved, marked (and scrolled to by the address's #entry-);
+    # ?describe=: the entry a timer just made, its form opened for the description.
     context = _week_context(request, subject, current, highlight=id_from(request.GET.get("saved")))
+    describe = id_from(request.GET.get("describe"))
+    shown = {entry.pk for day in context["days"] for entry in day.entries}
+    context["describe"] = describe if context["own"] and describe in shown else None
+    if context["own"] and not request.htmx:
+        context["timer_projects"] = _timer_projects(request)
     return page(request, "timesheets/week.html", "week", context)
+
+
+def _timer_projects(request):
+    """The user's latest projects, one tap each to start a timer on, while none runs."""
+    if selectors.running_timer(request) is not None:
+        return []
+    return selectors.recent_projects(request.user, pickable_projects(request.user))
 
 
 def _form_page(request, form):
@@ -93,6 +110,7 @@ def _form_page(request, form):
         "history": selectors.entry_history(entry) if entry else [],
         "next": _safe_next(request, back),
         "back": back,
+        "timer": selectors.running_timer(request),
     }
     return page(request, "timesheets/entry_form.html", "form", context, status=form_status(form))
 
@@ -230,6 +248,94 @@ def _copied_message(copy):
             copy.left,
         ) % {"count": copy.left}
     return message
+
+
+# The timer ("Tidtaker") -----------------------------------------------------------
+
+
+def _timer_refused(request, error):
+    """A start or stop that was refused: why, on "Mine timer", where the running timer
+    (and the midnight rule's question) is shown; nothing saved. 409 where the state
+    refused it (a timer running, a week handed in), else 422."""
+    by_field = hasattr(error, "error_dict")
+    status = 409 if not by_field and any(e.code == CONFLICT for e in error.error_list) else 422
+    if by_field:
+        labels = TimeEntryForm.base_fields  # the entry's words for its fields
+        texts = [
+            f"{labels[name].label}: {message}" if name in labels else message
+            for name, errors in error.error_dict.items()
+            for message in ValidationError(errors).messages
+        ]
+    else:
+        texts = error.messages
+    messages.error(request, " ".join(texts))
+    if request.htmx:
+        return navigate(request, reverse("timesheets:week"))
+    request.__dict__.pop("_running_timer", None)  # as it is now, after the refusal
+    context = _week_context(request, request.user, selectors.Week.of(selectors.today()))
+    context["timer_projects"] = _timer_projects(request)
+    return page(request, "timesheets/week.html", None, context, status=status)
+
+
+@require_POST
+@perms.role_required(perms.HOURS_LOG)
+@once_per_form
+def timer_start(request):
+    """ "Start tidtaker" on "Før timer": on the project and customer picked there."""
+    form = TimerForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _timer_refused(request, ValidationError(form.errors.as_data()))
+    try:
+        services.timer_start(company=request.user.company, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        return _timer_refused(request, error)
+    url = reverse("timesheets:week")
+    saved(request, url)
+    return after_write(request, f"{url}#timer", _("The timer has started."))
+
+
+def _own_timer(request, pk):
+    """The user's timer ``pk``, or the answer that it is already stopped (another phone)."""
+    timer = selectors.get_timer_for_user(request, pk)
+    if timer is None:
+        messages.info(request, services.TIMER_GONE)
+        return None, navigate(request, reverse("timesheets:week"))
+    return timer, None
+
+
+@require_POST
+@perms.role_required(perms.HOURS_LOG)
+def timer_stop(request, pk):
+    """ "Stopp": the time so far becomes an entry, opened for its description: in the
+    week's dialog with JavaScript, else on the entry's own form."""
+    timer, gone = _own_timer(request, pk)
+    if gone:
+        return gone
+    try:
+        entry = services.timer_stop(timer=timer, by=request.user, end=request.POST.get("end"))
+    except ValidationError as error:
+        return _timer_refused(request, error)
+    week = _week_url(selectors.Week.of(entry.date))
+    if request.htmx:
+        url = f"{week}&saved={entry.pk}&describe={entry.pk}#entry-{entry.pk}"
+    else:
+        edit = reverse("timesheets:entry_update", args=[entry.pk])
+        url = f"{edit}?{urlencode({'describe': 1, 'next': week})}"
+    message = _("The timer has stopped: %(hours)s h. Describe the work and save.") % {
+        "hours": hours_shown(entry.hours)
+    }
+    return after_write(request, url, message)
+
+
+@require_POST
+@perms.role_required(perms.HOURS_LOG)
+def timer_discard(request, pk):
+    """ "Forkast": the timer is thrown away, no hours logged."""
+    timer, gone = _own_timer(request, pk)
+    if gone:
+        return gone
+    services.timer_discard(timer=timer, by=request.user)
+    return after_write(request, reverse("timesheets:week"), _("The timer has been discarded."))
 
 
 def _with_deleted(request, alive, everything):

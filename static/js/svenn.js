@@ -243,9 +243,28 @@
     });
   });
 
+  // A running timer's time (the header, "Mine timer"): the server says its seconds so
+  // far (data-timer-seconds), counted on from when the element was first seen, so the
+  // phone's own clock does not matter; the minutes tick on in the page's words.
+  function tickTimers() {
+    var now = Date.now();
+    document.querySelectorAll("[data-timer-seconds]").forEach(function (el) {
+      if (!el.hasAttribute("data-timer-seen")) el.setAttribute("data-timer-seen", String(now));
+      var seconds = Number(el.getAttribute("data-timer-seconds")) +
+        (now - Number(el.getAttribute("data-timer-seen"))) / 1000;
+      var minutes = Math.floor(seconds / 60);
+      var hours = Math.floor(minutes / 60);
+      var format = el.getAttribute(hours ? "data-hours-format" : "data-minutes-format");
+      var text = format.replace("{h}", String(hours)).replace("{m}", String(minutes % 60));
+      if (el.textContent !== text) el.textContent = text;
+    });
+  }
+
   function setup() {
     setupMenu();
     dropNoscript();
+    tickTimers();
+    window.setInterval(tickTimers, 10000);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setup);

@@ -1,3 +1,7 @@
+from django.utils import timezone
+
+from timesheets.models import Timer
+
 from ..test_timesheets_views import edit_data
 from . import OK, Route, admins, everyone, managers
 
@@ -45,4 +49,33 @@ ROUTES = [
     Route("timesheets:export_xlsx", managers()),
     # More than a month: the export job's page.
     Route("timesheets:export_xlsx", managers(), query="?date_from=2026-01-01", ok=302),
+]
+
+
+def own_timer(world):
+    """The employee's running timer, on the world's project."""
+    timer, _ = Timer.objects.get_or_create(
+        company=world.company,
+        user=world.employee,
+        defaults={"project": world.project, "started_at": timezone.now()},
+    )
+    return [timer.pk]
+
+
+# Only its user sees or stops a timer: anyone else, in the firm or not, gets a 404.
+OWN_TIMER = {"admin": 404, "moderator": 404, "employee": OK, "other_admin": 404}
+
+ROUTES += [
+    # Neither project nor customer: refused, with why, on "Mine timer".
+    Route("timesheets:timer_start", everyone(), method="post", ok=422),
+    # Our project is no pick for another firm's Administrator.
+    Route(
+        "timesheets:timer_start",
+        everyone(other=422),
+        method="post",
+        data=lambda w: {"project": w.project.pk},
+        ok=302,
+    ),
+    Route("timesheets:timer_stop", OWN_TIMER, args=own_timer, method="post", ok=302),
+    Route("timesheets:timer_discard", OWN_TIMER, args=own_timer, method="post", ok=302),
 ]
