@@ -44,6 +44,13 @@ class Company(models.Model):
     moderators_may_invoice = models.BooleanField(
         _("Moderators may mark as invoiced"), default=False, db_default=False
     )
+    # What "Kjøring" on a job is billed at (invoicing): km × this rate.
+    rate_per_km = MoneyField(
+        _("rate per km"),
+        null=True,
+        blank=True,
+        help_text=_("NOK excl. MVA, for driving on a job."),
+    )
 
     class Meta:
         verbose_name = _("firm")
