@@ -59,13 +59,13 @@ def project_amounts(request, project):
     return render_to_string("invoicing/_project_amounts.html", context, request=request)
 
 
-def _shown_lines(request, lines):
+def _shown_lines(request, lines, *, entry_open=None):
     """``lines`` with what their list shows the user: whether they may change, price or
     approve each; the price and amount only for someone who sees prices."""
     user, company = request.user, request.user.company
     prices = user.has_perm(perms.PRICES)
     for line in lines:
-        line.may_change = services.line_lock(user, line) is None
+        line.may_change = services.line_may_change(user, line, entry_open=entry_open)
         line.may_price = services.line_may_price(user, line)
         line.may_approve = (
             not line.on_entry and not line.is_approved and services.may_approve_line(user, line)
@@ -81,9 +81,10 @@ def entry_lines(request, entry):
     lines = list(selectors.entry_lines(request.user, entry))
     for line in lines:
         line.entry = entry
+    entry_open = services.may_add_line(request.user, entry=entry)
     context = {
-        "lines": _shown_lines(request, lines),
-        "may_add": services.may_add_line(request.user, entry=entry),
+        "lines": _shown_lines(request, lines, entry_open=entry_open),
+        "may_add": entry_open,
         "create": "invoicing:line_create_entry",
         "owner": entry,
     }

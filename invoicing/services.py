@@ -190,21 +190,29 @@ LINE_INVOICED = gettext_lazy("This line is invoiced and can no longer be changed
 LINE_APPROVED = gettext_lazy("This line is approved and can no longer be changed.")
 
 
+def line_may_change(user, line, *, entry_open=None):
+    """Whether ``user`` may change ``line``. A line on an entry is locked with its entry
+    (timesheets.services.can_change: approved, handed in, invoiced; ``entry_open`` is
+    that answer when the caller has it already); a line on a project by its own
+    approval, as an entry is (an Administrator until invoiced). Never once invoiced."""
+    if line.is_invoiced:
+        return False
+    if line.on_entry:
+        return entry_services.can_change(user, line.entry) if entry_open is None else entry_open
+    if user.has_perm(perms.HOURS_CHANGE_APPROVED):
+        return True
+    return line.user_id == user.pk and not line.is_approved
+
+
 def line_lock(user, line):
-    """Why ``user`` may not change ``line``, or None. A line on an entry is locked with
-    its entry (timesheets.services.can_change: approved, handed in, invoiced); a line on
-    a project by its own approval, as an entry (an Administrator until invoiced)."""
+    """Why ``user`` may not change ``line`` (``line_may_change``), or None."""
+    if line_may_change(user, line):
+        return None
     if line.is_invoiced:
         return str(LINE_INVOICED)
     if line.on_entry:
-        if entry_services.can_change(user, line.entry):
-            return None
         return entry_services.locked_message(user, line.entry)
-    if user.has_perm(perms.HOURS_CHANGE_APPROVED):
-        return None
-    if line.user_id != user.pk:
-        return str(LINE_APPROVED)  # another's line: a manager prices it, never changes it
-    return str(LINE_APPROVED) if line.is_approved else None
+    return str(LINE_APPROVED)
 
 
 def may_add_line(user, *, entry=None, project=None):
