@@ -12,13 +12,13 @@ urlpatterns = [
     path("invoiced/<int:pk>/", views.basis_detail, name="detail"),
     path("invoiced/<int:pk>/reopen/", views.basis_reopen, name="reopen"),
     path(
-        "lines/entry/<int:pk>/<str:kind>/new/",
+        "lines/entry/<int:pk>/new/",
         views.line_create,
         {"on": "entry"},
         name="line_create_entry",
     ),
     path(
-        "lines/project/<int:pk>/<str:kind>/new/",
+        "lines/project/<int:pk>/new/",
         views.line_create,
         {"on": "project"},
         name="line_create_project",

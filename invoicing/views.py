@@ -132,7 +132,10 @@ def basis_reopen(request, pk):
 # Materials and driving on an entry or a project
 
 
-def _kind(kind):
+def _kind(request):
+    """The kind of line a create form makes (``?kind=``, on its address): materials
+    unless driving is asked for; anything else is no such form."""
+    kind = request.GET.get("kind") or Kind.MATERIAL
     if kind not in Kind.values:
         raise Http404
     return kind
@@ -157,9 +160,10 @@ def _line_page(request, form, *, kind, back, line=None, **where):
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.HOURS_LOG)
 @once_per_form
-def line_create(request, on, pk, kind):
-    """ "Legg til materiell" / "Legg til kjøring" on an entry or a project."""
-    kind = _kind(kind)
+def line_create(request, on, pk):
+    """ "Legg til materiell" / "Legg til kjøring" (``?kind=driving``) on an entry or a
+    project."""
+    kind = _kind(request)
     if on == "entry":
         where = {"entry": entry_selectors.get_entry_for_user(request, pk)}
     else:
@@ -173,16 +177,11 @@ def line_create(request, on, pk, kind):
         initial={"date": entry_selectors.today()},
     )
     if not services.may_add_line(request.user, **where):
-        if request.method != "POST":
+        entry = where.get("entry")
+        if request.method != "POST" or entry is None or not _own_or_admin(request.user, entry):
             raise PermissionDenied
         # Approved, handed in or invoiced while the form was open: say so, keep the input.
-        entry = where.get("entry")
-        refuse(
-            form,
-            entry_services.locked_message(request.user, entry)
-            if entry
-            else _("The project can no longer be chosen."),
-        )
+        refuse(form, entry_services.locked_message(request.user, entry))
     elif request.method == "POST" and form.is_valid():
         values = {"company": request.user.company, "by": request.user, "kind": kind}
         line = save(form, services.line_create, **values, **where, **form.line_values())
@@ -190,6 +189,12 @@ def line_create(request, on, pk, kind):
             saved(request, back)
             return after_write(request, back, _("The line has been saved."))
     return _line_page(request, form, kind=kind, back=back, **where)
+
+
+def _own_or_admin(user, entry):
+    """Whether ``user`` could change ``entry`` but for its state (approved, handed in,
+    invoiced): a 409 that says why, rather than a 403."""
+    return entry.user_id == user.pk or user.has_perm(perms.HOURS_CHANGE_APPROVED)
 
 
 def _line_initial(line):

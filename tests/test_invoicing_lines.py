@@ -30,7 +30,7 @@ OCTOBER_END = datetime.date(2026, 10, 31)
 
 
 def new_line_url(entry, kind="material"):
-    return reverse("invoicing:line_create_entry", args=[entry.pk, kind])
+    return f"{reverse('invoicing:line_create_entry', args=[entry.pk])}?kind={kind}"
 
 
 def add(world, *, by=None, entry=None, kind=Kind.MATERIAL, **values):
@@ -187,7 +187,7 @@ def test_a_line_is_on_an_entry_or_on_a_project_never_both_in_the_database(world)
 
 
 def test_a_line_on_a_project_has_its_own_day_and_approval(world, client_for):
-    url = reverse("invoicing:line_create_project", args=[world.project.pk, "material"])
+    url = reverse("invoicing:line_create_project", args=[world.project.pk])
     client = client_for(world.employee)
     data = {"date": "01.10.2026", "description": "Gips", "quantity": "4", "unit": "stk"}
 
