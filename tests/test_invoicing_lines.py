@@ -610,3 +610,19 @@ def test_the_demo_firm_has_materials_and_driving_on_approved_entries(db):
     assert lines.first().company.rate_per_km is not None
     call_command("demo", verbosity=0)
     assert JobLine.objects.filter(company__name="Demo Bygg AS").count() == lines.count()
+
+
+def test_platform_staff_read_lines_and_invoiced_lines_in_the_django_admin(billed, client_for):
+    mark(billed, "2306.00")
+    client = client_for(UserFactory(company=None, is_staff=True, is_superuser=True))
+
+    listing = client.get(reverse("admin:invoicing_jobline_changelist"))
+    page = client.get(reverse("admin:invoicing_jobline_change", args=[billed.material.pk]))
+    basis = client.get(
+        reverse("admin:invoicing_invoicebasis_change", args=[InvoiceBasis.objects.get().pk])
+    )
+
+    assert listing.status_code == 200 and "Kobberrør 15 mm" in listing.text
+    assert page.status_code == 200 and 'name="_save"' not in page.text  # view only
+    assert basis.status_code == 200 and "Kobberrør 15 mm" in basis.text
+    assert client.get(reverse("admin:invoicing_jobline_add")).status_code == 403
