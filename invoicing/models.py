@@ -140,14 +140,6 @@ def validate_quantity(value):
         raise ValidationError(_("Enter a quantity more than 0."), code="min_value")
 
 
-class JobLineQuerySet(FirmQuerySet):
-    def on_entries(self):
-        return self.filter(entry__isnull=False)
-
-    def on_projects(self):
-        return self.filter(entry__isnull=True)
-
-
 class JobLine(FirmModel):
     """ "Materiell" or "Kjøring" on a job: on a time entry, or directly on a project.
     A line on an entry follows the entry: its approval, its lock (timesheets.services
@@ -207,7 +199,7 @@ class JobLine(FirmModel):
 
     stale_message = _("Someone else changed this line while you were editing it.")
 
-    objects = scoped_manager(JobLineQuerySet)
+    objects = scoped_manager(FirmQuerySet)
 
     class Meta:
         verbose_name = _("materials or driving line")
@@ -290,14 +282,6 @@ class JobLine(FirmModel):
         if self.on_entry:
             return self.entry.is_approved
         return self.approved_at is not None
-
-    @property
-    def line_project(self):
-        return self.entry.project if self.on_entry else self.project
-
-    @property
-    def line_date(self):
-        return self.entry.date if self.on_entry else self.date
 
 
 class InvoicedJobLine(CompanyOwned):
