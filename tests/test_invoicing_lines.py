@@ -4,15 +4,21 @@ how the basis bills them and locks them (form, service, admin, database), and th
 Ansatt never sees a price of them."""
 
 import datetime
+import io
+import threading
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.core.management import call_command
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +28,7 @@ from timesheets import services as entry_services
 
 from .factories import JobLineFactory, UserFactory
 from .test_invoicing_basis import DECEMBER, PERIOD, approved
+from .test_invoicing_mark import between_the_read_and_the_write
 
 pytestmark = pytest.mark.django_db
 
@@ -342,10 +349,6 @@ def test_lines_of_not_billable_or_unapproved_entries_are_left_out(billed):
 
 
 def test_the_excel_file_holds_the_materials_and_driving(billed, client_for):
-    import io
-
-    import openpyxl
-
     response = client_for(billed.admin).get(
         reverse("invoicing:basis_xlsx"), {"customer": billed.customer.pk, **PERIOD}
     )
@@ -485,9 +488,6 @@ def test_the_project_card_lists_its_lines_in_a_fixed_number_of_queries(
     url = world.project.get_absolute_url()
     JobLineFactory(entry=None, project=world.project, user=world.employee, date=DECEMBER)
     client.get(url)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for _ in range(5):
@@ -599,8 +599,6 @@ def test_the_administrator_sets_the_rate_per_km_on_the_firm_page(world, client_f
 
 
 def test_the_demo_firm_has_materials_and_driving_on_approved_entries(db):
-    from django.core.management import call_command
-
     call_command("demo", verbosity=0)
     lines = JobLine.objects.filter(company__name="Demo Bygg AS").select_related("entry")
 
@@ -626,3 +624,64 @@ def test_platform_staff_read_lines_and_invoiced_lines_in_the_django_admin(billed
     assert page.status_code == 200 and 'name="_save"' not in page.text  # view only
     assert basis.status_code == 200 and "Kobberrør 15 mm" in basis.text
     assert client.get(reverse("admin:invoicing_jobline_add")).status_code == 403
+
+
+# A line written while its basis is marked
+
+
+def _change(world, line):
+    values = {"description": "Annet", "quantity": Decimal("1"), "unit": Unit.METRE}
+    services.line_update(line=line, by=world.admin, version=line.version, **values)
+
+
+def _price(world, line):
+    services.line_set_price(
+        line=line, by=world.admin, version=line.version, unit_price=Decimal("1")
+    )
+
+
+def _delete(world, line):
+    services.line_delete(line=line, by=world.admin)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("on_project", [False, True], ids=["on an entry", "on a project"])
+@pytest.mark.parametrize("write", [_change, _price, _delete])
+def test_a_line_changed_priced_or_deleted_while_its_basis_is_marked_waits_for_it(
+    billed, monkeypatch, write, on_project
+):
+    line = billed.material
+    if on_project:
+        JobLine.objects.filter(pk=line.pk).update(
+            entry=None, project=billed.project, date=DECEMBER, approved_at=timezone.now()
+        )
+    outcomes = []
+
+    def other_session():
+        try:
+            with scopes_disabled():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '200ms'")
+                write(billed, JobLine.objects.get(pk=line.pk))
+                outcomes.append("written")
+        except OperationalError:
+            outcomes.append("waited")  # for the basis's lock on the entry or the line
+        finally:
+            connection.close()
+
+    def in_another_session():
+        session = threading.Thread(target=other_session)
+        session.start()
+        session.join()
+
+    between_the_read_and_the_write(monkeypatch, in_another_session)
+
+    invoiced = mark(billed, "2306.00")
+
+    assert outcomes == ["waited"]
+    current = JobLine.objects.get(pk=line.pk)
+    assert current.is_invoiced and not current.is_deleted
+    assert (current.quantity, current.unit_price) == (Decimal("2.5"), Decimal("99.90"))
+    assert invoiced.job_lines.get(line=line).unit_price == Decimal("99.90")
+    with pytest.raises(entry_services.EntryLocked):
+        write(billed, current)
