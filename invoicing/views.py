@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions as perms
 from accounts import security_log
 from core.idempotency import once_per_form, saved
-from core.pages import after_write, form_status, page, refuse, save
+from core.pages import after_write, form_status, page, refuse, safe_next, save
 from projects import selectors as project_selectors
 from timesheets import selectors as entry_selectors
 from timesheets import services as entry_services
@@ -152,6 +152,17 @@ def _where(line):
     return {"entry": line.entry} if line.on_entry else {"project": line.project}
 
 
+def _line_back(request, line):
+    """Where a line's form returns to: where it came from (``next``: the basis that
+    asked for its price), else its entry's form (or, for a manager who may not change
+    the entry, the entry's week), else its project's card."""
+    default = _back(**_where(line))
+    if line.on_entry and not entry_services.can_change(request.user, line.entry):
+        week = entry_selectors.Week.of(line.entry.date)
+        default = f"{reverse('timesheets:week')}?week={week}&user={line.entry.user_id}"
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
+
+
 def _line_page(request, form, *, kind, back, line=None, **where):
     context = {"form": form, "kind": kind, "line": line, "back": back, **where}
     return page(request, "invoicing/line_form.html", "form", context, status=form_status(form))
@@ -207,7 +218,7 @@ def _line_initial(line):
 def line_update(request, pk):
     """Change a line; a manager who may not change it (an approved entry's) prices it."""
     line = selectors.get_line_for_user(request, pk)
-    where, back = _where(line), _back(**_where(line))
+    where, back = _where(line), _line_back(request, line)
     lock = services.line_lock(request.user, line)
     if lock is not None and services.line_may_price(request.user, line):
         return _line_price(request, line, back=back, where=where)
@@ -243,7 +254,7 @@ def _line_price(request, line, *, back, where):
 def line_delete(request, pk):
     """POST deletes; GET asks first."""
     line = selectors.get_line_for_user(request, pk)
-    back = _back(**_where(line))
+    back = _line_back(request, line)
     if lock := services.line_lock(request.user, line):
         raise entry_services.EntryLocked(lock)
     if request.method == "GET":

@@ -5,6 +5,7 @@ Ansatt never sees a price of them."""
 
 import datetime
 import io
+import re
 import threading
 from decimal import Decimal
 
@@ -685,3 +686,22 @@ def test_a_line_changed_priced_or_deleted_while_its_basis_is_marked_waits_for_it
     assert invoiced.job_lines.get(line=line).unit_price == Decimal("99.90")
     with pytest.raises(entry_services.EntryLocked):
         write(billed, current)
+
+
+def test_a_moderator_prices_a_line_from_the_basis_and_returns_to_it(billed, client_for):
+    line = JobLineFactory(entry=billed.approved_entry)
+    client = client_for(billed.moderator)
+    page = client.get(reverse("invoicing:basis"), {"customer": billed.customer.pk, **PERIOD})
+    edit = re.escape(reverse("invoicing:line_update", args=[line.pk]))
+    link = re.search(rf'href="({edit}\?next=[^"]+)"', page.text)
+    assert link, "the line without a price links to its price form"
+    url = link[1].replace("&amp;", "&")
+
+    form = client.get(url)
+    response = client.post(
+        url, {"unit_price": "10", "version": line.version, "next": form.context["back"]}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("invoicing:basis") + "?")
+    assert JobLine.objects.get(pk=line.pk).unit_price == Decimal("10")
