@@ -99,6 +99,11 @@ class FirmPricesForm(forms.Form):
         required=False,
         help_text=_("NOK excl. MVA. A customer's or a project's own price comes first."),
     )
+    rate_per_km = MoneyField(
+        label=_("Rate per km"),
+        required=False,
+        help_text=_("NOK excl. MVA, for driving on a job (“Kjøring”)."),
+    )
     moderators_may_invoice = forms.BooleanField(
         label=_("Moderators may mark an invoice basis as invoiced"), required=False
     )

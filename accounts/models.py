@@ -59,6 +59,13 @@ class Company(models.Model):
         default=TimerRounding.NONE,
         db_default=TimerRounding.NONE,
     )
+    # What "Kjøring" on a job is billed at (invoicing): km × this rate.
+    rate_per_km = MoneyField(
+        _("rate per km"),
+        null=True,
+        blank=True,
+        help_text=_("NOK excl. MVA, for driving on a job."),
+    )
 
     class Meta:
         verbose_name = _("firm")

@@ -42,16 +42,18 @@ def company_update(*, company, by, name, org_number):
 
 
 @transaction.atomic
-def company_prices_update(*, company, by, hourly_rate, moderators_may_invoice):
-    """The firm's default hourly price (None: none), and whether its Moderators may mark
-    a basis as invoiced (accounts.permissions.FIRM_CHOICES)."""
+def company_prices_update(*, company, by, hourly_rate, moderators_may_invoice, rate_per_km=None):
+    """The firm's default hourly price and its rate per km for driving (None: none),
+    and whether its Moderators may mark a basis as invoiced
+    (accounts.permissions.FIRM_CHOICES)."""
     if company.pk != by.company_id or not by.has_perm(perms.COMPANY_MANAGE):
         raise PermissionDenied
     current = Company.objects.select_for_update().get(pk=company.pk)
     current.hourly_rate = hourly_rate
+    current.rate_per_km = rate_per_km
     current.moderators_may_invoice = bool(moderators_may_invoice)
     current.full_clean(exclude=["created_at"])
-    current.save(update_fields=["hourly_rate", "moderators_may_invoice"])
+    current.save(update_fields=["hourly_rate", "rate_per_km", "moderators_may_invoice"])
     return current
 
 

@@ -140,6 +140,7 @@ def _company_form(company, data=None):
 def _prices_form(company, data=None):
     initial = {
         "hourly_rate": company.hourly_rate,
+        "rate_per_km": company.rate_per_km,
         "moderators_may_invoice": company.moderators_may_invoice,
     }
     return FirmPricesForm(data, initial=initial)

@@ -13,3 +13,5 @@ class InvoicingConfig(AppConfig):
 
         panels.register("customers.card", invoicing.customer_amounts)
         panels.register("projects.card", invoicing.project_amounts)
+        panels.register("projects.card", invoicing.project_lines)
+        panels.register("timesheets.entry", invoicing.entry_lines)

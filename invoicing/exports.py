@@ -1,6 +1,7 @@
-"""The invoice basis as an Excel file (the lines under their projects, then the sum
-excl. MVA, the MVA and the total, amounts as numbers with two decimals) and as an A4
-PDF (templates/invoicing/basis_pdf.html), of what invoicing.selectors found."""
+"""The invoice basis as an Excel file (the hours under their projects, then the
+materials and driving, then the sum excl. MVA, the MVA and the total, amounts as numbers
+with two decimals) and as an A4 PDF (templates/invoicing/basis_pdf.html), of what
+invoicing.selectors found."""
 
 from django.utils.translation import gettext as _
 
@@ -46,9 +47,19 @@ def basis_xlsx(company, choice, basis):
             if line.rate is not None:
                 sheet.write_number(row, 3, float(line.rate), money)
             sheet.write_number(row, 4, float(line.amount), money)
+    if basis.has_lines:
+        row = _job_lines(sheet, row + 2, basis, bold=bold, money=money, hours=hours)
     row += 1
+    sums = [(_("Sum excl. MVA"), basis.net)]
+    if basis.has_lines:
+        sums = [
+            (_("Hours"), basis.hours_net),
+            (_("Materials"), basis.materials_net),
+            (_("Driving"), basis.driving_net),
+            *sums,
+        ]
     for label, amount in (
-        (_("Sum excl. MVA"), basis.net),
+        *sums,
         (_("MVA 25 %"), basis.mva),
         (_("Total incl. MVA"), basis.total),
     ):
@@ -119,7 +130,9 @@ PDF_DIRECT_LINES = 300
 
 
 def line_count(basis):
-    return sum(len(group.lines) for group in basis.projects)
+    return sum(
+        len(group.lines) + len(group.materials) + len(group.driving) for group in basis.projects
+    )
 
 
 def pdf_made_by_job(basis):
@@ -133,6 +146,36 @@ FORMATS = {"xlsx": basis_xlsx, "pdf": basis_pdf}
 def invoiced_log_detail(fmt, invoiced):
     """What the security log keeps of the download of an invoiced basis."""
     return {"format": fmt, "basis": invoiced.number, "customer": invoiced.customer_id}
+
+
+def _job_lines(sheet, row, basis, *, bold, money, hours):
+    """The materials and driving from ``row`` on; a line without a price has no amount
+    (and the basis says how many: it cannot be marked as invoiced so)."""
+    titles = [_("Project"), _("Date"), _("Kind"), _("Description"), _("Quantity"), _("Unit")]
+    titles += [_("Unit price"), _("Amount")]
+    for column, title in enumerate(titles):
+        sheet.write(row, column, title, bold)
+    for group in basis.projects:
+        project = f"{group.number} {inert(group.name)}" if group.number else _("No project")
+        for line in [*group.materials, *group.driving]:
+            row += 1
+            kind = _("Driving") if line.is_driving else _("Materials")
+            what = line.route if line.is_driving else line.description
+            sheet.write(row, 0, project)
+            sheet.write(row, 1, line.date.strftime("%d.%m.%Y"))
+            sheet.write(row, 2, kind)
+            sheet.write(row, 3, inert(what))
+            sheet.write_number(row, 4, float(line.quantity), hours)
+            sheet.write(row, 5, str(line.unit))
+            if line.unit_price is not None:
+                sheet.write_number(row, 6, float(line.unit_price), money)
+                sheet.write_number(row, 7, float(line.amount), money)
+            else:
+                sheet.write(row, 7, _("No price"))
+    return row
+
+
+FORMATS = {"xlsx": basis_xlsx}
 
 
 def log_detail(fmt, choice):

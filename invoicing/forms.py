@@ -3,13 +3,17 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, DecimalField, PickerForm
+from core.forms import DateField, DecimalField, MoneyField, PickerForm
 from customers.models import Customer
 from projects.models import Project
 from timesheets.forms import customer_picker, project_picker
 from timesheets.selectors import today
 
+from .models import QUANTITY_DECIMALS, QUANTITY_DIGITS, Kind, Unit, validate_quantity
 from .selectors import GROUPS
+
+# What materials are counted in: every unit but driving's km.
+MATERIAL_UNITS = [(value, label) for value, label in Unit.choices if value != Unit.KM]
 
 
 def last_month():
@@ -101,3 +105,61 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Why the basis is reopened; kept with it."),
     )
+
+
+class LineForm(forms.Form):
+    """A materials or driving line ("Materiell", "Kjøring"): what its kind asks for. The
+    unit price only for someone who sees prices (``prices``), and only for materials;
+    the day only for a line directly on a project (an entry's line has the entry's)."""
+
+    description = forms.CharField(label=_("Description"), max_length=200)
+    route = forms.CharField(
+        label=_("From–to"),
+        max_length=200,
+        required=False,
+        help_text=_("For example Lager Alna – Storgata 5, Oslo."),
+    )
+    quantity = DecimalField(
+        label=_("Quantity"),
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_DECIMALS,
+        error_messages={
+            "invalid": _("Enter a quantity, for example 2,5."),
+            "max_digits": _("The quantity is too large."),
+            "max_whole_digits": _("The quantity is too large."),
+            "max_decimal_places": _("Use at most two decimals."),
+        },
+        validators=[validate_quantity],
+    )
+    unit = forms.ChoiceField(label=_("Unit"), choices=MATERIAL_UNITS, initial=Unit.PIECE)
+    date = DateField(label=_("Date"))
+    unit_price = MoneyField(
+        label=_("Unit price"), required=False, help_text=_("NOK excl. MVA, per unit.")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data=None, *, kind, prices, on_project, initial=None):
+        super().__init__(data, initial=initial)
+        self.kind = kind
+        if kind == Kind.DRIVING:
+            del self.fields["unit"], self.fields["unit_price"]
+            self.fields["quantity"].label = _("Km")
+            self.fields["description"].required = False
+            self.fields["route"].required = True
+        else:
+            del self.fields["route"]
+            if not prices:
+                del self.fields["unit_price"]
+        if not on_project:
+            del self.fields["date"]
+
+    def line_values(self):
+        """The cleaned fields as the services take them (no price field: none given)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class LinePriceForm(forms.Form):
+    """A manager prices a line they may not otherwise change (an approved entry's)."""
+
+    unit_price = MoneyField(label=_("Unit price"), help_text=_("NOK excl. MVA, per unit."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,10 +1,13 @@
 """Which hourly price applies ("Timepris"): the project's, else the customer's, else the
-firm's default (Firma); the most specific one that is set. None: no price at all."""
+firm's default (Firma); the most specific one that is set. None: no price at all. And
+the price of a materials or driving line."""
 
-from django.db.models import F, Value
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 
 from core.fields import MoneyField
+
+from .models import Kind
 
 
 def hourly_rate(*, company, customer=None, project=None):
@@ -22,5 +25,20 @@ def hourly_rate_of_entry(company):
         F("project__hourly_rate"),
         F("customer__hourly_rate"),
         Value(company.hourly_rate, output_field=MoneyField()),
+        output_field=MoneyField(),
+    )
+
+
+def line_price(line, *, company):
+    """The unit price of a materials or driving line (invoicing.models.JobLine): its own
+    for materials, the firm's rate per km for driving; None: no price yet."""
+    return company.rate_per_km if line.is_driving else line.unit_price
+
+
+def line_price_of(company):
+    """``line_price`` as a database expression over lines."""
+    return Case(
+        When(kind=Kind.DRIVING, then=Value(company.rate_per_km, output_field=MoneyField())),
+        default=F("unit_price"),
         output_field=MoneyField(),
     )

@@ -4,22 +4,32 @@ a period, priced (invoicing.prices) and summed in Decimal to the øre (core.mone
 One rounding rule, whatever the grouping: each entry's hours × price is rounded to the
 øre (``entry_amount``), and a line, a project and the basis are sums of those. Rounded
 after summing a day's or an employee's hours instead, "per date" and "per employee"
-could differ by an øre, and so could the stored basis and its detail page."""
+could differ by an øre, and so could the stored basis and its detail page. Materials
+and driving ("Materiell", "Kjøring": invoicing.models.JobLine) are rounded the same
+way, each line's quantity × price to the øre (``job_line_amount``).
+
+What a basis holds, for every page and file that shows one (the page, the Excel file,
+a PDF): ``Basis.projects``, each a ``ProjectGroup`` with its hours (``lines``), its
+materials (``materials``) and its driving (``driving``), the last two lists of
+``JobLineRow``; the sums ``hours_net``, ``materials_net``, ``driving_net``, ``net``,
+``mva`` and ``total``; ``unpriced_lines``, the lines without a price yet, which no sum
+holds (and which keep the basis from being marked as invoiced)."""
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Max, Min, Q, Sum
-from django.db.models.functions import Round
+from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce, Round
 from django.shortcuts import get_object_or_404
 
+from accounts import permissions as perms
 from core.fields import MONEY_DECIMALS, MoneyField
 from core.money import ZERO, mva, to_ore
 from timesheets.models import TimeEntry
 
-from .models import InvoiceBasis, InvoicedEntry
-from .prices import hourly_rate, hourly_rate_of_entry
+from .models import InvoiceBasis, InvoicedEntry, InvoicedJobLine, JobLine, Kind, Unit
+from .prices import hourly_rate, hourly_rate_of_entry, line_price_of
 
 GROUPS = ("date", "employee")
 
@@ -35,29 +45,89 @@ class Line:
 
 
 @dataclass
+class JobLineRow:
+    """One materials or driving line, as a basis shows it."""
+
+    pk: int  # the line (invoicing.models.JobLine)
+    kind: str  # Kind
+    date: datetime.date
+    description: str
+    route: str  # driving's from–to
+    quantity: Decimal
+    unit: str  # as shown: "m²"
+    unit_price: Decimal | None  # None: no price yet
+    amount: Decimal | None  # quantity × unit price to the øre; None without a price
+
+    @property
+    def is_driving(self):
+        return self.kind == Kind.DRIVING
+
+
+def _sum_priced(rows):
+    return sum((row.amount for row in rows if row.amount is not None), ZERO)
+
+
+@dataclass
 class ProjectGroup:
     number: int | None
     name: str  # empty: hours without a project
-    lines: list = field(default_factory=list)
+    lines: list = field(default_factory=list)  # hours: Line
+    materials: list = field(default_factory=list)  # JobLineRow
+    driving: list = field(default_factory=list)  # JobLineRow
 
     @property
     def hours(self):
         return sum((line.hours for line in self.lines), Decimal(0))
 
     @property
-    def amount(self):
+    def hours_amount(self):
         return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def materials_amount(self):
+        return _sum_priced(self.materials)
+
+    @property
+    def driving_amount(self):
+        return _sum_priced(self.driving)
+
+    @property
+    def km(self):
+        return sum((row.quantity for row in self.driving), Decimal(0))
+
+    @property
+    def amount(self):
+        """Hours, materials and driving; lines without a price are in no sum."""
+        return self.hours_amount + self.materials_amount + self.driving_amount
 
 
 @dataclass
 class Basis:
     projects: list
     unapproved: int  # entries in the period not approved, so not in the basis
-    unpriced: int  # lines without any price (0 kr), to be told
+    unpriced: int  # hours lines without any price (0 kr), to be told
+    unpriced_lines: int = 0  # materials and driving lines without a price: in no sum
+    unapproved_lines: int = 0  # a project's lines in the period not approved yet
 
     @property
     def hours(self):
         return sum((group.hours for group in self.projects), Decimal(0))
+
+    @property
+    def hours_net(self):
+        return sum((group.hours_amount for group in self.projects), ZERO)
+
+    @property
+    def materials_net(self):
+        return sum((group.materials_amount for group in self.projects), ZERO)
+
+    @property
+    def driving_net(self):
+        return sum((group.driving_amount for group in self.projects), ZERO)
+
+    @property
+    def has_lines(self):
+        return any(group.materials or group.driving for group in self.projects)
 
     @property
     def net(self):
@@ -79,6 +149,12 @@ def entry_amount():
     return Round(F("hours") * F("rate"), MONEY_DECIMALS, output_field=MoneyField())
 
 
+def job_line_amount(quantity="quantity", price="price"):
+    """A line's amount excl. MVA: ``quantity`` × ``price`` to the øre, half up as
+    ``entry_amount``; NULL without a price."""
+    return Round(F(quantity) * F(price), MONEY_DECIMALS, output_field=MoneyField())
+
+
 def period_entries(*, customer, project=None, date_from, date_to):
     """The customer's entries in the period (not deleted), of one project if given."""
     entries = TimeEntry.objects.alive().filter(
@@ -87,9 +163,10 @@ def period_entries(*, customer, project=None, date_from, date_to):
     return entries.filter(project=project) if project is not None else entries
 
 
-def _grouped(rows, *, key, unapproved):
+def _grouped(rows, *, key, unapproved, job_lines=(), unapproved_lines=0):
     """A Basis of ``rows``: dicts of project number and name, ``key``, rate, hours and
-    amount (None without a price), ordered by project."""
+    amount (None without a price), ordered by project; and of ``job_lines``, dicts of
+    a line (``_job_line_values``)."""
     projects, unpriced = {}, 0
     for row in rows:
         number = row["project_number"]
@@ -103,7 +180,106 @@ def _grouped(rows, *, key, unapproved):
                 amount=to_ore(row["amount"]),
             )
         )
-    return Basis(projects=list(projects.values()), unapproved=unapproved, unpriced=unpriced)
+    unpriced_lines = 0
+    for row in job_lines:
+        number = row["project_number"]
+        group_of = projects.setdefault(number, ProjectGroup(number, row["project_name"] or ""))
+        unpriced_lines += row["price"] is None
+        line = JobLineRow(
+            pk=row["line_pk"],
+            kind=row["kind"],
+            date=row["day"],
+            description=row["description"],
+            route=row["route"],
+            quantity=row["quantity"],
+            unit=Unit(row["unit"]).label,
+            unit_price=row["price"],
+            amount=None if row["amount"] is None else to_ore(row["amount"]),
+        )
+        (group_of.driving if line.is_driving else group_of.materials).append(line)
+    # By project number as the query orders them (PostgreSQL: no project last).
+    ordered = sorted(projects.values(), key=lambda g: (g.number is None, g.number or 0))
+    return Basis(
+        projects=ordered,
+        unapproved=unapproved,
+        unpriced=unpriced,
+        unpriced_lines=unpriced_lines,
+        unapproved_lines=unapproved_lines,
+    )
+
+
+def period_lines(*, customer, project=None, date_from, date_to):
+    """The materials and driving lines of the customer's work in the period (not
+    deleted): those on its entries (of the entry's day), and those directly on its
+    projects (of the line's own day); of one project if given."""
+    on_entries = Q(
+        entry__customer=customer,
+        entry__date__gte=date_from,
+        entry__date__lte=date_to,
+        entry__deleted_at__isnull=True,
+    )
+    on_projects = Q(
+        entry__isnull=True, project__customer=customer, date__gte=date_from, date__lte=date_to
+    )
+    lines = JobLine.objects.alive().filter(on_entries | on_projects)
+    if project is not None:
+        lines = lines.filter(Q(entry__project=project) | Q(project=project))
+    return lines
+
+
+def _approved_lines():
+    """A line is approved with its entry, or (on a project) on its own; and billed
+    when its entry is billable, or (on a project) its project is."""
+    on_entry = Q(entry__isnull=False, entry__approved_at__isnull=False, entry__billable=True)
+    on_project = Q(entry__isnull=True, approved_at__isnull=False, project__billable=True)
+    return on_entry | on_project
+
+
+def _billable_lines():
+    return Q(entry__isnull=False, entry__billable=True) | Q(
+        entry__isnull=True, project__billable=True
+    )
+
+
+def open_lines(lines):
+    """Of ``lines``, those a basis takes: approved, billable and not invoiced."""
+    return lines.filter(_approved_lines(), invoiced_at__isnull=True)
+
+
+def _job_line_values(lines, *, prefix="", price):
+    """``lines`` (of JobLine, or of what points at one through ``prefix``) as the dicts
+    ``_grouped`` reads, priced by ``price`` (an expression), ordered by project, day and
+    line."""
+    p = prefix
+    names = ["kind", "description", "route", "unit"]
+    # A model's own fields by name; through ``prefix`` under the same names.
+    renamed = {name: F(f"{p}{name}") for name in names} if p else {}
+    return (
+        lines.annotate(
+            price=price,
+            day=Coalesce(F(f"{p}date"), F(f"{p}entry__date")),
+            project_number=Coalesce(F(f"{p}project__number"), F(f"{p}entry__project__number")),
+            project_name=Coalesce(F(f"{p}project__name"), F(f"{p}entry__project__name")),
+        )
+        .annotate(amount=job_line_amount())
+        .values(
+            "price",
+            "day",
+            "project_number",
+            "project_name",
+            "amount",
+            "quantity",
+            *([] if p else names),
+            line_pk=F(f"{p}pk"),
+            **renamed,
+        )
+        .order_by("project_number", "day", "line_pk")
+    )
+
+
+def unapproved_project_lines(lines):
+    """Of ``lines``, those on a project (not an entry) that wait for approval."""
+    return lines.filter(entry__isnull=True, approved_at__isnull=True, invoiced_at__isnull=True)
 
 
 def open_entries(entries):
@@ -126,7 +302,14 @@ def basis(*, company, customer, project=None, date_from, date_to, group="date"):
         .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
         .order_by("project_number", key, "rate")
     )
-    return _grouped(rows, key=key, unapproved=entries.unapproved().count())
+    lines = period_lines(customer=customer, project=project, date_from=date_from, date_to=date_to)
+    return _grouped(
+        rows,
+        key=key,
+        unapproved=entries.unapproved().count(),
+        job_lines=_job_line_values(open_lines(lines), price=line_price_of(company)),
+        unapproved_lines=unapproved_project_lines(lines).count(),
+    )
 
 
 def invoiced_basis(invoiced, *, group="date"):
@@ -143,7 +326,8 @@ def invoiced_basis(invoiced, *, group="date"):
         .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
         .order_by("project_number", key, "rate")
     )
-    return _grouped(rows, key=key, unapproved=0)
+    job_lines = _job_line_values(invoiced.job_lines.all(), prefix="line__", price=F("unit_price"))
+    return _grouped(rows, key=key, unapproved=0, job_lines=job_lines)
 
 
 def bases():
@@ -174,6 +358,7 @@ class Amounts:
     logged: Decimal  # every hour logged, billable or not
     cost: Decimal | None = None  # hours × the employee's cost per hour, when asked
     uncosted: Decimal = ZERO  # hours of employees without a cost per hour
+    unpriced_lines: int = 0  # materials and driving of ``open`` and ``waiting`` unpriced
 
     @property
     def value(self):
@@ -188,8 +373,9 @@ class Amounts:
 def amounts(*, company, with_costs=False, **of):
     """The Amounts of the entries ``of`` names (``customer=`` or ``project=``), priced
     and rounded per entry as the basis prices them (``entry_amount``), with the
-    employees' cost when ``with_costs``: one grouped query over the entries and one over
-    the lines of standing bases, whatever their number."""
+    employees' cost when ``with_costs``; with the materials and driving lines of their
+    work: one grouped query over the entries, one over the lines and one each over
+    what standing bases billed of them, whatever their number."""
     money = DecimalField(max_digits=20, decimal_places=6)
     unbilled = Q(billable=True, invoiced_at__isnull=True)
     ready = unbilled & Q(approved_at__isnull=False)
@@ -214,9 +400,57 @@ def amounts(*, company, with_costs=False, **of):
     billed = InvoicedEntry.objects.filter(
         released_at__isnull=True, **{f"entry__{name}": value for name, value in of.items()}
     ).aggregate(total=Sum(entry_amount(), output_field=money))
+    lines = _line_amounts(company, **of)
     days = {name: row.pop(name) for name in ("open_from", "open_to")}
+    for name, pick in (("open_from", min), ("open_to", max)):
+        found = [day for day in (days[name], lines.pop(name)) if day is not None]
+        days[name] = pick(found) if found else None
     sums = {name: total or ZERO for name, total in row.items()}  # a sum of no rows is NULL
-    return Amounts(invoiced=billed["total"] or ZERO, **days, **sums)
+    for name in ("open", "waiting"):
+        sums[name] += lines.pop(name) or ZERO
+    invoiced = (billed["total"] or ZERO) + (lines.pop("invoiced") or ZERO)
+    return Amounts(invoiced=invoiced, **days, **sums, unpriced_lines=lines["unpriced_lines"])
+
+
+def _lines_of(prefix="", *, customer=None, project=None):
+    """The condition on lines (through ``prefix``) of a customer's or a project's work:
+    on its entries, or directly on its project(s)."""
+    if project is not None:
+        return Q(**{f"{prefix}entry__project": project}) | Q(**{f"{prefix}project": project})
+    return Q(**{f"{prefix}entry__customer": customer}) | Q(
+        **{f"{prefix}entry__isnull": True, f"{prefix}project__customer": customer}
+    )
+
+
+def _line_amounts(company, **of):
+    """The lines' part of ``amounts``: two grouped queries."""
+    money = DecimalField(max_digits=20, decimal_places=6)
+    unbilled = _billable_lines() & Q(invoiced_at__isnull=True)
+    ready = unbilled & _approved_lines()
+    waiting = unbilled & (
+        Q(entry__isnull=False, entry__approved_at__isnull=True)
+        | Q(entry__isnull=True, approved_at__isnull=True)
+    )
+    day = Coalesce(F("date"), F("entry__date"))
+    row = (
+        JobLine.objects.alive()
+        .filter(_lines_of(**of))
+        .filter(Q(entry__isnull=True) | Q(entry__deleted_at__isnull=True))
+        .annotate(price=line_price_of(company))
+        .aggregate(
+            open=Sum(job_line_amount(), filter=ready, output_field=money),
+            open_from=Min(day, filter=ready),
+            open_to=Max(day, filter=ready),
+            waiting=Sum(job_line_amount(), filter=waiting, output_field=money),
+            unpriced_lines=Count("pk", filter=unbilled & Q(price__isnull=True)),
+        )
+    )
+    billed = InvoicedJobLine.objects.filter(
+        _lines_of("line__", **of), released_at__isnull=True
+    ).aggregate(
+        total=Sum(job_line_amount(price="unit_price"), output_field=money),
+    )
+    return {**row, "invoiced": billed["total"]}
 
 
 @dataclass
@@ -255,4 +489,40 @@ def project_estimate(project, *, company, with_costs=False):
         hours=estimated,
         value=None if estimated is None or rate is None else estimated * rate,
         amounts=amounts(company=company, with_costs=with_costs, project=project),
+    )
+
+
+# Materials and driving on an entry or a project
+
+
+def visible_lines(user):
+    """The lines ``user`` may see: everyone's for those who see everyone's hours, else
+    one's own (on one's own entries, or added to a project); deleted ones, and those of
+    deleted entries, are nobody's."""
+    lines = JobLine.objects.alive().filter(
+        Q(entry__isnull=True) | Q(entry__deleted_at__isnull=True)
+    )
+    if user.has_perm(perms.HOURS_VIEW_ALL):
+        return lines
+    return lines.filter(user=user)
+
+
+def get_line_for_user(request, pk):
+    """A line the request user may see; anything else is a 404."""
+    lines = visible_lines(request.user).select_related("entry", "entry__project", "project", "user")
+    return get_object_or_404(lines, pk=pk)
+
+
+def entry_lines(user, entry):
+    """The lines of ``entry`` as its form lists them."""
+    return visible_lines(user).filter(entry=entry).order_by("kind", "id")
+
+
+def project_lines(user, project):
+    """The lines directly on ``project`` as its card lists them, newest first."""
+    return (
+        visible_lines(user)
+        .filter(project=project)
+        .select_related("user", "approved_by")
+        .order_by("-date", "-id")
     )

@@ -1,20 +1,25 @@
 from urllib.parse import urlencode
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions as perms
 from accounts import security_log
+from core.idempotency import once_per_form, saved
 from core.jobs import start as start_job
-from core.pages import after_write, form_status, page, save
+from core.pages import after_write, form_status, page, refuse, safe_next, save
+from projects import selectors as project_selectors
+from timesheets import selectors as entry_selectors
+from timesheets import services as entry_services
 
 from . import exports, selectors, services
-from .forms import BasisForm, MarkForm, ReopenForm, basis_query
+from .forms import BasisForm, LineForm, LinePriceForm, MarkForm, ReopenForm, basis_query
 from .jobs import BASIS_PDF
+from .models import Kind
 
 
 def _unapproved_url(choice):
@@ -146,3 +151,148 @@ def basis_reopen(request, pk):
             message = _("The basis is reopened: its hours can be changed and invoiced again.")
             return after_write(request, reverse("invoicing:detail", args=[pk]), message)
     return _detail_page(request, invoiced, reopen=form)
+
+
+# Materials and driving on an entry or a project
+
+
+def _kind(request):
+    """The kind of line a create form makes (``?kind=``, on its address): materials
+    unless driving is asked for; anything else is no such form."""
+    kind = request.GET.get("kind") or Kind.MATERIAL
+    if kind not in Kind.values:
+        raise Http404
+    return kind
+
+
+def _back(*, entry=None, project=None):
+    """Where a line's form returns to: its entry's form, or its project's card."""
+    if entry is not None:
+        return f"{reverse('timesheets:entry_update', args=[entry.pk])}#job-lines"
+    return f"{project.get_absolute_url()}#job-lines"
+
+
+def _where(line):
+    return {"entry": line.entry} if line.on_entry else {"project": line.project}
+
+
+def _line_back(request, line):
+    """Where a line's form returns to: where it came from (``next``: the basis that
+    asked for its price), else its entry's form (or, for a manager who may not change
+    the entry, the entry's week), else its project's card."""
+    default = _back(**_where(line))
+    if line.on_entry and not entry_services.can_change(request.user, line.entry):
+        week = entry_selectors.Week.of(line.entry.date)
+        default = f"{reverse('timesheets:week')}?week={week}&user={line.entry.user_id}"
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
+
+
+def _line_page(request, form, *, kind, back, line=None, **where):
+    context = {"form": form, "kind": kind, "line": line, "back": back, **where}
+    return page(request, "invoicing/line_form.html", "form", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.HOURS_LOG)
+@once_per_form
+def line_create(request, on, pk):
+    """ "Legg til materiell" / "Legg til kjøring" (``?kind=driving``) on an entry or a
+    project."""
+    kind = _kind(request)
+    if on == "entry":
+        where = {"entry": entry_selectors.get_entry_for_user(request, pk)}
+    else:
+        where = {"project": project_selectors.get_project_for_user(request, pk)}
+    back = _back(**where)
+    form = LineForm(
+        request.POST or None,
+        kind=kind,
+        prices=request.user.has_perm(perms.PRICES),
+        on_project=on == "project",
+        initial={"date": entry_selectors.today()},
+    )
+    if not services.may_add_line(request.user, **where):
+        entry = where.get("entry")
+        if request.method != "POST" or entry is None or not _own_or_admin(request.user, entry):
+            raise PermissionDenied
+        # Approved, handed in or invoiced while the form was open: say so, keep the input.
+        refuse(form, entry_services.locked_message(request.user, entry))
+    elif request.method == "POST" and form.is_valid():
+        values = {"company": request.user.company, "by": request.user, "kind": kind}
+        line = save(form, services.line_create, **values, **where, **form.line_values())
+        if line is not None:
+            saved(request, back)
+            return after_write(request, back, _("The line has been saved."))
+    return _line_page(request, form, kind=kind, back=back, **where)
+
+
+def _own_or_admin(user, entry):
+    """Whether ``user`` could change ``entry`` but for its state (approved, handed in,
+    invoiced): a 409 that says why, rather than a 403."""
+    return entry.user_id == user.pk or user.has_perm(perms.HOURS_CHANGE_APPROVED)
+
+
+def _line_initial(line):
+    names = ["description", "route", "quantity", "unit", "date", "unit_price", "version"]
+    return {name: getattr(line, name) for name in names}
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.HOURS_LOG)
+def line_update(request, pk):
+    """Change a line; a manager who may not change it (an approved entry's) prices it."""
+    line = selectors.get_line_for_user(request, pk)
+    where, back = _where(line), _line_back(request, line)
+    lock = services.line_lock(request.user, line)
+    if lock is not None and services.line_may_price(request.user, line):
+        return _line_price(request, line, back=back, where=where)
+    form = LineForm(
+        request.POST or None,
+        kind=line.kind,
+        prices=request.user.has_perm(perms.PRICES),
+        on_project=not line.on_entry,
+        initial=_line_initial(line),
+    )
+    if lock is not None:
+        if request.method != "POST":
+            raise entry_services.EntryLocked(lock)
+        refuse(form, lock)
+    elif request.method == "POST" and form.is_valid():
+        values = {"line": line, "by": request.user, "version": form.cleaned_data["version"]}
+        if save(form, services.line_update, **values, **form.line_values()) is not None:
+            return after_write(request, back, _("The line has been saved."))
+    return _line_page(request, form, kind=line.kind, back=back, line=line, **where)
+
+
+def _line_price(request, line, *, back, where):
+    form = LinePriceForm(request.POST or None, initial=_line_initial(line))
+    if request.method == "POST" and form.is_valid():
+        values = {"line": line, "by": request.user, **form.cleaned_data}
+        if save(form, services.line_set_price, **values) is not None:
+            return after_write(request, back, _("The price has been saved."))
+    return _line_page(request, form, kind=line.kind, back=back, line=line, **where)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.HOURS_LOG)
+def line_delete(request, pk):
+    """POST deletes; GET asks first."""
+    line = selectors.get_line_for_user(request, pk)
+    back = _line_back(request, line)
+    if lock := services.line_lock(request.user, line):
+        raise entry_services.EntryLocked(lock)
+    if request.method == "GET":
+        return render(request, "invoicing/line_confirm_delete.html", {"line": line, "back": back})
+    services.line_delete(line=line, by=request.user)
+    return after_write(request, back, _("The line has been deleted."))
+
+
+@require_POST
+@perms.role_required(perms.HOURS_APPROVE)
+def line_approve(request, pk):
+    """ "Godkjenn" a line on a project (a line on an entry is approved with it)."""
+    line = selectors.get_line_for_user(request, pk)
+    if line.on_entry:
+        raise Http404
+    services.line_approve(line=line, by=request.user)
+    return after_write(request, _back(project=line.project), _("The line is approved."))

@@ -9,6 +9,7 @@ from accounts.models import Company, User
 from accounts.permissions import Role
 from core.models import Job
 from customers.models import ContactPerson, Customer, CustomerKind
+from invoicing.models import JobLine, Kind, Unit
 from projects.models import Project, ProjectMember
 from timesheets.models import TimeEntry
 from worktime.models import (
@@ -88,6 +89,21 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     company = factory.SelfAttribute("user.company")
     date = factory.LazyFunction(datetime.date.today)
     hours = Decimal("7.50")
+
+
+class JobLineFactory(factory.django.DjangoModelFactory):
+    """Materials on an entry (give ``entry``), 2,5 m without a price."""
+
+    class Meta:
+        model = JobLine
+
+    entry = factory.SubFactory(TimeEntryFactory)
+    user = factory.SelfAttribute("entry.user")
+    company = factory.SelfAttribute("user.company")
+    kind = Kind.MATERIAL
+    description = "Kobberrør 15 mm"
+    quantity = Decimal("2.5")
+    unit = Unit.METRE
 
 
 class WorkScheduleFactory(factory.django.DjangoModelFactory):

@@ -12,14 +12,20 @@ from django.utils import timezone
 from accounts.models import User
 from customers import services as customer_services
 from customers.models import Customer
-from invoicing.models import InvoiceBasis
+from invoicing.models import InvoiceBasis, JobLine
 from projects import services as project_services
 from projects.models import Project
 from timesheets import services as entry_services
 from timesheets.models import TimeEntry
 from worktime.models import Absence, DayOff
 
-from .factories import AbsenceFactory, CustomerFactory, ProjectFactory, TimeEntryFactory
+from .factories import (
+    AbsenceFactory,
+    CustomerFactory,
+    JobLineFactory,
+    ProjectFactory,
+    TimeEntryFactory,
+)
 
 # Matches <int:pk> but overflows PostgreSQL's bigint.
 HUGE = 99999999999999999999
@@ -40,6 +46,13 @@ URL_KINDS = {
     "worktime:holiday_allowance": KINDS["accounts"],
     "worktime:absence_withdraw": (Absence, None, lambda w: AbsenceFactory(user=w.other_admin)),
     "worktime:absence_decide": (Absence, None, lambda w: AbsenceFactory(user=w.other_admin)),
+    # Materials and driving: added to an entry or a project; changed by the line's id.
+    "invoicing:line_create_entry": KINDS["timesheets"],
+    "invoicing:line_create_project": KINDS["projects"],
+    **{
+        f"invoicing:line_{action}": (JobLine, None, lambda w: JobLineFactory(entry=w.other_entry))
+        for action in ("update", "delete", "approve")
+    },
     "worktime:day_off_delete": (
         DayOff,
         None,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from invoicing import panels, services
 from invoicing.selectors import amounts, basis
 
-from .factories import CustomerFactory
+from .factories import CustomerFactory, JobLineFactory
 from .test_invoicing_basis import DECEMBER, approved
 
 pytestmark = pytest.mark.django_db
@@ -227,15 +227,19 @@ def _panel_request(user):
 
 
 @pytest.mark.parametrize("more", [0, 30])
-def test_each_card_asks_two_queries_however_many_entries(billed, django_assert_num_queries, more):
+def test_each_card_asks_four_queries_however_many_entries_and_lines(
+    billed, django_assert_num_queries, more
+):
     for day in range(more):
         on = NOVEMBER_2 + datetime.timedelta(days=day % 10)
-        approved(billed, project=billed.project, hours=Decimal("1"), date=on)
+        entry = approved(billed, project=billed.project, hours=Decimal("1"), date=on)
+        JobLineFactory(entry=entry, unit_price=Decimal("10"))
     request = _panel_request(billed.admin)
 
-    with django_assert_num_queries(2):
+    # The entries and what bases billed of them; the lines and what bases billed of them.
+    with django_assert_num_queries(4):
         panels.customer_amounts(request, billed.customer)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         panels.project_amounts(request, billed.project)
 
 

@@ -24,7 +24,7 @@ from accounts import security_log
 from accounts.models import Company
 from core.same_firm import SameFirmForeignKey
 from customers.models import Customer
-from invoicing.models import InvoiceBasis, InvoicedEntry
+from invoicing.models import InvoiceBasis, InvoicedEntry, InvoicedJobLine
 from projects.models import Project
 from timesheets.models import TimeEntry, Timer
 from worktime.models import WeekHandIn
@@ -34,6 +34,7 @@ from .factories import (
     CustomerFactory,
     HolidayAllowanceFactory,
     JobFactory,
+    JobLineFactory,
     ProjectFactory,
     ProjectMemberFactory,
     TimebankStartFactory,
@@ -201,7 +202,36 @@ def firms(world):
             InvoicedEntry.objects.create(
                 company=company, basis=basis, entry=entry, hours=entry.hours
             )
+        # Materials on an entry, and on a project (approved), each firm's; the first
+        # basis of each firm bills one of them (the other firm's its second, so that
+        # its first line is in no basis).
+        project = world.project if company == world.company else world.other_project
+        on_entry = JobLineFactory(entry=entry or TimeEntryFactory(user=by))
+        on_project = JobLineFactory(
+            entry=None,
+            project=project,
+            user=by,
+            date=world.entry.date,
+            approved_at=timezone.now(),
+            approved_by=by,
+        )
+        if number == 1:
+            InvoicedJobLine.objects.create(
+                company=company,
+                basis=basis,
+                line=on_entry if company == world.company else on_project,
+                quantity=1,
+                unit_price=1,
+            )
     return world
+
+
+# A line is on an entry or on a project, never both (a check constraint): its key to
+# the one is tried on a line that has it.
+ROW_OF = {
+    "invoicing.JobLine.entry": {"project": None},
+    "invoicing.JobLine.project": {"entry": None},
+}
 
 
 def writable(model):
@@ -216,8 +246,10 @@ def _is_event(model):
     return any(t.name == "append_only" for t in getattr(model._meta, "triggers", ()))
 
 
-def a_row(model, company, *, other_than=None):
+def a_row(model, company, *, other_than=None, field=None):
     rows = model._base_manager.filter(company=company).exclude(pk=other_than)
+    if field is not None:
+        rows = rows.filter(**ROW_OF.get(label(model, field), {}))
     row = rows.order_by("pk").first()
     assert row is not None, f"the test needs a {model._meta.label} of {company}: add one above"
     return row
@@ -256,7 +288,7 @@ def test_each_reference_has_an_immediate_composite_key(model, field, db):
 
 @pytest.mark.parametrize(("model", "field"), SAME_FIRM_KEYS, ids=ids(SAME_FIRM_KEYS))
 def test_pointing_at_another_firms_row_is_refused(model, field, firms):
-    row = a_row(model, firms.company)
+    row = a_row(model, firms.company, field=field)
     theirs = a_row(field.related_model, firms.other_company)
 
     with pytest.raises(IntegrityError, match="same_firm"), writable(model), transaction.atomic():
@@ -268,7 +300,7 @@ def test_pointing_at_another_firms_row_is_refused(model, field, firms):
 
 @pytest.mark.parametrize(("model", "field"), SAME_FIRM_KEYS, ids=ids(SAME_FIRM_KEYS))
 def test_pointing_at_another_row_of_the_same_firm_still_works(model, field, firms):
-    row = a_row(model, firms.company)
+    row = a_row(model, firms.company, field=field)
     ours = a_row(field.related_model, firms.company, other_than=getattr(row, field.attname))
 
     with writable(model):

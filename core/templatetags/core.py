@@ -48,3 +48,7 @@ def form_token():
 def panels(context, slot, obj, **extra):
     """The sections other apps add to this page (see core.panels)."""
     return registry.render(slot, context["request"], obj, **extra)
+
+
+# A quantity ("2,5" m, "12" stk) is written as hours are.
+register.filter("quantity", hours)

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from accounts import security_log
 from accounts.models import User
 from customers import services as customers
+from invoicing import services as lines
 from projects import services as projects
 from timesheets import services as timesheets
 
@@ -45,6 +46,8 @@ TEXT = {
     "description": f"Beskrivelse {PAYLOAD}",
     "entry": f"Timer {PAYLOAD}",
     "employee": f"Ansatt {PAYLOAD}",
+    "material": f"Materiell {PAYLOAD}",
+    "route": f"Rute {PAYLOAD}",
 }
 
 # Set up before any page loads; a page's own scripts cannot remove it. Collects every
@@ -60,7 +63,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @pytest.fixture
 def stored(world):
     """Payloads in every text field of a customer (with a change in its history), a
-    contact person, a project, a time entry and a user's name."""
+    contact person, a project, a time entry, its materials, a project's driving and a
+    user's name."""
     admin = world.admin
     card = {
         "name": TEXT["customer"],
@@ -106,6 +110,25 @@ def stored(world):
         project=project,
         customer=customer,
         description=TEXT["entry"],
+    )
+    # Materials on the entry, driving directly on the project.
+    world.xss_line = lines.line_create(
+        company=world.company,
+        by=world.employee,
+        kind="material",
+        entry=entry,
+        description=TEXT["material"],
+        quantity=2,
+        unit="m",
+    )
+    lines.line_create(
+        company=world.company,
+        by=world.employee,
+        kind="driving",
+        project=project,
+        date=DAY,
+        route=TEXT["route"],
+        quantity=12,
     )
     world.xss_customer, world.xss_project, world.xss_entry = customer, project, entry
     return world
@@ -197,7 +220,7 @@ def test_payloads_are_text_on_every_page_a_manager_opens(stored, browser_page, l
     visit(
         page,
         f"{base}/projects/{project.pk}/",
-        ["project", "customer", "site", "description", "employee"],
+        ["project", "customer", "site", "description", "employee", "route"],
     )
     visit(
         page,
@@ -215,6 +238,7 @@ def test_payloads_are_text_on_every_page_a_manager_opens(stored, browser_page, l
     visit(
         page,
         f"{base}/timesheets/{entry.pk}/edit/?next={JS_URL}",
+        ["material"],
         values={"#id_description": "entry"},
     )
     cancel = page.get_by_role("link", name="Avbryt")
@@ -222,6 +246,9 @@ def test_payloads_are_text_on_every_page_a_manager_opens(stored, browser_page, l
     search_picker(page, "id_project", "prosjekt", "project")
     search_picker(page, "id_customer", "kunde", "customer")
     visit(page, f"{base}/timesheets/{entry.pk}/delete/", ["entry"])
+    line = reverse("invoicing:line_update", args=[w.xss_line.pk])
+    visit(page, f"{base}{line}", values={"#id_description": "material"})
+    visit(page, f"{base}{reverse('invoicing:line_delete', args=[w.xss_line.pk])}", ["material"])
 
     period = "date_from=2026-03-01&date_to=2026-03-31"
     overview = f"{base}/timesheets/overview/?{period}"
@@ -251,7 +278,11 @@ def test_payloads_are_text_on_every_page_an_employee_opens(stored, browser_page,
     week = f"{DAY.isocalendar().year}-W{DAY.isocalendar().week:02d}"
     visit(page, f"{base}/timesheets/?week={week}", ["entry", "project", "employee"])
     visit(page, f"{base}/projects/", ["project", "customer"])
-    visit(page, f"{base}/projects/{w.xss_project.pk}/", ["project", "customer", "description"])
+    visit(
+        page,
+        f"{base}/projects/{w.xss_project.pk}/",
+        ["project", "customer", "description", "route"],
+    )
     visit(page, f"{base}/timesheets/new/")
     search_picker(page, "id_project", "prosjekt", "project")
     search_picker(page, "id_customer", "kunde", "customer")

@@ -6,7 +6,7 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 # Dependency order: each app's demo data may use what the previous ones made.
-APPS = ["accounts", "customers", "projects", "timesheets", "worktime"]
+APPS = ["accounts", "customers", "projects", "timesheets", "worktime", "invoicing"]
 
 
 class Command(BaseCommand):
