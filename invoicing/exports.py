@@ -72,6 +72,33 @@ def basis_xlsx(company, choice, basis):
     return xlsx_response(workbook, out, name)
 
 
+def _job_lines(sheet, row, basis, *, bold, money, hours):
+    """The materials and driving from ``row`` on; a line without a price has no amount
+    (and the basis says how many: it cannot be marked as invoiced so)."""
+    titles = [_("Project"), _("Date"), _("Kind"), _("Description"), _("Quantity"), _("Unit")]
+    titles += [_("Unit price"), _("Amount")]
+    for column, title in enumerate(titles):
+        sheet.write(row, column, title, bold)
+    for group in basis.projects:
+        project = f"{group.number} {inert(group.name)}" if group.number else _("No project")
+        for line in [*group.materials, *group.driving]:
+            row += 1
+            kind = _("Driving") if line.is_driving else _("Materials")
+            what = line.route if line.is_driving else line.description
+            sheet.write(row, 0, project)
+            sheet.write(row, 1, line.date.strftime("%d.%m.%Y"))
+            sheet.write(row, 2, kind)
+            sheet.write(row, 3, inert(what))
+            sheet.write_number(row, 4, float(line.quantity), hours)
+            sheet.write(row, 5, str(line.unit))
+            if line.unit_price is not None:
+                sheet.write_number(row, 6, float(line.unit_price), money)
+                sheet.write_number(row, 7, float(line.amount), money)
+            else:
+                sheet.write(row, 7, _("No price"))
+    return row
+
+
 def pdf_context(company, choice, basis):
     """What the PDF template shows of a basis not yet invoiced (``choice``: the page's)."""
     return {
@@ -146,36 +173,6 @@ FORMATS = {"xlsx": basis_xlsx, "pdf": basis_pdf}
 def invoiced_log_detail(fmt, invoiced):
     """What the security log keeps of the download of an invoiced basis."""
     return {"format": fmt, "basis": invoiced.number, "customer": invoiced.customer_id}
-
-
-def _job_lines(sheet, row, basis, *, bold, money, hours):
-    """The materials and driving from ``row`` on; a line without a price has no amount
-    (and the basis says how many: it cannot be marked as invoiced so)."""
-    titles = [_("Project"), _("Date"), _("Kind"), _("Description"), _("Quantity"), _("Unit")]
-    titles += [_("Unit price"), _("Amount")]
-    for column, title in enumerate(titles):
-        sheet.write(row, column, title, bold)
-    for group in basis.projects:
-        project = f"{group.number} {inert(group.name)}" if group.number else _("No project")
-        for line in [*group.materials, *group.driving]:
-            row += 1
-            kind = _("Driving") if line.is_driving else _("Materials")
-            what = line.route if line.is_driving else line.description
-            sheet.write(row, 0, project)
-            sheet.write(row, 1, line.date.strftime("%d.%m.%Y"))
-            sheet.write(row, 2, kind)
-            sheet.write(row, 3, inert(what))
-            sheet.write_number(row, 4, float(line.quantity), hours)
-            sheet.write(row, 5, str(line.unit))
-            if line.unit_price is not None:
-                sheet.write_number(row, 6, float(line.unit_price), money)
-                sheet.write_number(row, 7, float(line.amount), money)
-            else:
-                sheet.write(row, 7, _("No price"))
-    return row
-
-
-FORMATS = {"xlsx": basis_xlsx}
 
 
 def log_detail(fmt, choice):

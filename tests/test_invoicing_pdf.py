@@ -17,7 +17,9 @@ from accounts.models import SecurityEvent
 from core import pdf
 from core.models import Job
 from invoicing import exports
+from invoicing.models import Kind, Unit
 
+from .factories import JobLineFactory
 from .test_invoicing_basis import PERIOD, approved
 from .test_invoicing_mark import mark
 
@@ -73,6 +75,28 @@ def test_the_pdf_holds_the_firm_the_customer_the_period_the_lines_and_the_sums(f
     assert "Side 1 av 1" in text
     event = SecurityEvent.objects.get(kind="exported")
     assert event.actor == firm.moderator and event.detail["format"] == "pdf"
+
+
+def test_the_pdf_holds_materials_and_driving_with_their_sums(firm, client_for):
+    entry = approved(firm, project=firm.project, hours=Decimal("1"))
+    JobLineFactory(entry=entry, unit_price=Decimal("120"))  # 2,5 m × 120 kr
+    JobLineFactory(
+        entry=entry,
+        kind=Kind.DRIVING,
+        description="",
+        route="Lager–Storgata 1",
+        quantity=Decimal("12"),
+        unit=Unit.KM,
+    )
+    firm.company.rate_per_km = Decimal("4.5")
+    firm.company.save()
+
+    (text,) = pages_of(download(client_for(firm.admin), firm))
+
+    assert "Timer, materiell og kjøring" in text
+    assert "Kobberrør 15 mm" in text and "300,00 kr" in text
+    assert "Lager–Storgata 1" in text and "54,00 kr" in text  # 12 km × 4,50 kr
+    assert "Sum eks. MVA 11 904,00 kr" in text  # 10,5 h × 1 100 + 300 + 54
 
 
 def test_the_pdf_groups_by_employee_as_the_page_does(firm, client_for):
