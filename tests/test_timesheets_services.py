@@ -31,6 +31,18 @@ def test_hours_are_computed_from_from_to_and_break(start, end, pause, hours):
     assert services.hours_from_times(start=start, end=end, break_minutes=pause) == Decimal(hours)
 
 
+@pytest.mark.parametrize(
+    ("day", "hours"),
+    [
+        (datetime.date(2027, 3, 28), "3.00"),  # the clocks go from 02:00 to 03:00
+        (datetime.date(2026, 10, 25), "5.00"),  # and back from 03:00 to 02:00
+        (datetime.date(2026, 10, 26), "4.00"),
+    ],
+)
+def test_a_night_the_clocks_change_has_the_hours_it_really_has(day, hours):
+    assert services.hours_from_times(start=T(1, 0), end=T(5, 0), day=day) == Decimal(hours)
+
+
 def test_to_before_from_is_refused():
     with pytest.raises(ValidationError) as error:
         services.hours_from_times(start=T(15, 0), end=T(7, 0))

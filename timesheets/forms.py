@@ -204,7 +204,10 @@ class TimeEntryForm(PickerForm):
             else:
                 try:
                     computed = services.hours_from_times(
-                        start=start, end=end, break_minutes=data.get("break_minutes")
+                        start=start,
+                        end=end,
+                        break_minutes=data.get("break_minutes"),
+                        day=data.get("date"),
                     )
                 except ValidationError as error:
                     self.add_error(None, error)

@@ -63,15 +63,19 @@ def _check_day_open(user, day):
         raise ValidationError(message, code=CONFLICT)
 
 
-def hours_from_times(*, start, end, break_minutes=None):
-    """Hours worked from "Fra" to "Til" minus "Pause" (minutes), to the hundredth."""
+def hours_from_times(*, start, end, break_minutes=None, day=None):
+    """Hours worked from "Fra" to "Til" on ``day`` minus "Pause" (minutes), to the
+    hundredth. On the nights the clocks change they are as long as they really are
+    (01:00–05:00 is 3 hours in March and 5 in October); without a day, by the clock."""
     if end <= start:
         raise ValidationError({"end_time": _("“To” must be after “From”.")})
-    minutes = (
-        datetime.datetime.combine(datetime.date.min, end)
-        - datetime.datetime.combine(datetime.date.min, start)
-    ).seconds // 60
-    minutes -= break_minutes or 0
+    zone = timezone.get_default_timezone() if day else datetime.UTC
+    begun, ended = (
+        datetime.datetime.combine(day or datetime.date(2000, 1, 1), time, tzinfo=zone)
+        for time in (start, end)
+    )
+    seconds = ended.astimezone(datetime.UTC) - begun.astimezone(datetime.UTC)
+    minutes = int(seconds.total_seconds()) // 60 - (break_minutes or 0)
     if minutes <= 0:
         raise ValidationError({"break_minutes": _("The break is longer than the time worked.")})
     return (Decimal(minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
@@ -103,7 +107,7 @@ def _clean_fields(*, fields):
     start, end = fields.get("start_time"), fields.get("end_time")
     if start and end:
         fields["hours"] = hours_from_times(
-            start=start, end=end, break_minutes=fields.get("break_minutes")
+            start=start, end=end, break_minutes=fields.get("break_minutes"), day=fields.get("date")
         )
     else:
         fields["start_time"] = fields["end_time"] = fields["break_minutes"] = None
