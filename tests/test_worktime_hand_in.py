@@ -2,13 +2,16 @@
 form, the service, the copies and the Django admin, until a manager sends it back."""
 
 import datetime
+import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from accounts.permissions import Role
 from timesheets import services as timesheets
@@ -106,6 +109,51 @@ def test_the_employee_cannot_change_delete_or_log_hours_in_a_handed_in_week(worl
     assert not timesheets.can_change(world.employee, entry)
     with pytest.raises(timesheets.EntryLocked):
         timesheets.entry_delete(entry=entry, by=world.employee)
+
+
+def waiting_for_a_lock(count):
+    """Whether ``count`` other sessions wait for a lock (a thread's save, here)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # read afresh within a transaction
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] >= count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_saved_while_its_week_is_handed_in_waits_and_is_refused(world):
+    """The hand-in takes the days' locks that entry saves take before their checks: a
+    save that comes while a hand-in is committing waits for it, then sees the week
+    handed in. Without those locks it would pass its check and land in a locked week."""
+    week = last_week()
+    outcome = {}
+
+    def save():
+        try:
+            with scopes_disabled():  # as the test's own thread
+                timesheets.entry_create(
+                    company=world.company, by=world.employee, date=week.monday, hours=Decimal("2")
+                )
+            outcome["saved"] = True
+        except ValidationError as error:
+            outcome["refused"] = error.messages
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        hand_in(world.employee, week)
+        thread = threading.Thread(target=save)
+        thread.start()
+        for _ in range(200):  # the save reaches the day's lock, then waits
+            if waiting_for_a_lock(1):
+                break
+            time.sleep(0.02)
+    thread.join(timeout=10)
+
+    assert outcome == {"refused": [LOCKED]}
+    assert not TimeEntry.objects.filter(user=world.employee, date=week.monday).exists()
 
 
 def test_an_entry_cannot_be_moved_into_a_handed_in_week(world, client_for):

@@ -180,17 +180,19 @@ def _create(*, company, by, fields):
     """Save ``by``'s new entry of ``fields`` (clean, with ``billable``)."""
     entry = TimeEntry(company=company, user=by, created_by=by, updated_by=by, **fields)
     _check_pickable(by=by, fields=fields)
+    lock_day(by, fields["date"])
     _check_day_open(by, fields["date"])
-    _lock_day(by, fields["date"])
     check_day(user=by, fields=fields)
     entry.clean_for_save(exclude=["user"])
     entry.save()
     return entry
 
 
-def _lock_day(user, day):
+def lock_day(user, day):
     """Writes to one user's day wait for each other, so two saves at once cannot both
-    pass the 24-hour check: a transaction-scoped advisory lock on (user, day)."""
+    pass the 24-hour check, and a save and a hand-in of the week (worktime) cannot both
+    pass theirs: a transaction-scoped advisory lock on (user, day), taken before the
+    checks."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"entry-day:{user.pk}:{day}"]
@@ -266,14 +268,16 @@ def entry_update(*, entry, by, version, billable=None, **values):
     """Change an entry. ``version`` is the one the user read: a newer one means
     someone else saved in between, and this save is refused (StaleVersion)."""
     current = _locked(entry)
+    lock_day(current.user, current.date)
     _check_can_change(by, current)
     current.check_version(version)
     fields = _clean_fields(fields=_entry_fields(values))
     fields["billable"] = _billable(by=by, billable=billable, fields=fields, current=current)
     _check_pickable(by=by, fields=fields, current=current)
+    if fields["date"] != current.date:
+        lock_day(current.user, fields["date"])
     if by.pk == current.user_id:
         _check_day_open(by, fields["date"])  # moved into a handed-in week
-    _lock_day(current.user, fields["date"])
     check_day(user=current.user, fields=fields, current=current)
     for name, value in fields.items():
         setattr(current, name, value)
@@ -291,6 +295,7 @@ def entry_delete(*, entry, by):
     current = TimeEntry.objects.locked(entry.pk)
     if current.is_deleted:
         return current  # deleted twice (a second tab): deleted all the same
+    lock_day(current.user, current.date)
     _check_can_change(by, current)
     current.deleted_at = timezone.now()
     current.deleted_by = by

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions as perms
 from accounts.models import User
 from core.templatetags.core import hours as number_format
+from timesheets import services as entry_services
 from timesheets.models import TimeEntry
 
 from . import selectors
@@ -286,6 +287,9 @@ def week_hand_in(*, user, by, week):
     if by != user or not by.has_perm(perms.WEEK_HAND_IN):
         raise PermissionDenied
     check_week_begun(week)
+    # An entry being saved in the week meanwhile is saved before, or refused after.
+    for day in week.days:
+        entry_services.lock_day(user, day)
     hand_in, created = WeekHandIn.objects.select_for_update().get_or_create(
         company_id=user.company_id, user=user, week=week.monday
     )
