@@ -173,6 +173,7 @@ def test_writing_to_an_invoiced_entry_is_refused_with_a_409_and_changes_nothing(
 
     for response in (
         client.post(entry_url(invoiced), data),
+        client.post(entry_url(invoiced), data, headers={"HX-Request": "true"}),
         client.post(delete),
         client.get(delete),
         client.post(delete, headers={"HX-Request": "true"}),
