@@ -15,3 +15,4 @@ class InvoicingConfig(AppConfig):
         panels.register("projects.card", invoicing.project_amounts)
         panels.register("projects.card", invoicing.project_lines)
         panels.register("timesheets.entry", invoicing.entry_lines)
+        panels.register("timesheets.invoiced", invoicing.entry_invoiced)

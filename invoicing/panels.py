@@ -91,6 +91,16 @@ def entry_lines(request, entry):
     return render_to_string("invoicing/_job_lines.html", context, request=request)
 
 
+def entry_invoiced(request, entry):
+    """An invoiced entry's page (timesheets): the basis it was billed in, linked for
+    those who may open bases; anyone else reads its number only."""
+    basis = selectors.standing_basis_of(entry) if entry.is_invoiced else None
+    if basis is None:
+        return ""
+    context = {"basis": basis, "link": request.user.has_perm(perms.INVOICE_BASIS)}
+    return render_to_string("invoicing/_entry_invoiced.html", context, request=request)
+
+
 def project_lines(request, project):
     """The project card (projects): materials and driving directly on the project."""
     lines = list(selectors.project_lines(request.user, project))

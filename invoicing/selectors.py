@@ -335,6 +335,11 @@ def bases():
     return InvoiceBasis.objects.select_related("customer", "project", "invoiced_by")
 
 
+def standing_basis_of(entry):
+    """The basis ``entry`` is invoiced in now (not reopened), or None."""
+    return InvoiceBasis.objects.filter(lines__entry=entry, lines__released_at__isnull=True).first()
+
+
 def get_basis_for_user(request, pk):
     """A basis of the user's firm, or 404."""
     return get_object_or_404(bases(), pk=pk)

@@ -18,7 +18,7 @@ from invoicing.models import InvoiceBasis, InvoicedEntry
 from timesheets import services as entry_services
 from timesheets.models import TimeEntry
 
-from .factories import TimeEntryFactory
+from .factories import JobLineFactory, TimeEntryFactory
 from .test_invoicing_basis import DECEMBER, PERIOD, approved
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,105 @@ def test_an_invoiced_entry_is_refused_by_its_form_with_a_409_even_for_the_admini
     assert response.status_code == 409
     assert "Denne timeføringen er fakturert og kan ikke lenger endres." in response.text
     assert TimeEntry.objects.get(pk=entry.pk).hours == Decimal("7.5")
+
+
+@pytest.fixture
+def invoiced(world):
+    """Per Hansen's 7,5 h with 2,5 m of copper pipe at 99,90 kr, in basis 1."""
+    entry = priced_entries(world)[0]
+    entry.description = "Nytt sluk"
+    entry.save()
+    JobLineFactory(entry=entry, unit_price=Decimal("99.90"))
+    mark(world, net="9749.75")
+    entry.refresh_from_db()
+    return entry
+
+
+def entry_url(entry):
+    return reverse("timesheets:entry_update", args=[entry.pk])
+
+
+@pytest.mark.parametrize("role", ["employee", "moderator", "admin"])
+def test_an_invoiced_entry_is_shown_as_text_to_everyone_who_may_see_it(
+    world, client_for, invoiced, role
+):
+    response = client_for(getattr(world, role)).get(entry_url(invoiced))
+
+    assert response.status_code == 200
+    html = response.text
+    assert "Fakturert i fakturagrunnlag 1" in html
+    assert "Nytt sluk" in html and "7,5" in html and "Kobberrør 15 mm" in html
+    assert 'name="hours"' not in html and "Legg til materiell" not in html
+    basis = reverse("invoicing:detail", args=[InvoiceBasis.objects.get().pk])
+    if role == "employee":
+        # No way to the basis, and never a price.
+        assert basis not in html and " kr" not in html and "99,90" not in html
+    else:
+        assert f'href="{basis}"' in html and "249,75 kr" in html
+
+
+def test_another_employee_or_another_firm_finds_no_invoiced_entry(world, client_for, invoiced):
+    assert client_for(world.employee2).get(entry_url(invoiced)).status_code == 404
+    assert client_for(world.other_admin).get(entry_url(invoiced)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["employee", "admin"])
+def test_writing_to_an_invoiced_entry_is_refused_with_a_409_and_changes_nothing(
+    world, client_for, invoiced, role
+):
+    client = client_for(getattr(world, role))
+    data = {"date": "2026-10-02", "hours": "1", "version": invoiced.version}
+    delete = reverse("timesheets:entry_delete", args=[invoiced.pk])
+
+    for response in (
+        client.post(entry_url(invoiced), data),
+        client.post(entry_url(invoiced), data, headers={"HX-Request": "true"}),
+        client.post(delete),
+        client.get(delete),
+        client.post(delete, headers={"HX-Request": "true"}),
+    ):
+        assert response.status_code == 409
+        assert "Denne timeføringen er fakturert og kan ikke lenger endres." in response.text
+    current = TimeEntry.objects.get(pk=invoiced.pk)
+    assert (current.hours, current.date, current.deleted_at) == (Decimal("7.5"), DECEMBER, None)
+    assert current.version == invoiced.version
+
+
+def test_the_week_and_the_overview_mark_an_invoiced_entry_and_offer_no_change(
+    world, client_for, invoiced
+):
+    week = (
+        client_for(world.admin)
+        .get(reverse("timesheets:week"), {"user": world.employee.pk, "week": "2026-W40"})
+        .text
+    )
+    overview = client_for(world.admin).get(reverse("timesheets:overview"), PERIOD).text
+    own_week = client_for(world.employee).get(reverse("timesheets:week"), {"week": "2026-W40"}).text
+
+    delete = reverse("timesheets:entry_delete", args=[invoiced.pk])
+    for html in (week, overview, own_week):
+        row = html[html.index(f'id="{"row" if html is overview else "entry"}-{invoiced.pk}"') :]
+        row = row[: row.index("</tr>" if html is overview else "</li>")]
+        assert "Fakturert" in row and "Vis" in row
+        assert "Endre" not in row and "Gjenåpne" not in row and delete not in row
+
+
+def test_invoiced_entries_cost_the_week_and_the_overview_no_queries(
+    world, client_for, django_assert_num_queries, django_assert_max_num_queries
+):
+    entries = priced_entries(world)
+    client = client_for(world.admin)
+    week = {"user": world.employee.pk, "week": "2026-W40"}
+    client.get(reverse("timesheets:week"), week)  # warm up the session
+    with django_assert_max_num_queries(40) as before:
+        client.get(reverse("timesheets:week"), week)
+        client.get(reverse("timesheets:overview"), PERIOD)
+    mark(world)
+    assert all(TimeEntry.objects.get(pk=e.pk).is_invoiced for e in entries)
+
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(reverse("timesheets:week"), week)
+        client.get(reverse("timesheets:overview"), PERIOD)
 
 
 def test_the_service_refuses_to_change_delete_or_unapprove_an_invoiced_entry(world):

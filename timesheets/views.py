@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions as perms
 from accounts import security_log
 from accounts.selectors import users_of_company
+from core import panels
 from core.forms import render_options, search_term
 from core.idempotency import once_per_form, saved
 from core.jobs import start as start_job
@@ -115,6 +116,24 @@ def _form_page(request, form):
     return page(request, "timesheets/entry_form.html", "form", context, status=form_status(form))
 
 
+def _invoiced_page(request, entry, *, refused=False):
+    """An invoiced entry, shown and not changed: its values as text, its materials and
+    driving, and in which basis it was billed (the slot ``timesheets.invoiced``, which
+    invoicing fills). A write to it (``refused``) is a 409 that says why."""
+    status = 200
+    if refused:
+        messages.error(request, services.locked_message(request.user, entry))
+        status = 409
+    back = _week_url(selectors.Week.of(entry.date), entry.user, request)
+    context = {
+        "entry": entry,
+        "invoiced": panels.render("timesheets.invoiced", request, entry),
+        "history": selectors.entry_history(entry),
+        "back": _safe_next(request, back),
+    }
+    return page(request, "timesheets/entry_form.html", "invoiced", context, status=status)
+
+
 def _saved(request, entry, message, *, deleted=False):
     """After a write: the entry's week in place, the entry marked (htmx), else back
     where the user was."""
@@ -160,6 +179,8 @@ def entry_create(request):
 @perms.role_required(perms.HOURS_LOG)
 def entry_update(request, pk):
     entry = selectors.get_entry_for_user(request, pk)
+    if entry.is_invoiced:
+        return _invoiced_page(request, entry, refused=request.method == "POST")
     form = TimeEntryForm(
         request.POST or None, user=request.user, entry=entry, initial=request.GET.dict()
     )
@@ -192,6 +213,12 @@ def entry_update(request, pk):
 def entry_delete(request, pk):
     """POST deletes; GET asks first (the page the delete link opens without JavaScript)."""
     entry = selectors.get_entry_for_user(request, pk)
+    if entry.is_invoiced:
+        if request.htmx:  # from the week, which may be older than the basis
+            messages.error(request, services.locked_message(request.user, entry))
+            context = _week_context(request, entry.user, selectors.Week.of(entry.date))
+            return page(request, "timesheets/week.html", "week", context, status=409)
+        return _invoiced_page(request, entry, refused=True)
     if not services.can_change(request.user, entry):
         raise services.EntryLocked
     if request.method == "GET":
