@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django import forms
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
@@ -87,7 +88,7 @@ class AbsenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.own_types = {}
         if company is not None:
-            own = AbsenceType.objects.filter(company=company, active=True).order_by("name")
+            own = AbsenceType.objects.filter(company=company, active=True).order_by(Lower("name"))
             self.own_types = {f"{OWN_TYPE}{t.pk}": t for t in own}
         self.fields["kind"].choices = [
             ("", "---------"),
