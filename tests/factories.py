@@ -15,6 +15,7 @@ from timesheets.models import TimeEntry
 from worktime.models import (
     Absence,
     AbsenceKind,
+    AbsenceType,
     HolidayAllowance,
     TimebankStart,
     WorkSchedule,
@@ -140,6 +141,17 @@ class AbsenceFactory(factory.django.DjangoModelFactory):
     kind = AbsenceKind.HOLIDAY
     start = datetime.date(2027, 3, 1)
     end = factory.SelfAttribute("start")
+
+
+class AbsenceTypeFactory(factory.django.DjangoModelFactory):
+    """One of a firm's own absence types, paid and active."""
+
+    class Meta:
+        model = AbsenceType
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Velferdspermisjon {n}")
+    paid = True
 
 
 class HolidayAllowanceFactory(factory.django.DjangoModelFactory):

@@ -17,10 +17,11 @@ from projects import services as project_services
 from projects.models import Project
 from timesheets import services as entry_services
 from timesheets.models import TimeEntry
-from worktime.models import Absence, DayOff
+from worktime.models import Absence, AbsenceType, DayOff
 
 from .factories import (
     AbsenceFactory,
+    AbsenceTypeFactory,
     CustomerFactory,
     JobLineFactory,
     ProjectFactory,
@@ -58,6 +59,14 @@ URL_KINDS = {
         None,
         lambda w: DayOff.objects.create(company=w.other_company, date="2026-12-24", name="Jul"),
     ),
+    **{
+        f"worktime:absence_type_{action}": (
+            AbsenceType,
+            None,
+            lambda w: AbsenceTypeFactory(company=w.other_company),
+        )
+        for action in ("update", "delete")
+    },
 }
 
 

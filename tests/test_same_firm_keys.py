@@ -31,6 +31,7 @@ from worktime.models import WeekHandIn
 
 from .factories import (
     AbsenceFactory,
+    AbsenceTypeFactory,
     CustomerFactory,
     HolidayAllowanceFactory,
     JobFactory,
@@ -156,6 +157,12 @@ def firms(world):
         WorkScheduleFactory(user=user)
         TimebankStartFactory(user=user)
         AbsenceFactory(user=user, decided_by=user)
+        AbsenceFactory(
+            user=user,
+            kind="paid_leave",
+            custom_type=AbsenceTypeFactory(company=user.company),
+            start=datetime.date(2027, 4, 1),
+        )
         HolidayAllowanceFactory(user=user)
         WeekHandIn.objects.create(
             company=user.company, user=user, week=datetime.date(2026, 11, 23), returned_by=user
@@ -231,6 +238,8 @@ def firms(world):
 ROW_OF = {
     "invoicing.JobLine.entry": {"project": None},
     "invoicing.JobLine.project": {"entry": None},
+    # Only paid or unpaid leave may be of a firm's own type (a check constraint).
+    "worktime.Absence.custom_type": {"custom_type__isnull": False},
 }
 
 

@@ -8,10 +8,16 @@ import pytest
 from django_scopes import scope
 
 from worktime.calculation import AFTER_HOUR, SUNDAYS_AND_DAYS_OFF, Day, Rules, calculate
-from worktime.models import DayOff, OvertimeRules
+from worktime.models import AbsenceKind, AbsenceStatus, DayOff, OvertimeRules
 from worktime.selectors import employee_days
 
-from .factories import TimebankStartFactory, TimeEntryFactory, WorkScheduleFactory
+from .factories import (
+    AbsenceFactory,
+    AbsenceTypeFactory,
+    TimebankStartFactory,
+    TimeEntryFactory,
+    WorkScheduleFactory,
+)
 
 
 def days(table, *, flex=False):
@@ -217,3 +223,35 @@ def test_overtime_after_nine_in_the_evening_is_in_the_second_band(employee):
     week, calculation_rules = month_of(employee, late, early, rules)
     assert slip(calculate(week, calculation_rules, end=late))["overtime 100 %"] == "2"
     assert slip(calculate(week, calculation_rules, start=early))["overtime 50 %"] == "2"
+
+
+def test_the_firms_own_paid_and_unpaid_types_count_as_paid_and_unpaid_leave(employee):
+    """A week of fleksitid: two days worked, then Kurs (the firm's, paid), Velferdspermisjon
+    (the firm's, unpaid) and a day of the built-in unpaid leave."""
+    WorkScheduleFactory(user=employee, valid_from=datetime.date(2026, 1, 1), flex=True)
+    course = AbsenceTypeFactory(company=employee.company, name="Kurs", paid=True)
+    welfare = AbsenceTypeFactory(company=employee.company, name="Velferdspermisjon", paid=False)
+    for day in (23, 24):
+        TimeEntryFactory(user=employee, date=datetime.date(2026, 11, day), hours=Decimal("7.5"))
+    for day, custom_type, kind in [
+        (25, course, AbsenceKind.PAID_LEAVE),
+        (26, welfare, AbsenceKind.UNPAID_LEAVE),
+        (27, None, AbsenceKind.UNPAID_LEAVE),
+    ]:
+        date = datetime.date(2026, 11, day)
+        AbsenceFactory(
+            user=employee, kind=kind, custom_type=custom_type, start=date,
+            status=AbsenceStatus.APPROVED,
+        )  # fmt: skip
+    week, rules = month_of(employee, datetime.date(2026, 11, 23), datetime.date(2026, 11, 29))
+    totals = calculate(week, rules)
+    assert (totals.expected, totals.worked, totals.absence) == (
+        Decimal("37.5"),
+        Decimal("15"),
+        Decimal("22.5"),
+    )
+    # The absence covers its days: the timebank neither gains nor loses, and the
+    # normal hours are the two days worked.
+    assert slip(totals) == {"normal": "15", "timebank": "0"}
+    covered = {d.date.day: d.absence for d in week if d.absence}
+    assert covered == {25: Decimal("7.5"), 26: Decimal("7.5"), 27: Decimal("7.5")}

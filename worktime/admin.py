@@ -4,6 +4,7 @@ from core.admin import EventAdmin, ReadOnlyAdmin
 
 from .models import (
     Absence,
+    AbsenceType,
     DayOff,
     HolidayAllowance,
     OvertimeRules,
@@ -43,11 +44,19 @@ class DayOffAdmin(ReadOnlyAdmin):
     list_filter = ["company"]
 
 
+@admin.register(AbsenceType)
+class AbsenceTypeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "paid", "active", "company"]
+    list_filter = ["company", "paid", "active"]
+    list_select_related = ["company"]
+    search_fields = ["name"]
+
+
 @admin.register(Absence)
 class AbsenceAdmin(ReadOnlyAdmin):
-    list_display = ["user", "kind", "start", "end", "hours", "status", "company"]
+    list_display = ["user", "kind", "custom_type", "start", "end", "hours", "status", "company"]
     list_filter = ["company", "kind", "status"]
-    list_select_related = ["user", "company"]
+    list_select_related = ["user", "company", "custom_type"]
     search_fields = ["user__name", "user__email"]
 
 

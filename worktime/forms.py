@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django import forms
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
@@ -11,6 +12,8 @@ from . import services
 from .models import (
     WEEKDAYS,
     Absence,
+    AbsenceKind,
+    AbsenceType,
     DayOff,
     HolidayAllowance,
     OvertimeRules,
@@ -66,13 +69,46 @@ class DayOffForm(forms.ModelForm):
         field_classes = {"date": DateField}
 
 
+OWN_TYPE = "type-"  # the choice of a firm's own type: "type-<id>"
+
+
 class AbsenceForm(forms.ModelForm):
-    """An employee's request for absence (the rules are the model's and the service's)."""
+    """An employee's request for absence (the rules are the model's and the service's).
+    "Type" offers the built-in kinds and the firm's active own types in one select; the
+    cleaned data carry the kind and, for an own type, ``custom_type``."""
+
+    kind = forms.ChoiceField(label=_("Type"))
 
     class Meta:
         model = Absence
         fields = ["kind", "start", "end", "hours", "note"]
         field_classes = {"start": DateField, "end": DateField}
+
+    def __init__(self, *args, company=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own_types = {}
+        if company is not None:
+            own = AbsenceType.objects.filter(company=company, active=True).order_by(Lower("name"))
+            self.own_types = {f"{OWN_TYPE}{t.pk}": t for t in own}
+        self.fields["kind"].choices = [
+            ("", "---------"),
+            *AbsenceKind.choices,
+            *((value, t.name) for value, t in self.own_types.items()),
+        ]
+
+    def clean_kind(self):
+        value = self.cleaned_data["kind"]
+        custom_type = self.own_types.get(value)
+        self.cleaned_data["custom_type"] = custom_type
+        return custom_type.kind if custom_type else value
+
+
+class AbsenceTypeForm(forms.ModelForm):
+    """A firm's own absence type (the name's rule is the service's)."""
+
+    class Meta:
+        model = AbsenceType
+        fields = ["name", "paid", "active"]
 
 
 class DecisionForm(forms.Form):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -254,6 +255,54 @@ class AbsenceKind(models.TextChoices):
     UNPAID_LEAVE = "unpaid_leave", _("Unpaid leave")
 
 
+# The built-in kinds a firm's own absence type counts as, by whether it is paid.
+OWN_TYPE_KINDS = {True: AbsenceKind.PAID_LEAVE, False: AbsenceKind.UNPAID_LEAVE}
+
+
+class AbsenceType(CompanyOwned):
+    """One of the firm's own absence types ("Velferdspermisjon", "Kurs") beside the
+    built-in ones. Paid, it counts as paid leave (``AbsenceKind.PAID_LEAVE``), else as
+    unpaid leave: an absence of the type carries that kind, so the calculation, the
+    balances and the calendar treat it as they treat the built-in one. A type in use is
+    deactivated instead of deleted: it is no longer offered, and its absences keep its
+    name."""
+
+    name = models.CharField(_("name"), max_length=60)
+    paid = models.BooleanField(
+        _("paid"),
+        default=True,
+        help_text=_(
+            "Paid, it covers the expected hours like paid leave; else it counts like unpaid leave."
+        ),
+    )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Only active types can be asked for.")
+    )
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("absence type")
+        verbose_name_plural = _("absence types")
+        ordering = ["-active", Lower("name")]
+        constraints = [
+            models.UniqueConstraint(
+                "company",
+                Lower("name"),
+                condition=models.Q(active=True),
+                name="absence_type_active_name_unique",
+                violation_error_message=_("The firm already has an active type of this name."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def kind(self):
+        return OWN_TYPE_KINDS[self.paid]
+
+
 class AbsenceStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")
@@ -281,6 +330,17 @@ class Absence(CompanyOwned):
         verbose_name=_("employee"),
     )
     kind = models.CharField(_("type"), max_length=20, choices=AbsenceKind)
+    custom_type = models.ForeignKey(
+        AbsenceType,
+        on_delete=models.PROTECT,
+        related_name="absences",
+        null=True,
+        blank=True,
+        verbose_name=_("firm's type"),
+        help_text=_(
+            "One of the firm's own types; the type above is then its paid or unpaid leave."
+        ),
+    )
     start = fields.DateField(_("from"))
     end = fields.DateField(_("to"))
     hours = fields.DecimalField(
@@ -318,11 +378,22 @@ class Absence(CompanyOwned):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gte=models.F("start")), name="absence_end_after_start"
-            )
+            ),
+            # A firm's own type counts as paid or unpaid leave, never as another kind.
+            models.CheckConstraint(
+                condition=models.Q(custom_type__isnull=True)
+                | models.Q(kind__in=[AbsenceKind.PAID_LEAVE, AbsenceKind.UNPAID_LEAVE]),
+                name="absence_own_type_is_leave",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+        return f"{self.type_name} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+    @property
+    def type_name(self):
+        """The firm's own type's name, else the built-in kind's."""
+        return self.custom_type.name if self.custom_type_id else self.get_kind_display()
 
     def clean(self):
         super().clean()

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -23,6 +23,7 @@ from .models import (
     Absence,
     AbsenceKind,
     AbsenceStatus,
+    AbsenceType,
     HolidayAllowance,
     OvertimeRules,
     TimebankStart,
@@ -199,24 +200,31 @@ def absence_days(user, start, end):
     return employee_days([user], start, end, firm_rules())[user.pk]
 
 
+def absence_types():
+    """The firm's own absence types, the active ones first, each with whether it is in
+    use (so whether it can be deleted): one query."""
+    in_use = Exists(Absence.objects.filter(custom_type=OuterRef("pk")))
+    return AbsenceType.objects.annotate(in_use=in_use)
+
+
 def get_own_absence(request, pk):
     """One of the request user's absences, else a 404."""
     return get_object_or_404(Absence.objects.filter(user=request.user), pk=pk)
 
 
 def get_absence_for_manager(pk):
-    return get_object_or_404(Absence.objects.select_related("user"), pk=pk)
+    return get_object_or_404(Absence.objects.select_related("user", "custom_type"), pk=pk)
 
 
 def absences_of(user):
-    return Absence.objects.filter(user=user).select_related("decided_by")
+    return Absence.objects.filter(user=user).select_related("decided_by", "custom_type")
 
 
 def requested_absences():
     """The firm's requests waiting for a decision, the earliest first."""
     return (
         Absence.objects.filter(status=AbsenceStatus.REQUESTED)
-        .select_related("user")
+        .select_related("user", "custom_type")
         .order_by("start", "id")
     )
 
@@ -296,7 +304,7 @@ def month_absences(first, last):
     return (
         Absence.objects.standing()
         .overlapping(first, last)
-        .select_related("user")
+        .select_related("user", "custom_type")
         .order_by("user__name", "start")
     )
 

@@ -22,6 +22,7 @@ from .models import (
     Absence,
     AbsenceKind,
     AbsenceStatus,
+    AbsenceType,
     DayOff,
     HolidayAllowance,
     OvertimeRules,
@@ -106,6 +107,58 @@ def day_off_delete(*, day_off, by):
     day_off.delete()
 
 
+# The firm's own absence types ---------------------------------------------------
+
+
+def _check_type_name(absence_type):
+    """An active type's name is the firm's only active one, whatever its case."""
+    if not absence_type.active:
+        return
+    same = AbsenceType.objects.filter(
+        company_id=absence_type.company_id, active=True, name__iexact=absence_type.name
+    ).exclude(pk=absence_type.pk)
+    if same.exists():
+        raise ValidationError({"name": _("The firm already has an active type of this name.")})
+
+
+@transaction.atomic
+def absence_type_create(*, company, by, name, paid, active=True):
+    """A new absence type of the firm's own ("Velferdspermisjon", "Kurs")."""
+    _check(by, company.pk)
+    absence_type = AbsenceType(company=company, name=name.strip(), paid=paid, active=active)
+    absence_type.full_clean(exclude=["company"])
+    _check_type_name(absence_type)
+    absence_type.save()
+    return absence_type
+
+
+@transaction.atomic
+def absence_type_update(*, absence_type, by, name, paid, active):
+    """Renames, deactivates or reactivates a type, or changes whether it is paid. Its
+    absences follow the paid flag, so they count as the type now says."""
+    _check(by, absence_type.company_id)
+    absence_type = AbsenceType.objects.select_for_update().get(pk=absence_type.pk)
+    absence_type.name, absence_type.paid, absence_type.active = name.strip(), paid, active
+    absence_type.full_clean(exclude=["company"])
+    _check_type_name(absence_type)
+    absence_type.save()
+    absence_type.absences.exclude(kind=absence_type.kind).update(kind=absence_type.kind)
+    return absence_type
+
+
+@transaction.atomic
+def absence_type_delete(*, absence_type, by):
+    """Deletes a type nobody has used; one in use can only be deactivated."""
+    _check(by, absence_type.company_id)
+    absence_type = AbsenceType.objects.select_for_update().get(pk=absence_type.pk)
+    if Absence.objects.filter(custom_type=absence_type).exists():
+        raise ValidationError(
+            _("“%(name)s” is in use and cannot be deleted; deactivate it instead.")
+            % {"name": absence_type.name}
+        )
+    absence_type.delete()
+
+
 # Absence ("Fravær") ----------------------------------------------------------------
 
 SELF_CERTIFIED_DAYS = {False: 3, True: 8}  # at a time; with an IA agreement 8
@@ -119,16 +172,22 @@ def _date(day):
 
 
 @transaction.atomic
-def absence_request(*, user, by, kind, start, end, hours=None, note=""):
+def absence_request(*, user, by, kind, start, end, hours=None, note="", custom_type=None):
     """``user`` asks for absence from ``start`` to ``end`` (whole days, or ``hours`` of
-    each day). A request that breaks a rule raises ValidationError saying which."""
+    each day), of a built-in ``kind`` or of one of the firm's own types (``custom_type``,
+    which then decides the kind). A request that breaks a rule raises ValidationError
+    saying which."""
     if by.pk != user.pk or not by.has_perm(perms.ABSENCE_REQUEST):
         raise PermissionDenied
+    if custom_type is not None:
+        if custom_type.company_id != user.company_id or not custom_type.active:
+            raise ValidationError({"kind": _("Choose one of the types offered.")})
+        kind = custom_type.kind
     # One request at a time per employee, so two cannot both take the last days.
     User.objects.select_for_update().filter(pk=user.pk).first()
     absence = Absence(
-        company_id=user.company_id, user=user, kind=kind, start=start, end=end, hours=hours,
-        note=(note or "").strip(),
+        company_id=user.company_id, user=user, kind=kind, custom_type=custom_type, start=start,
+        end=end, hours=hours, note=(note or "").strip(),
     )  # fmt: skip
     absence.full_clean(exclude=["company", "user"])
     if end - start > LONGEST_ABSENCE:
@@ -156,7 +215,7 @@ def _check_overlaps(absence):
             {
                 "start": _("You already have %(kind)s from %(start)s to %(end)s.")
                 % {
-                    "kind": clash.get_kind_display().lower(),
+                    "kind": clash.type_name.lower(),
                     "start": _date(clash.start),
                     "end": _date(clash.end),
                 }  # fmt: skip

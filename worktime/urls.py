@@ -19,6 +19,9 @@ urlpatterns = [
     path("absence/<int:pk>/decide/", views.absence_decide, name="absence_decide"),
     path("absence/calendar/", views.absence_calendar, name="absence_calendar"),
     path("rules/", views.rules, name="rules"),
+    path("absence-types/", views.absence_type_create, name="absence_type_create"),
+    path("absence-types/<int:pk>/", views.absence_type_update, name="absence_type_update"),
+    path("absence-types/<int:pk>/delete/", views.absence_type_delete, name="absence_type_delete"),
     path("days-off/", views.day_off_create, name="day_off_create"),
     path("days-off/<int:pk>/delete/", views.day_off_delete, name="day_off_delete"),
 ]

@@ -18,6 +18,7 @@ from timesheets.selectors import Week
 from . import calendar, selectors, services
 from .forms import (
     AbsenceForm,
+    AbsenceTypeForm,
     DayOffForm,
     DecisionForm,
     HandInForm,
@@ -27,7 +28,7 @@ from .forms import (
     SendBackForm,
     TimebankStartForm,
 )
-from .models import DayOff
+from .models import AbsenceType, DayOff
 
 
 def _employee_page(request, employee, schedule_form=None, start_form=None, allowance_form=None):
@@ -85,13 +86,15 @@ def timebank_start(request, pk):
     return _employee_box(request, pk, TimebankStartForm, write, message, "start_form")
 
 
-def _rules_page(request, rules_form=None, day_form=None):
+def _rules_page(request, rules_form=None, day_form=None, type_form=None):
     context = {
         "rules_form": rules_form or OvertimeRulesForm(instance=selectors.firm_rules()),
         "day_form": day_form or DayOffForm(),
         "days_off": DayOff.objects.all(),
+        "type_form": type_form or AbsenceTypeForm(),
+        "absence_types": selectors.absence_types(),
     }
-    status = form_status(context["rules_form"], context["day_form"])
+    status = form_status(context["rules_form"], context["day_form"], context["type_form"])
     return page(request, "worktime/rules.html", None, context, status=status)
 
 
@@ -130,6 +133,48 @@ def day_off_delete(request, pk):
     return after_write(request, reverse("worktime:rules"), _("The day off has been removed."))
 
 
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def absence_type_create(request):
+    form = AbsenceTypeForm(request.POST)
+    if form.is_valid():
+        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
+        if save(form, services.absence_type_create, **values) is not None:
+            message = _("The absence type has been added.")
+            return after_write(request, reverse("worktime:rules"), message)
+    return _rules_page(request, type_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@perms.role_required(perms.WORKTIME_MANAGE)
+def absence_type_update(request, pk):
+    """Rename a firm's own absence type, change whether it is paid, deactivate it."""
+    absence_type = get_object_or_404(AbsenceType.objects.all(), pk=pk)
+    form = AbsenceTypeForm(request.POST or None, instance=absence_type)
+    if request.method == "POST" and form.is_valid():
+        saved = save(
+            form, services.absence_type_update, absence_type=absence_type, by=request.user,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
+            message = _("The absence type has been saved.")
+            return after_write(request, reverse("worktime:rules"), message)
+    context = {"form": form, "absence_type": absence_type, "in_use": absence_type.absences.exists()}
+    return page(request, "worktime/absence_type.html", None, context, status=form_status(form))
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def absence_type_delete(request, pk):
+    absence_type = get_object_or_404(AbsenceType.objects.all(), pk=pk)
+    try:
+        services.absence_type_delete(absence_type=absence_type, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return after_write(request, reverse("worktime:rules"))
+    return after_write(request, reverse("worktime:rules"), _("The absence type has been deleted."))
+
+
 @require_GET
 @perms.role_required(perms.HOURS_LOG)
 def week(request):
@@ -166,7 +211,7 @@ def _absence_page(request, form=None, status=None):
     today = timezone.localdate()
     user = request.user
     context = {
-        "form": form or AbsenceForm(),
+        "form": form or AbsenceForm(company=user.company),
         "absences": selectors.absences_of(user),
         "holiday": selectors.holiday_balance(user, today.year),
         "self_certified": selectors.self_certified_in_year(user, today),
@@ -186,7 +231,7 @@ def absences(request):
     """ "Fravær": one's own absence and balances, and a new request."""
     if request.method == "GET":
         return _absence_page(request)
-    form = AbsenceForm(request.POST)
+    form = AbsenceForm(request.POST, company=request.user.company)
     if form.is_valid():
         values = {"user": request.user, "by": request.user, **form.cleaned_data}
         if save(form, services.absence_request, **values) is not None:

@@ -1,7 +1,7 @@
 import datetime
 
 from timesheets.selectors import Week
-from worktime.models import Absence, AbsenceKind, DayOff, WeekHandIn
+from worktime.models import Absence, AbsenceKind, AbsenceType, DayOff, WeekHandIn
 
 from . import OK, Route, admins, everyone, managers
 
@@ -15,6 +15,11 @@ def day_off(world):
         company=world.company, date=datetime.date(2026, 12, 24), defaults={"name": "Julaften"}
     )
     return [day.pk]
+
+
+def absence_type(world):
+    found, _ = AbsenceType.objects.get_or_create(company=world.company, name="Kurs")
+    return [found.pk]
 
 
 def next_monday():
@@ -77,6 +82,33 @@ ROUTES = [
         ok=302,
     ),
     Route("worktime:day_off_delete", admins(other=404), args=day_off, method="post", ok=302),
+    Route("worktime:absence_type_create", admins(), method="post", ok=422),
+    Route(
+        "worktime:absence_type_create",
+        admins(),
+        method="post",
+        data=lambda w: {"name": "Velferdspermisjon", "paid": "on", "active": "on"},
+        ok=302,
+    ),
+    Route("worktime:absence_type_update", admins(other=404), args=absence_type),
+    Route(
+        "worktime:absence_type_update",
+        admins(other=404),
+        args=absence_type,
+        method="post",
+        ok=422,
+    ),
+    Route(
+        "worktime:absence_type_update",
+        admins(other=404),
+        args=absence_type,
+        method="post",
+        data=lambda w: {"name": "Kurs og opplæring", "active": "on"},
+        ok=302,
+    ),
+    Route(
+        "worktime:absence_type_delete", admins(other=404), args=absence_type, method="post", ok=302
+    ),
 ]
 
 ROUTES += [
@@ -107,6 +139,18 @@ ROUTES += [
         everyone(),
         method="post",
         data=lambda w: {"kind": "holiday", "start": "2027-03-02", "end": "2027-03-03"},
+        ok=302,
+    ),
+    # Another firm's Administrator cannot choose this firm's type: a message, 422.
+    Route(
+        "worktime:absences",
+        everyone(other=422),
+        method="post",
+        data=lambda w: {
+            "kind": f"type-{absence_type(w)[0]}",
+            "start": "2027-03-04",
+            "end": "2027-03-04",
+        },
         ok=302,
     ),
     Route("worktime:absence_withdraw", OWN, args=own_request, method="post", ok=302),
