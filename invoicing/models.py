@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core import fields
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
+from timesheets.models import invoiced_triggers
 
 
 class InvoiceBasis(CompanyOwned):
@@ -233,21 +233,10 @@ class JobLine(FirmModel):
                 name="job_line_price_not_negative",
             ),
         ]
-        triggers = [
-            # As an invoiced entry (timesheets.TimeEntry): changed only by leaving its
-            # basis, deleted never, from any client.
-            pgtrigger.Protect(
-                name="job_line_invoiced_locked",
-                operation=pgtrigger.Update,
-                condition=pgtrigger.Q(old__invoiced_at__isnull=False)
-                & pgtrigger.Q(new__invoiced_at__isnull=False),
-            ),
-            pgtrigger.Protect(
-                name="job_line_invoiced_kept",
-                operation=pgtrigger.Delete,
-                condition=pgtrigger.Q(old__invoiced_at__isnull=False),
-            ),
-        ]
+        # As an invoiced entry: changed only by leaving its basis, deleted never.
+        triggers = invoiced_triggers(
+            locked="job_line_invoiced_locked", kept="job_line_invoiced_kept"
+        )
         indexes = [
             models.Index(fields=["company", "project", "date"], name="jobline_project_date"),
         ]

@@ -11,6 +11,25 @@ from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
 
 
+def invoiced_triggers(*, locked, kept):
+    """The database's lock of an invoiced row (one with ``invoiced_at``): it changes
+    only by leaving its basis (``invoiced_at`` emptied when the basis is reopened) and
+    is never deleted, from any client: not the admin, not the shell."""
+    return [
+        pgtrigger.Protect(
+            name=locked,
+            operation=pgtrigger.Update,
+            condition=pgtrigger.Q(old__invoiced_at__isnull=False)
+            & pgtrigger.Q(new__invoiced_at__isnull=False),
+        ),
+        pgtrigger.Protect(
+            name=kept,
+            operation=pgtrigger.Delete,
+            condition=pgtrigger.Q(old__invoiced_at__isnull=False),
+        ),
+    ]
+
+
 class TimeEntryQuerySet(FirmQuerySet):
     def approved(self):
         return self.filter(approved_at__isnull=False)
@@ -94,21 +113,7 @@ class TimeEntry(FirmModel):
                 name="time_entry_hours_in_day",
             ),
         ]
-        triggers = [
-            # An invoiced entry changes only by leaving its basis (invoiced_at emptied
-            # when the basis is reopened), from any client: not the admin, not the shell.
-            pgtrigger.Protect(
-                name="invoiced_locked",
-                operation=pgtrigger.Update,
-                condition=pgtrigger.Q(old__invoiced_at__isnull=False)
-                & pgtrigger.Q(new__invoiced_at__isnull=False),
-            ),
-            pgtrigger.Protect(
-                name="invoiced_kept",
-                operation=pgtrigger.Delete,
-                condition=pgtrigger.Q(old__invoiced_at__isnull=False),
-            ),
-        ]
+        triggers = invoiced_triggers(locked="invoiced_locked", kept="invoiced_kept")
         indexes = [
             models.Index(fields=["company", "user", "date"], name="entry_company_user_date"),
             models.Index(fields=["company", "date"], name="entry_company_date"),
