@@ -33,7 +33,16 @@ from django_scopes import scope, scopes_disabled
 from .models import Job
 from .queue import RETRY, app
 
-__all__ = ["Job", "JobRefused", "get_job_for_user", "kind_of", "prune", "register", "start"]
+__all__ = [
+    "Job",
+    "JobRefused",
+    "get_job_for_user",
+    "jobs_of_user",
+    "kind_of",
+    "prune",
+    "register",
+    "start",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +74,11 @@ class Kind:
     template: str | None
     on_download: object
     permission: str | None
+
+    def allows(self, user):
+        """Whether ``user`` may see a job of this kind and its file: the kind's
+        ``permission``, when it has one (the job's page and the list of one's jobs)."""
+        return self.permission is None or user.has_perm(self.permission)
 
     def downloaded(self, request, job):
         if self.on_download is not None:
@@ -246,10 +260,22 @@ def get_job_for_user(request, pk, *, with_file=False):
     if not with_file:
         jobs = jobs.defer("result")
     job = get_object_or_404(jobs, pk=pk)
-    permission = kind_of(job).permission
-    if permission is not None and not request.user.has_perm(permission):
+    if not kind_of(job).allows(request.user):
         raise Http404
     return job
+
+
+def jobs_of_user(user):
+    """The jobs of ``user`` that ``get_job_for_user`` would give them, newest first,
+    without their files: not expired, and none of a kind whose permission they lost
+    (its page is a 404, so the list leaves it out)."""
+    refused = [name for name, kind in KINDS.items() if not kind.allows(user)]
+    return (
+        Job.objects.filter(user=user, expires__gt=timezone.now())
+        .exclude(kind__in=refused)
+        .defer("result")
+        .order_by("-created", "-pk")
+    )
 
 
 def prune(*, before):

@@ -3,6 +3,7 @@ the pages of a job (core.jobs)."""
 
 import sys
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -12,6 +13,9 @@ from django.views.decorators.http import require_GET
 from . import jobs
 from .middleware import DATABASE_ERRORS, database_unavailable_response
 from .pages import page
+
+# The jobs of one user on a page of "Mine jobber"; a day's jobs fit on one.
+JOBS_PAGE_SIZE = 25
 
 
 def permission_denied(request, exception=None):
@@ -58,3 +62,18 @@ def job_file(request, pk):
     response = HttpResponse(bytes(job.result), content_type=job.result_type)
     response["Content-Disposition"] = content_disposition_header(True, job.result_name)
     return response
+
+
+@require_GET
+def my_jobs(request):
+    """The user's own jobs ("Mine jobber"), newest first. While one waits or runs, htmx
+    asks for the list again every few seconds; the answer once none does stops it
+    (286), as on a job's page."""
+    jobs_page = Paginator(jobs.jobs_of_user(request.user), JOBS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(job, jobs.kind_of(job)) for job in jobs_page]
+    running = any(not job.is_finished for job, _kind in rows)
+    context = {"page": jobs_page, "rows": rows, "running": running}
+    status = 286 if request.htmx and not running else 200
+    return page(request, "core/my_jobs.html", "list", context, status=status)
