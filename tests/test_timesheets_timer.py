@@ -32,6 +32,15 @@ def at(*args):
     return datetime.datetime(*args, tzinfo=OSLO)
 
 
+@pytest.fixture
+def clock(clock):
+    """Django's clock held at noon of today in Norway, so that a timer started an hour
+    or two before it started today, whenever the tests run (also just after midnight)."""
+    today = timezone.localdate(clock.now)
+    clock.now = at(today.year, today.month, today.day, 12, 0)
+    return clock
+
+
 def minutes(value, seconds=0):
     return datetime.timedelta(minutes=value, seconds=seconds)
 
