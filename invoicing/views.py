@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from accounts import security_log
 from core.idempotency import once_per_form, saved
 from core.jobs import start as start_job
 from core.pages import after_write, form_status, page, refuse, safe_next, save
+from core.replica import replica_reads
 from projects import selectors as project_selectors
 from timesheets import selectors as entry_selectors
 from timesheets import services as entry_services
@@ -20,6 +22,8 @@ from . import exports, selectors, services
 from .forms import BasisForm, LineForm, LinePriceForm, MarkForm, ReopenForm, basis_query
 from .jobs import BASIS_PDF
 from .models import Kind
+
+BASES_PAGE_SIZE = 50
 
 
 def _unapproved_url(choice):
@@ -45,6 +49,7 @@ def _basis_page(request, form, refused=None):
 
 @require_GET
 @perms.role_required(perms.INVOICE_BASIS)
+@replica_reads  # marking it compares with the primary's sum (basis_mark): never stale
 def basis(request):
     """ "Fakturagrunnlag": a customer's approved, billable hours of a period, priced."""
     return _basis_page(request, BasisForm(request.GET))
@@ -52,6 +57,7 @@ def basis(request):
 
 @require_GET
 @perms.role_required(perms.INVOICE_BASIS)
+@replica_reads
 def basis_download(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
@@ -104,8 +110,9 @@ def basis_mark(request):
 @require_GET
 @perms.role_required(perms.INVOICE_BASIS)
 def basis_list(request):
-    """The invoiced bases, newest first."""
-    return render(request, "invoicing/list.html", {"bases": selectors.bases()[:200]})
+    """The invoiced bases, newest first, a page at a time."""
+    bases = Paginator(selectors.bases(), BASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "invoicing/list.html", {"bases": bases})
 
 
 def _detail_page(request, invoiced, reopen=None):

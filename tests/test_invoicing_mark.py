@@ -502,3 +502,19 @@ def test_the_django_admin_shows_an_invoiced_entry_and_its_basis_but_changes_neit
     basis_page = reverse("admin:invoicing_invoicebasis_change", args=[invoiced.pk])
     assert staff.get(basis_page).status_code == 200
     assert staff.post(basis_page, {}).status_code == 403
+
+
+def test_the_invoiced_list_is_paged_newest_first(world, client_for, monkeypatch):
+    monkeypatch.setattr("invoicing.views.BASES_PAGE_SIZE", 1)
+    priced_entries(world)
+    first = mark(world)
+    services.basis_reopen(basis=first, by=world.admin, reason="Feil periode")
+    second = mark(world)
+    client = client_for(world.moderator)
+
+    newest = client.get(reverse("invoicing:list")).content.decode()
+    older = client.get(reverse("invoicing:list"), {"page": 2}).content.decode()
+
+    assert f">{second.number}</a>" in newest and f">{first.number}</a>" not in newest
+    assert "Side 1 av 2" in newest and 'rel="next"' in newest
+    assert f">{first.number}</a>" in older and "åpnet igjen" in older

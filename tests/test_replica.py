@@ -1,7 +1,9 @@
 """Reports and exports may read from a replica (core/replica.py); a user who just wrote,
 and every other page, reads from the primary."""
 
+import datetime
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -148,3 +150,25 @@ def test_the_export_streams_from_the_replica(world, client_for, frozen_replica):
     TimeEntryFactory(user=world.employee, description="Etter speilingen")
     response = client_for(world.moderator).get(reverse("timesheets:export_csv"))
     assert "Etter speilingen" not in b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+@pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
+def test_the_invoice_basis_reads_the_replica_but_not_right_after_ones_own_approval(
+    world, client_for, frozen_replica
+):
+    world.company.hourly_rate = Decimal("950")
+    world.company.save()
+    entry = TimeEntryFactory(
+        user=world.employee, customer=world.customer, date=datetime.date(2026, 10, 1)
+    )
+    frozen_replica()  # the replica has not seen the approval below
+    approver = client_for(world.moderator)
+    assert approver.post(reverse("timesheets:approve"), {"entry": entry.pk}).status_code == 302
+    query = {"customer": world.customer.pk, "date_from": "2026-10-01", "date_to": "2026-10-31"}
+
+    assert "7\xa0125,00 kr" in approver.get(reverse("invoicing:basis"), query).content.decode()
+    # Another manager, who wrote nothing, reads the lagging replica.
+    assert (
+        "7\xa0125,00 kr"
+        not in client_for(world.admin).get(reverse("invoicing:basis"), query).content.decode()
+    )
