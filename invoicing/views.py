@@ -220,10 +220,11 @@ def line_create(request, on, pk):
     )
     if not services.may_add_line(request.user, **where):
         entry = where.get("entry")
-        if request.method != "POST" or entry is None or not _own_or_admin(request.user, entry):
+        refusal = entry and entry_services.state_refusal(request.user, entry)
+        if request.method != "POST" or not refusal:
             raise PermissionDenied
         # Approved, handed in or invoiced while the form was open: say so, keep the input.
-        refuse(form, entry_services.locked_message(request.user, entry))
+        refuse(form, refusal)
     elif request.method == "POST" and form.is_valid():
         values = {"company": request.user.company, "by": request.user, "kind": kind}
         line = save(form, services.line_create, **values, **where, **form.line_values())
@@ -231,12 +232,6 @@ def line_create(request, on, pk):
             saved(request, back)
             return after_write(request, back, _("The line has been saved."))
     return _line_page(request, form, kind=kind, back=back, **where)
-
-
-def _own_or_admin(user, entry):
-    """Whether ``user`` could change ``entry`` but for its state (approved, handed in,
-    invoiced): a 409 that says why, rather than a 403."""
-    return entry.user_id == user.pk or user.has_perm(perms.HOURS_CHANGE_APPROVED)
 
 
 def _line_initial(line):

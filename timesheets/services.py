@@ -254,6 +254,15 @@ def locked_message(user, entry):
     return entry_lock(entry, user) or _("This entry is approved and can no longer be changed.")
 
 
+def state_refusal(user, entry):
+    """Why ``user`` cannot change ``entry`` because of its state (approved, handed in,
+    invoiced: a 409 that says so, keeping the form's input), or None when it was never
+    theirs to change (a 403)."""
+    if entry_lock(entry, user) or (entry.user_id == user.pk and entry.is_approved):
+        return locked_message(user, entry)
+    return None
+
+
 def _check_can_change(user, entry):
     if not can_change(user, entry):
         if message := entry_lock(entry, user):

@@ -185,13 +185,11 @@ def entry_update(request, pk):
         request.POST or None, user=request.user, entry=entry, initial=request.GET.dict()
     )
     if not services.can_change(request.user, entry):
-        if request.method == "POST" and (
-            services.entry_lock(entry, request.user)
-            or (entry.user_id == request.user.pk and entry.is_approved)
-        ):
+        refusal = services.state_refusal(request.user, entry)
+        if request.method == "POST" and refusal:
             # Approved, handed in or invoiced while the form was open: say so and keep
             # the input.
-            refuse(form, services.locked_message(request.user, entry))
+            refuse(form, refusal)
             return _form_page(request, form)
         raise services.EntryLocked
     if request.method == "POST" and form.is_valid():
