@@ -98,6 +98,16 @@ def _rules_page(request, rules_form=None, day_form=None, type_form=None):
     return page(request, "worktime/rules.html", None, context, status=status)
 
 
+def _rules_box(request, form, service, message, name):
+    """A box of the rules page posts through here: saved, on to the page with
+    ``message``; refused, the page again with ``form`` in the box ``name``."""
+    if form.is_valid():
+        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
+        if save(form, service, **values) is not None:
+            return after_write(request, reverse("worktime:rules"), message)
+    return _rules_page(request, **{name: form})
+
+
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.WORKTIME_MANAGE)
 def rules(request):
@@ -105,24 +115,16 @@ def rules(request):
     if request.method == "GET":
         return _rules_page(request)
     form = OvertimeRulesForm(request.POST, instance=selectors.firm_rules())
-    if form.is_valid():
-        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
-        if save(form, services.rules_update, **values) is not None:
-            message = _("The overtime rules have been saved.")
-            return after_write(request, reverse("worktime:rules"), message)
-    return _rules_page(request, rules_form=form)
+    message = _("The overtime rules have been saved.")
+    return _rules_box(request, form, services.rules_update, message, "rules_form")
 
 
 @require_POST
 @perms.role_required(perms.WORKTIME_MANAGE)
 def day_off_create(request):
     form = DayOffForm(request.POST)
-    if form.is_valid():
-        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
-        if save(form, services.day_off_create, **values) is not None:
-            message = _("The day off has been added.")
-            return after_write(request, reverse("worktime:rules"), message)
-    return _rules_page(request, day_form=form)
+    message = _("The day off has been added.")
+    return _rules_box(request, form, services.day_off_create, message, "day_form")
 
 
 @require_POST
@@ -137,12 +139,8 @@ def day_off_delete(request, pk):
 @perms.role_required(perms.WORKTIME_MANAGE)
 def absence_type_create(request):
     form = AbsenceTypeForm(request.POST)
-    if form.is_valid():
-        values = {"company": request.user.company, "by": request.user, **form.cleaned_data}
-        if save(form, services.absence_type_create, **values) is not None:
-            message = _("The absence type has been added.")
-            return after_write(request, reverse("worktime:rules"), message)
-    return _rules_page(request, type_form=form)
+    message = _("The absence type has been added.")
+    return _rules_box(request, form, services.absence_type_create, message, "type_form")
 
 
 @require_http_methods(["GET", "POST"])
