@@ -55,6 +55,12 @@ def held(page, url_pattern):
     page.route(url_pattern, hold)
 
     def release():
+        # The button may show its state before the browser hands the request to the
+        # route: wait for it, or it would slip past the hold and not be counted.
+        for _ in range(250):
+            if routes:
+                break
+            page.wait_for_timeout(20)
         for route in routes:
             route.continue_()
         page.unroute(url_pattern)
