@@ -7,6 +7,7 @@ reached the HTML as markup (an ``<img src=http://...>`` in a customer's name) co
 make the server fetch anything, inside the network or out of it.
 """
 
+import functools
 import mimetypes
 from urllib.parse import unquote, urlsplit
 
@@ -16,13 +17,14 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import strip_spaces_between_tags
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF = "application/pdf"
 # The address the document's relative URLs are read against: a name that cannot resolve
 # (RFC 2606), so a URL is either this app's static file or refused.
 BASE_URL = "https://svenn.invalid/"
+USER_AGENT_CSS = "css/pdf-ua.css"
 
 
 class Refused(ValueError):
@@ -68,10 +70,27 @@ class StaticOnly(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
+@functools.cache
+def user_agent_stylesheet():
+    """static/css/pdf-ua.css, parsed once per process."""
+    with open(finders.find(USER_AGENT_CSS), encoding="utf-8") as file:
+        return CSS(string=file.read())
+
+
+class Document(HTML):
+    """WeasyPrint's HTML with the app's own user-agent stylesheet (static/css/pdf-ua.css,
+    which says why) in place of its html5_ua.css. ``_ua_stylesheets`` is the hook
+    WeasyPrint's own test suite overrides for the same; tests/test_invoicing_pdf.py fails
+    if it goes."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [user_agent_stylesheet()]
+
+
 def pdf_bytes(html, *, fetcher=None):
     """The PDF of ``html``, its URLs read by ``fetcher`` (a new ``StaticOnly``)."""
     fetcher = fetcher or StaticOnly()
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    return Document(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
 
 
 def render_pdf(template, context):

@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import weasyprint
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -253,3 +254,20 @@ def test_the_pdf_fetcher_refuses_every_url_but_the_apps_static_files():
     assert pdf.static_path(f"{pdf.BASE_URL}static/css/invoicing-pdf.css").endswith(
         "static/css/invoicing-pdf.css"
     )
+
+
+def test_the_pdfs_lay_out_with_the_apps_own_user_agent_stylesheet():
+    # core.pdf.Document overrides this hook of WeasyPrint's: if a new release renames it,
+    # the PDFs would silently be laid out with the full (slow) stylesheet again.
+    assert "_ua_stylesheets" in vars(weasyprint.HTML)
+    html = (
+        "<head><title>Tittel</title><style>p { color: red }</style></head>"
+        "<h1>Fakturagrunnlag</h1><p hidden>Skjult</p>"
+        "<table><tr><th>Dato</th><td>7,5</td></tr></table>"
+    )
+
+    reader = PdfReader(io.BytesIO(pdf.pdf_bytes(html)))
+
+    # Head and hidden elements not printed; the heading is the document's outline.
+    assert reader.pages[0].extract_text().split() == ["Fakturagrunnlag", "Dato", "7,5"]
+    assert [item.title for item in reader.outline] == ["Fakturagrunnlag"]
