@@ -70,6 +70,12 @@ def _shown_lines(request, lines, *, entry_open=None):
         line.may_approve = (
             not line.on_entry and not line.is_approved and services.may_approve_line(user, line)
         )
+        line.may_reopen = (
+            not line.on_entry
+            and line.is_approved
+            and not line.is_invoiced
+            and services.may_reopen_line(user, line)
+        )
         if prices:
             line.price = line_price(line, company=company)
             line.amount = None if line.price is None else line_amount(line.quantity, line.price)

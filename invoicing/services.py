@@ -355,6 +355,9 @@ def line_delete(*, line, by):
     return current
 
 
+APPROVAL_FIELDS = ["approved_at", "approved_by", "version", "updated_by", "updated_at"]
+
+
 def may_approve_line(user, line):
     return not line.on_entry and entry_services.may_approve(user, line)
 
@@ -370,7 +373,29 @@ def line_approve(*, line, by):
         current.approved_at, current.approved_by = timezone.now(), by
         current.version += 1
         current.updated_by = by
-        current.save(
-            update_fields=["approved_at", "approved_by", "version", "updated_by", "updated_at"]
-        )
+        current.save(update_fields=APPROVAL_FIELDS)
+    return current
+
+
+def may_reopen_line(user, line):
+    """Undo a project line's approval as an entry's (timesheets.services.entry_reopen):
+    an Administrator, one's own only as approving it."""
+    return user.has_perm(perms.HOURS_CHANGE_APPROVED) and may_approve_line(user, line)
+
+
+@transaction.atomic
+def line_reopen(*, line, by):
+    """ "Gjenåpne" an approved line on a project, so its owner can change it again;
+    never once it is invoiced (the basis is reopened instead)."""
+    if not may_reopen_line(by, line):
+        raise PermissionDenied
+    current = _locked_line(line)
+    if current.approved_at is None:
+        return current
+    if current.is_invoiced:
+        raise entry_services.EntryLocked(str(LINE_INVOICED))
+    current.approved_at, current.approved_by = None, None
+    current.version += 1
+    current.updated_by = by
+    current.save(update_fields=APPROVAL_FIELDS)
     return current

@@ -28,4 +28,5 @@ urlpatterns = [
     path("lines/<int:pk>/edit/", views.line_update, name="line_update"),
     path("lines/<int:pk>/delete/", views.line_delete, name="line_delete"),
     path("lines/<int:pk>/approve/", views.line_approve, name="line_approve"),
+    path("lines/<int:pk>/reopen/", views.line_reopen, name="line_reopen"),
 ]

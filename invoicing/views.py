@@ -298,3 +298,15 @@ def line_approve(request, pk):
         raise Http404
     services.line_approve(line=line, by=request.user)
     return after_write(request, _back(project=line.project), _("The line is approved."))
+
+
+@require_POST
+@perms.role_required(perms.HOURS_CHANGE_APPROVED)
+def line_reopen(request, pk):
+    """ "Gjenåpne" an approved line on a project: its owner can change it again."""
+    line = selectors.get_line_for_user(request, pk)
+    if line.on_entry:
+        raise Http404  # reopened with its entry
+    services.line_reopen(line=line, by=request.user)
+    message = _("The line is open again: its owner can change it.")
+    return after_write(request, _back(project=line.project), message)

@@ -222,6 +222,32 @@ def test_a_line_on_a_project_has_its_own_day_and_approval(world, client_for):
     assert services.line_lock(world.employee, line)
 
 
+def test_an_administrator_reopens_a_project_lines_approval_until_it_is_invoiced(world, client_for):
+    line = JobLineFactory(
+        entry=None, project=world.project, user=world.employee, date=DECEMBER,
+        unit_price=Decimal("10"),
+    )  # fmt: skip
+    services.line_approve(line=line, by=world.moderator)
+    url = reverse("invoicing:line_reopen", args=[line.pk])
+    card = world.project.get_absolute_url()
+
+    # Undoing an approval is the Administrator's, as for an entry.
+    assert url not in client_for(world.moderator).get(card).text
+    assert client_for(world.moderator).post(url).status_code == 403
+    assert url in client_for(world.admin).get(card).text
+    assert client_for(world.admin).post(url).status_code == 302
+    line.refresh_from_db()
+    assert not line.is_approved and services.line_lock(world.employee, line) is None
+
+    # Once invoiced, only reopening the basis releases it.
+    services.line_approve(line=line, by=world.admin)
+    mark(world, str(basis_of(world).net))
+    assert url not in client_for(world.admin).get(card).text
+    assert client_for(world.admin).post(url).status_code == 403  # as an invoiced entry
+    line.refresh_from_db()
+    assert line.is_approved and line.is_invoiced
+
+
 @pytest.mark.parametrize("typed", ["abc", "-1", "0", "1e9", "NaN", "", "1000000", "2,555"])
 def test_a_quantity_that_is_no_quantity_is_refused_next_to_the_field(world, client_for, typed):
     data = {"description": "Kobberrør", "quantity": typed, "unit": "m"}

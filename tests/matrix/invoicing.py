@@ -112,4 +112,5 @@ ROUTES += [
     Route("invoicing:line_delete", ENTRY, args=entry_line),
     Route("invoicing:line_delete", ENTRY, args=entry_line, method="post", ok=302),
     Route("invoicing:line_approve", managers(other=404), args=project_line, method="post", ok=302),
+    Route("invoicing:line_reopen", admins(other=404), args=project_line, method="post", ok=302),
 ]
