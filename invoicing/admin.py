@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from core.admin import FIRM_MODEL_FIELDS, ReadOnlyAdmin
+from core.admin import FIRM_MODEL_FIELDS, EventAdmin, ReadOnlyAdmin
 
-from .models import InvoiceBasis, InvoicedEntry, InvoicedJobLine, JobLine
+from .models import InvoiceBasis, InvoicedEntry, InvoicedJobLine, JobLine, JobLineEvent
 
 
 class InvoicedEntryInline(admin.TabularInline):
@@ -80,3 +80,6 @@ class JobLineAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.register(JobLineEvent, EventAdmin)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import fields
+from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
 from timesheets.models import invoiced_triggers
@@ -271,6 +272,18 @@ class JobLine(FirmModel):
         if self.on_entry:
             return self.entry.is_approved
         return self.approved_at is not None
+
+
+class JobLineEvent(
+    events_of(
+        JobLine,
+        verbose_name=_("materials or driving line event"),
+        verbose_name_plural=_("materials and driving line events"),
+        indexes=[models.Index(fields=["company", "pgh_obj"], name="joblineevent_obj")],
+    )
+):
+    """The line after each change, and the old line on delete (written by a trigger, see
+    core.history): who priced, approved, reopened or changed it, and when."""
 
 
 class InvoicedJobLine(CompanyOwned):

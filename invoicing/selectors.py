@@ -22,13 +22,16 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, Round
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts import permissions as perms
+from core import history
 from core.fields import MONEY_DECIMALS, MoneyField
-from core.money import ZERO, mva, to_ore
+from core.money import ZERO, format_money, mva, to_ore
+from core.templatetags.core import hours as quantity_shown
 from timesheets.models import TimeEntry
 
-from .models import InvoiceBasis, InvoicedEntry, InvoicedJobLine, JobLine, Kind, Unit
+from .models import InvoiceBasis, InvoicedEntry, InvoicedJobLine, JobLine, JobLineEvent, Kind, Unit
 from .prices import hourly_rate, hourly_rate_of_entry, line_price_of
 
 GROUPS = ("date", "employee")
@@ -531,3 +534,54 @@ def project_lines(user, project):
         .select_related("user", "approved_by")
         .order_by("-date", "-id")
     )
+
+
+# History of a line -----------------------------------------------------------------
+
+LINE_HISTORY_FIELDS = ["date", "description", "route", "quantity", "unit"]
+
+
+def _line_display(name, value):
+    if value in (None, ""):
+        return history.EMPTY
+    if name == "date":
+        return value.strftime("%d.%m.%Y")
+    if name == "quantity":
+        return quantity_shown(value)
+    if name == "unit":
+        return Unit(value).label if value in Unit.values else value
+    if name == "unit_price":
+        return format_money(value)
+    return str(value)
+
+
+def _describe_line(labels):
+    def describe(step):
+        if step.label == history.BASELINE:
+            return None
+        if step.before is None:
+            return history.Change(_("added"))
+        if step.after is None or (step.after["deleted_at"] and step.changed("deleted_at")):
+            return history.Change(_("deleted"))
+        if step.changed("invoiced_at"):
+            return history.Change(_("invoiced") if step.after["invoiced_at"] else _("released"))
+        if step.changed("approved_at"):
+            if step.after["approved_at"]:
+                return history.Change(_("approved"), by=step.after["approved_by"])
+            return history.Change(_("reopened"))
+        fields = history.diffs(step, labels, _line_display)
+        return history.Change(_("changed"), fields) if fields else None
+
+    return describe
+
+
+def line_history(line, *, prices):
+    """The line's history, newest first: added, changed (each field as (label, old,
+    new)), approved and reopened (a project's line), invoiced and released, deleted.
+    Its unit price only with ``prices`` (accounts.permissions.PRICES): for anyone else a
+    price change is no step at all."""
+    fields = [*LINE_HISTORY_FIELDS, *(["unit_price"] if prices else [])]
+    labels = {name: JobLine._meta.get_field(name).verbose_name for name in fields}
+    names = [*fields, "approved_at", "approved_by", "invoiced_at", "deleted_at"]
+    line_steps = history.steps(JobLineEvent.objects.filter(pgh_obj_id=line.pk), names)
+    return history.entries(line_steps, _describe_line(labels))

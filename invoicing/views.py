@@ -196,6 +196,9 @@ def _line_back(request, line):
 
 def _line_page(request, form, *, kind, back, line=None, **where):
     context = {"form": form, "kind": kind, "line": line, "back": back, **where}
+    if line is not None:
+        prices = request.user.has_perm(perms.PRICES)
+        context["history"] = selectors.line_history(line, prices=prices)
     return page(request, "invoicing/line_form.html", "form", context, status=form_status(form))
 
 

@@ -10,6 +10,7 @@ import threading
 from decimal import Decimal
 
 import openpyxl
+import pghistory
 import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -246,6 +247,39 @@ def test_an_administrator_reopens_a_project_lines_approval_until_it_is_invoiced(
     assert client_for(world.admin).post(url).status_code == 403  # as an invoiced entry
     line.refresh_from_db()
     assert line.is_approved and line.is_invoiced
+
+
+def test_a_lines_history_says_who_priced_approved_reopened_and_changed_it(world, client_for):
+    gips = {"description": "Gips", "unit": Unit.PIECE}
+    with pghistory.context(user=world.employee.pk):  # as the request's middleware says
+        line = services.line_create(
+            company=world.company, by=world.employee, project=world.project,
+            kind=Kind.MATERIAL, date=DECEMBER, quantity=Decimal("4"), **gips,
+        )  # fmt: skip
+    with pghistory.context(user=world.moderator.pk):
+        price = {"version": line.version, "unit_price": Decimal("89.90")}
+        line = services.line_set_price(line=line, by=world.moderator, **price)
+        line = services.line_approve(line=line, by=world.moderator)
+    with pghistory.context(user=world.admin.pk):
+        line = services.line_reopen(line=line, by=world.admin)
+    with pghistory.context(user=world.employee.pk):
+        change = {"version": line.version, "quantity": Decimal("6"), **gips}
+        services.line_update(line=line, by=world.employee, **change)
+
+    seen = [(row.action, row.by, row.fields) for row in selectors.line_history(line, prices=True)]
+    assert seen == [
+        ("endret", "Per Hansen", [("antall", "4", "6")]),
+        ("åpnet igjen", "Ingrid Berg", []),
+        ("godkjent", "Lars Moen", []),
+        ("endret", "Lars Moen", [("enhetspris", "–", "89,90 kr")]),
+        ("lagt til", "Per Hansen", []),
+    ]
+    # Without prices, the price is no step at all; the page shows the history.
+    assert [row.action for row in selectors.line_history(line, prices=False)] == [
+        "endret", "åpnet igjen", "godkjent", "lagt til"
+    ]  # fmt: skip
+    page = client_for(world.employee).get(reverse("invoicing:line_update", args=[line.pk])).text
+    assert "Historikk" in page and "åpnet igjen" in page.lower() and "89,90" not in page
 
 
 @pytest.mark.parametrize("typed", ["abc", "-1", "0", "1e9", "NaN", "", "1000000", "2,555"])
