@@ -1,11 +1,13 @@
 """`manage.py bench_data` (behind `make bench-data`) at a tiny scale."""
 
 import io
+from decimal import Decimal
 
 from django.core.management import call_command
 
 from accounts.models import Company, User
 from customers.models import ContactPerson, Customer
+from invoicing.models import JobLine, JobLineEvent, Kind, Unit
 from projects.models import Project, ProjectAccess
 from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX
 from timesheets.models import TimeEntry
@@ -41,6 +43,30 @@ def test_bench_data_produces_the_promised_counts_at_a_tiny_scale(db):
     # A few open entries were deleted by their owners; the lists leave them out.
     assert 0 < entries.filter(deleted_at__isnull=False, approved_at__isnull=True).count() < 100
     assert not entries.filter(created_by__isnull=True).exists()
+
+
+def test_the_big_firm_has_prices_materials_driving_and_a_key_customer(db):
+    run(scale=0.005)
+
+    big = Company.objects.get(name=BIG_FIRM)
+    assert (big.hourly_rate, big.rate_per_km) == (Decimal(950), Decimal("4.50"))
+    key = Customer.objects.get(company=big, number=1)
+    assert key.hourly_rate == Decimal(1100) and key.is_active and key.deleted_at is None
+    assert list(
+        Project.objects.filter(company=big, customer=key).values_list("number", flat=True)
+    ) == [1]
+    assert Project.objects.get(company=big, number=10).hourly_rate == Decimal(1250)
+    assert not User.objects.filter(company=big, hourly_cost__isnull=True).exists()
+    # The key customer has a share of the hours of its own, besides what its project draws.
+    assert 100 <= TimeEntry.objects.filter(company=big, customer=key).count() < 2_500
+    lines = JobLine.objects.filter(company=big)
+    materials, driving = lines.filter(kind=Kind.MATERIAL), lines.filter(kind=Kind.DRIVING)
+    assert 400 < materials.count() < 600 and 250 < driving.count() < 350
+    assert 0 < materials.filter(unit_price__isnull=True).count() < materials.count() / 5
+    assert not driving.exclude(unit=Unit.KM).exists()
+    assert not lines.filter(entry__deleted_at__isnull=False).exists()
+    # Their history starts as the entries' does: one insert event each.
+    assert JobLineEvent.objects.filter(company=big, pgh_label="insert").count() == lines.count()
 
 
 def test_bench_data_is_deterministic_and_reused_without_force(transactional_db):

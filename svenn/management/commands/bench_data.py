@@ -3,6 +3,10 @@
 One big firm (20,000 customers, 40,000 contact persons, 2,000 projects, 300 users,
 2,000,000 time entries over five years) and 200 small firms (50 customers, 20
 projects, 10 users, 2,000 entries each); ``--scale`` multiplies every count.
+Each firm has prices (its own, its first customer's, every tenth project's), a cost per
+hour for each employee, and materials and driving on some entries; its first customer
+("the key customer") has ten projects and one in a hundred of the hours: 20,000 in the
+big firm, the invoice basis `make bench` measures.
 Deterministic from ``--seed``; bulk-loaded with COPY. Without ``--force`` an existing
 data set is reused.
 """
@@ -27,6 +31,7 @@ from accounts.models import Company, User
 from accounts.permissions import Role
 from core import history
 from customers.models import ContactPerson, Customer, CustomerKind, search_key
+from invoicing.models import JobLine, Kind, Unit
 from projects.models import Project, ProjectAccess, ProjectMember, ProjectStatus
 from timesheets.models import TimeEntry
 
@@ -37,6 +42,24 @@ TODAY = date(2026, 11, 26)
 YEARS = 5
 # The share of open entries their owner deleted (soft delete: the rows stay).
 DELETED_ENTRIES = 0.02
+# The key customer: customer number 1 of each firm, with projects 1 to KEY_PROJECTS (one
+# in ten of a smaller firm's). KEY_SHARE of the hours go to them, besides the 0.45 % its
+# projects draw among the big firm's 2,000: one in a hundred, 20,000 hours.
+KEY_PROJECTS = 10
+KEY_SHARE = 0.0055
+HOURLY_RATE, KEY_CUSTOMER_RATE, PROJECT_RATE = Decimal(950), Decimal(1100), Decimal(1250)
+RATE_PER_KM = Decimal("4.50")
+HOURLY_COSTS = [Decimal(450), Decimal(520), Decimal(610)]
+# Of the entries (by id): one in MATERIAL_EVERY has a materials line, one in
+# DRIVING_EVERY a driving line; one materials line in UNPRICED_EVERY has no price yet.
+MATERIAL_EVERY, DRIVING_EVERY, UNPRICED_EVERY = 20, 33, 10
+MATERIALS = [
+    ("Gipsplate 12,5 mm", Unit.PIECE),
+    ("Kobberrør 15 mm", Unit.METRE),
+    ("Fliselim", Unit.KILO),
+    ("Membran", Unit.SQUARE_METRE),
+    ("Skruer 4x40", Unit.PACK),
+]
 
 FIRST = [
     "Ole",
@@ -259,7 +282,10 @@ class Loader:
     # --- one firm ----------------------------------------------------------------
     def firm(self, *, name, domain, customers, contacts, projects, users, entries):
         rng = self.rng
-        company = Company.objects.create(name=name, org_number=self.org_number())
+        company = Company.objects.create(
+            name=name, org_number=self.org_number(), hourly_rate=HOURLY_RATE,
+            rate_per_km=RATE_PER_KM,
+        )  # fmt: skip
         people = [
             User(
                 email=email,
@@ -268,6 +294,7 @@ class Loader:
                 role=role,
                 phone=self.phone(),
                 password=self.password_hash,
+                hourly_cost=rng.choice(HOURLY_COSTS),
             )
             for email, role in [
                 (f"admin@{domain}", Role.ADMIN),
@@ -283,6 +310,7 @@ class Loader:
                 role=Role.EMPLOYEE,
                 phone=self.phone(),
                 password=self.password_hash,
+                hourly_cost=rng.choice(HOURLY_COSTS),
                 is_active=rng.random() > 0.05,
             )
             for n in range(2, users - 1)
@@ -306,7 +334,7 @@ class Loader:
             email = f"post{number}@{cname.split()[0].lower()}.no"
             phone = self.phone()
             street, code, place = self.address()
-            roll = rng.random()
+            roll = 1 if number == 1 else rng.random()  # the key customer is in use
             deleted = now if roll < 0.02 else None
             active = not (0.02 <= roll < 0.12)
             search = search_key(
@@ -335,6 +363,7 @@ class Loader:
                     admin.pk,
                     deleted,
                     admin.pk if deleted else None,
+                    KEY_CUSTOMER_RATE if number == 1 else None,
                 )
             )
         self.copy(
@@ -361,6 +390,7 @@ class Loader:
                 "updated_by_id",
                 "deleted_at",
                 "deleted_by_id",
+                "hourly_rate",
             ],
             customer_rows,
         )
@@ -377,6 +407,7 @@ class Loader:
         alive = [customer_ids[row[1]] for row in customer_rows if row[19] is None]  # not deleted
 
         start = TODAY - timedelta(days=365 * YEARS)
+        key_projects = min(KEY_PROJECTS, max(1, projects // 10))
         project_rows = []
         for number in range(1, projects + 1):
             begins = start + timedelta(days=rng.randint(0, 365 * YEARS - 30))
@@ -387,7 +418,7 @@ class Loader:
                     company.pk,
                     number,
                     f"{rng.choice(PROJECT_KINDS)} {rng.choice(STREETS)}",
-                    rng.choice(alive),
+                    customer_ids[1] if number <= key_projects else rng.choice(alive),
                     street,
                     code,
                     place,
@@ -404,6 +435,7 @@ class Loader:
                     admin.pk,
                     now,
                     admin.pk,
+                    PROJECT_RATE if number % 10 == 0 else None,
                 )
             )
         self.copy(
@@ -427,6 +459,7 @@ class Loader:
                 "created_by_id",
                 "updated_at",
                 "updated_by_id",
+                "hourly_rate",
             ],
             project_rows,
         )
@@ -444,6 +477,7 @@ class Loader:
         days = [start + timedelta(days=n) for n in range(365 * YEARS)]
         weekdays = [day for day in days if day.weekday() < 5]
         pids = list(project_ids.values())
+        key_pids = [project_ids[number] for number in range(1, key_projects + 1)]
         approve_before = TODAY - timedelta(days=14)
 
         def entry_rows():
@@ -451,7 +485,10 @@ class Loader:
             for index, user in enumerate(workers):
                 count = per_user if index < len(workers) - 1 else entries - made
                 for day in sorted(rng.choices(weekdays, k=count)):
-                    pid = rng.choice(pids) if rng.random() < 0.9 else None
+                    if rng.random() < KEY_SHARE:
+                        pid = rng.choice(key_pids)
+                    else:
+                        pid = rng.choice(pids) if rng.random() < 0.9 else None
                     cid = project_customer[pid] if pid else rng.choice(alive)
                     approved = day < approve_before and rng.random() < 0.97
                     # Now and then an open entry is deleted: lists and totals skip it.
@@ -499,7 +536,46 @@ class Loader:
             ],
             entry_rows(),
         )
+        self.job_lines(company)
         return company
+
+    def job_lines(self, company):
+        """Materials on one entry in MATERIAL_EVERY, driving on one in DRIVING_EVERY
+        (picked by id), made from the entries in the database."""
+        names = ", ".join(f"'{name}'" for name, _unit in MATERIALS)
+        units = ", ".join(f"'{unit}'" for _name, unit in MATERIALS)
+        columns = (
+            "version, created_at, updated_at, created_by_id, updated_by_id, company_id, "
+            "user_id, entry_id, kind, description, quantity, unit, route, unit_price"
+        )
+        common = (
+            "1, e.created_at, e.created_at, e.user_id, e.user_id, e.company_id, e.user_id, e.id"
+        )
+        n = len(MATERIALS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {JobLine._meta.db_table} ({columns})
+                SELECT {common}, %(material)s, (ARRAY[{names}])[1 + e.id %% {n}],
+                       1 + e.id %% 7, (ARRAY[{units}])[1 + e.id %% {n}], '',
+                       CASE WHEN e.id / {MATERIAL_EVERY} %% {UNPRICED_EVERY} = 0 THEN NULL
+                            ELSE 49.90 + (e.id %% 13) * 10 END
+                FROM {TimeEntry._meta.db_table} e
+                WHERE e.company_id = %(company)s AND e.deleted_at IS NULL
+                  AND e.id %% {MATERIAL_EVERY} = 3
+                UNION ALL
+                SELECT {common}, %(driving)s, '', 5 + e.id %% 60, %(km)s,
+                       'Lager – ' || e.description, NULL
+                FROM {TimeEntry._meta.db_table} e
+                WHERE e.company_id = %(company)s AND e.deleted_at IS NULL
+                  AND e.id %% {DRIVING_EVERY} = 5""",  # noqa: S608
+                {
+                    "company": company.pk,
+                    "material": Kind.MATERIAL,
+                    "driving": Kind.DRIVING,
+                    "km": Unit.KM,
+                },
+            )
+            self.progress.update(cursor.rowcount)
 
 
 @contextmanager
