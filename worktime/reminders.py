@@ -24,13 +24,14 @@ one is sent again, the one case where a reminder may come twice.
 
 import datetime
 import logging
+from functools import partial
 from smtplib import SMTPException
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -61,15 +62,10 @@ def send_hand_in_reminders(now):
     week = Week.of(local.date()).previous
     if week is None:
         return 0
-    sent = 0
-    for company in Company.objects.order_by("pk"):
-        with scope(company=company):
-            if not selectors.firm_rules().remind_hand_in:
-                continue
-            for user in selectors.hand_in_reminders_due(week):
-                mail = _hand_in_mail(week)
-                sent += _remind(company, user, ReminderKind.HAND_IN, week.monday, mail)
-    return sent
+    due = partial(selectors.hand_in_reminders_due, week)
+    return _remind_firms(
+        "remind_hand_in", ReminderKind.HAND_IN, week.monday, due, _hand_in_mail(week)
+    )
 
 
 def send_empty_day_reminders(now):
@@ -79,14 +75,32 @@ def send_empty_day_reminders(now):
     if local.time() < EMPTY_DAY_FROM:
         return 0
     day = local.date()
+    due = partial(selectors.empty_day_reminders_due, day)
+    return _remind_firms("remind_empty_day", ReminderKind.EMPTY_DAY, day, due, _day_mail(day))
+
+
+def _remind_firms(switch, kind, period, due, mail):
+    """In each firm whose rules have ``switch`` on, remind the users ``due()`` finds,
+    but those whose reminder is already sent, under way or given up (a few queries a
+    firm for the hourly runs after the first)."""
     sent = 0
     for company in Company.objects.order_by("pk"):
         with scope(company=company):
-            if not selectors.firm_rules().remind_empty_day:
+            if not getattr(selectors.firm_rules(), switch):
                 continue
-            for user in selectors.empty_day_reminders_due(day):
-                sent += _remind(company, user, ReminderKind.EMPTY_DAY, day, _day_mail(day))
+            settled = _settled(kind, period)
+            for user in due():
+                if user.pk not in settled:
+                    sent += _remind(company, user, kind, period, mail)
     return sent
+
+
+def _settled(kind, period):
+    """The users whose reminder ``_claim`` would not give this run."""
+    retry = Q(sent_at__isnull=True, attempts__lt=ATTEMPTS)
+    retry &= Q(claimed_at__lte=timezone.now() - RETRY_AFTER)
+    reminders = Reminder.objects.filter(kind=kind, period=period).exclude(retry)
+    return set(reminders.values_list("user_id", flat=True))
 
 
 def absolute_url(name, **query):
