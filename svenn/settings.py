@@ -297,6 +297,13 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Svenn <noreply@svenn.no>")
+# The site's address for links in e-mails sent outside a request (the work queue's
+# reminders, worktime/reminders.py): scheme and host, no trailing slash. By default the
+# first of ALLOWED_HOSTS over HTTPS, or the development server.
+SITE_URL = env_str(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG or TESTING else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -8,6 +8,7 @@ from .models import (
     DayOff,
     HolidayAllowance,
     OvertimeRules,
+    Reminder,
     TimebankStart,
     WeekHandIn,
     WeekHandInEvent,
@@ -35,7 +36,16 @@ class TimebankStartAdmin(ReadOnlyAdmin):
 
 @admin.register(OvertimeRules)
 class OvertimeRulesAdmin(ReadOnlyAdmin):
-    list_display = ["company", "daily_limit", "weekly_limit", "overtime_percent", "second_band"]
+    list_display = [
+        "company",
+        "daily_limit",
+        "weekly_limit",
+        "overtime_percent",
+        "second_band",
+        "remind_hand_in",
+        "remind_empty_day",
+    ]
+    list_filter = ["remind_hand_in", "remind_empty_day"]
 
 
 @admin.register(DayOff)
@@ -76,3 +86,14 @@ class WeekHandInAdmin(ReadOnlyAdmin):
 
 
 admin.site.register(WeekHandInEvent, EventAdmin)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    """Each reminder e-mail: one without "sent" failed (its error) or is being sent."""
+
+    list_display = ["user", "kind", "period", "sent_at", "attempts", "error", "company"]
+    list_filter = ["company", "kind", ("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "company"]
+    search_fields = ["user__name", "user__email"]
+    date_hierarchy = "period"

@@ -62,6 +62,14 @@ class OvertimeRulesForm(forms.ModelForm):
         widgets = {"second_band_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
 
+class ReminderSettingsForm(forms.ModelForm):
+    """The firm's reminders (worktime.reminders), a box of its own on the rules page."""
+
+    class Meta:
+        model = OvertimeRules
+        fields = ["remind_hand_in", "remind_empty_day"]
+
+
 class DayOffForm(forms.ModelForm):
     class Meta:
         model = DayOff

@@ -69,6 +69,23 @@ class OvertimeRules(CompanyOwned):
     allow_negative_timebank = models.BooleanField(
         _("avspasering may take the timebank below zero"), default=False
     )
+    # The reminders (worktime.reminders), sent by the work queue's hourly tasks.
+    remind_hand_in = models.BooleanField(
+        _("reminder to hand in"),
+        default=True,
+        help_text=_(
+            "An e-mail on Monday at 10:00 to whoever has not handed in last week, with a "
+            "link to it."
+        ),
+    )
+    remind_empty_day = models.BooleanField(
+        _("reminder at 16:00 on days without hours"),
+        default=False,
+        help_text=_(
+            "An e-mail at 16:00 on a working day to whoever has logged no hours and has "
+            "no approved absence that day."
+        ),
+    )
 
     class Meta:
         verbose_name = _("overtime rules")
@@ -500,3 +517,55 @@ class WeekHandInEvent(
     )
 ):
     """Every hand-in and every "Send tilbake" with its comment (written by a trigger)."""
+
+
+# Oslo time (TIME_ZONE): the reminder to hand in last week goes from Monday at 10:00,
+# the one of a day without hours from 16:00 that day (worktime.reminders).
+HAND_IN_FROM = datetime.time(10)
+EMPTY_DAY_FROM = datetime.time(16)
+
+
+class ReminderKind(models.TextChoices):
+    HAND_IN = "hand_in", _("Hand in the week")
+    EMPTY_DAY = "empty_day", _("Day without hours")
+
+
+class Reminder(CompanyOwned):
+    """A reminder e-mail to ``user`` (worktime.reminders): to hand in the week that
+    begins on ``period``, or to log the hours of the day ``period``. The row is written
+    before the e-mail is sent and is unique per user, kind and period, so however many
+    workers run the task at once, one of them sends it. ``sent_at`` is empty while it
+    is being sent and after a send that failed (``error``), which a later run tries
+    again, up to ``worktime.reminders.ATTEMPTS`` times."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employee"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind)
+    period = fields.DateField(_("week (Monday) or day"))
+    claimed_at = models.DateTimeField(_("last attempt"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-period", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user", "kind", "period"], name="reminder_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="hand_in") | models.Q(period__iso_week_day=1),
+                name="reminder_hand_in_week_is_monday",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.get_kind_display()} {self.period:%d.%m.%Y}"

@@ -20,6 +20,7 @@ from . import calendar
 from .calculation import ZERO, Day, Totals, between, per_day
 from .models import (
     DEFAULT_SCHEDULE,
+    EMPTY_DAY_FROM,
     Absence,
     AbsenceKind,
     AbsenceStatus,
@@ -339,12 +340,64 @@ def get_hand_in_for_manager(user_pk, week):
 class HandInRow:
     user: object
     hand_in: object  # None: not handed in
+    days_without_hours: tuple = ()
 
 
-def week_hand_ins(week):
-    """Every active employee with their hand-in of ``week``: two queries in all."""
+def week_hand_ins(week, now=None):
+    """Every active employee with their hand-in of ``week`` and the week's days they
+    have no hours of (``days_without_hours``, up to ``last_day_counted``): the same
+    number of queries whatever the number of employees."""
+    users = list(active_users())
     hand_ins = {
         h.user_id: h
         for h in WeekHandIn.objects.filter(week=week.monday).select_related("returned_by")
     }
-    return [HandInRow(user, hand_ins.get(user.pk)) for user in active_users()]
+    empty = days_without_hours(users, week.monday, min(week.sunday, last_day_counted(now)))
+    return [HandInRow(user, hand_ins.get(user.pk), tuple(empty[user.pk])) for user in users]
+
+
+# Days without hours and the reminders (worktime.reminders) -----------------------------
+
+
+def days_without_hours(users, start, end):
+    """{user id: [date]}: the working days (expected hours) from ``start`` to ``end`` on
+    which the user logged no hours and has no approved absence. One query per kind of
+    row (employee_days), whatever the number of users."""
+    if end < start:
+        return {user.pk: [] for user in users}
+    days = employee_days(users, start, end, firm_rules())
+    return {
+        pk: [d.date for d in found if d.expected and not (d.worked or d.absence or d.time_off)]
+        for pk, found in days.items()
+    }
+
+
+def last_day_counted(now=None):
+    """The last day that counts as without hours when nothing is logged: today from
+    EMPTY_DAY_FROM (16:00, when its reminder goes), else yesterday, so an employee is
+    not listed for a day they are still working."""
+    now = timezone.localtime(now)
+    return now.date() if now.time() >= EMPTY_DAY_FROM else now.date() - ONE_DAY
+
+
+def _not_handed_in(users, week):
+    """Those of ``users`` whose ``week`` is not handed in: never, or sent back."""
+    locked = WeekHandIn.objects.filter(week=week.monday, returned_at__isnull=True)
+    locked = set(locked.values_list("user_id", flat=True))
+    return [user for user in users if user.pk not in locked]
+
+
+def hand_in_reminders_due(week):
+    """The firm's active users (everyone hands in their own week) who had hours to
+    work in ``week`` and have not handed it in, or had it sent back."""
+    waiting = _not_handed_in(list(active_users()), week)
+    days = employee_days(waiting, week.monday, week.sunday, firm_rules())
+    return [user for user in waiting if any(day.expected for day in days[user.pk])]
+
+
+def empty_day_reminders_due(day):
+    """The firm's active users for whom ``day`` is a working day without hours or
+    approved absence, in a week they have not handed in."""
+    waiting = _not_handed_in(list(active_users()), Week.of(day))
+    empty = days_without_hours(waiting, day, day)
+    return [user for user in waiting if empty[user.pk]]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("absence/<int:pk>/decide/", views.absence_decide, name="absence_decide"),
     path("absence/calendar/", views.absence_calendar, name="absence_calendar"),
     path("rules/", views.rules, name="rules"),
+    path("rules/reminders/", views.reminder_settings, name="reminder_settings"),
     path("absence-types/", views.absence_type_create, name="absence_type_create"),
     path("absence-types/<int:pk>/", views.absence_type_update, name="absence_type_update"),
     path("absence-types/<int:pk>/delete/", views.absence_type_delete, name="absence_type_delete"),

@@ -24,6 +24,7 @@ from .forms import (
     HandInForm,
     HolidayAllowanceForm,
     OvertimeRulesForm,
+    ReminderSettingsForm,
     ScheduleForm,
     SendBackForm,
     TimebankStartForm,
@@ -86,15 +87,18 @@ def timebank_start(request, pk):
     return _employee_box(request, pk, TimebankStartForm, write, message, "start_form")
 
 
-def _rules_page(request, rules_form=None, day_form=None, type_form=None):
+def _rules_page(request, rules_form=None, day_form=None, type_form=None, reminder_form=None):
+    rules = selectors.firm_rules()
     context = {
-        "rules_form": rules_form or OvertimeRulesForm(instance=selectors.firm_rules()),
+        "rules_form": rules_form or OvertimeRulesForm(instance=rules),
         "day_form": day_form or DayOffForm(),
         "days_off": DayOff.objects.all(),
         "type_form": type_form or AbsenceTypeForm(),
         "absence_types": selectors.absence_types(),
+        "reminder_form": reminder_form or ReminderSettingsForm(instance=rules),
     }
-    status = form_status(context["rules_form"], context["day_form"], context["type_form"])
+    forms = ["rules_form", "day_form", "type_form", "reminder_form"]
+    status = form_status(*(context[name] for name in forms))
     return page(request, "worktime/rules.html", None, context, status=status)
 
 
@@ -117,6 +121,15 @@ def rules(request):
     form = OvertimeRulesForm(request.POST, instance=selectors.firm_rules())
     message = _("The overtime rules have been saved.")
     return _rules_box(request, form, services.rules_update, message, "rules_form")
+
+
+@require_POST
+@perms.role_required(perms.WORKTIME_MANAGE)
+def reminder_settings(request):
+    """The firm's reminders: "Lever uke" on Monday, a day without hours at 16:00."""
+    form = ReminderSettingsForm(request.POST, instance=selectors.firm_rules())
+    message = _("The reminders have been saved.")
+    return _rules_box(request, form, services.rules_update, message, "reminder_form")
 
 
 @require_POST

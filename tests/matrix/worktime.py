@@ -73,6 +73,15 @@ ROUTES = [
         },
         ok=302,
     ),
+    # Unticked boxes turn both reminders off: a valid post, whatever is sent.
+    Route("worktime:reminder_settings", admins(), method="post", ok=302),
+    Route(
+        "worktime:reminder_settings",
+        admins(),
+        method="post",
+        data=lambda w: {"remind_hand_in": "on", "remind_empty_day": "on"},
+        ok=302,
+    ),
     Route("worktime:day_off_create", admins(), method="post", ok=422),
     Route(
         "worktime:day_off_create",
