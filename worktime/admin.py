@@ -9,6 +9,7 @@ from .models import (
     HolidayAllowance,
     OvertimeRules,
     TimebankStart,
+    WageTypes,
     WeekHandIn,
     WeekHandInEvent,
     WorkSchedule,
@@ -46,7 +47,7 @@ class DayOffAdmin(ReadOnlyAdmin):
 
 @admin.register(AbsenceType)
 class AbsenceTypeAdmin(ReadOnlyAdmin):
-    list_display = ["name", "paid", "active", "company"]
+    list_display = ["name", "paid", "active", "wage_code", "company"]
     list_filter = ["company", "paid", "active"]
     list_select_related = ["company"]
     search_fields = ["name"]
@@ -76,3 +77,9 @@ class WeekHandInAdmin(ReadOnlyAdmin):
 
 
 admin.site.register(WeekHandInEvent, EventAdmin)
+
+
+@admin.register(WageTypes)
+class WageTypesAdmin(ReadOnlyAdmin):
+    list_display = ["company", "normal", "overtime", "overtime_second", "driving"]
+    list_select_related = ["company"]
