@@ -219,7 +219,10 @@ def test_the_month_shortcut_is_the_whole_month(may, client_for):
     response = client_for(may.admin).get(PAYROLL, {"month": "2026-05"})
     basis = response.context["basis"]
     assert (basis.start, basis.end) == (day(1), day(31))
-    assert f"{CSV}?date_from=2026-05-01&amp;date_to=2026-05-31" in response.content.decode()
+    html = response.content.decode()
+    assert f"{CSV}?date_from=2026-05-01&amp;date_to=2026-05-31" in html
+    assert 'value="01.05.2026"' in html and 'value="31.05.2026"' in html
+    assert "?month=2026-04" in html and "?month=2026-06" in html
 
 
 @pytest.mark.parametrize(
