@@ -44,6 +44,7 @@ ABSENCE_REQUEST = "svenn.absence_request"
 ABSENCE_APPROVE = "svenn.absence_approve"
 WEEK_HAND_IN = "svenn.week_hand_in"
 WEEK_SEND_BACK = "svenn.week_send_back"
+PAYROLL = "svenn.payroll"
 PRICES = "svenn.prices"
 COSTS = "svenn.costs"
 INVOICE_BASIS = "svenn.invoice_basis"
@@ -83,6 +84,9 @@ TABLE = {
     # See who has handed in a week and "Send tilbake"; one's own week is sent back by
     # someone else, except an Administrator's (as HOURS_APPROVE_OWN).
     WEEK_SEND_BACK: MANAGERS,
+    # The firm's wage type codes and the payroll basis ("Lønnsgrunnlag"): pay data is
+    # the Administrator's, not a Moderator's.
+    PAYROLL: frozenset({ADMIN}),
     # See and set hourly prices, see amounts: an employee never sees a price anywhere.
     PRICES: MANAGERS,
     # See and set what an employee's hour costs the firm, and so a project's margin.

@@ -585,3 +585,19 @@ def line_history(line, *, prices):
     names = [*fields, "approved_at", "approved_by", "invoiced_at", "deleted_at"]
     line_steps = history.steps(JobLineEvent.objects.filter(pgh_obj_id=line.pk), names)
     return history.entries(line_steps, _describe_line(labels))
+
+
+def driving_km(user_ids, start, end):
+    """{(user id, date): km} of the users' driving lines (not deleted) from ``start``
+    to ``end``: a line on an entry on the entry's day (an entry not deleted), one on a
+    project on its own. One query (timesheets.driving asks it for the payroll basis)."""
+    alive = Q(entry__isnull=True) | Q(entry__deleted_at__isnull=True)
+    lines = (
+        JobLine.objects.alive()
+        .filter(alive, kind=Kind.DRIVING, user__in=user_ids)
+        .annotate(day=Coalesce("date", "entry__date"))
+        .filter(day__range=(start, end))
+        .values("user", "day")
+        .annotate(km=Sum("quantity"))
+    )
+    return {(row["user"], row["day"]): row["km"] for row in lines}

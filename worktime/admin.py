@@ -10,6 +10,7 @@ from .models import (
     OvertimeRules,
     Reminder,
     TimebankStart,
+    WageTypes,
     WeekHandIn,
     WeekHandInEvent,
     WorkSchedule,
@@ -56,7 +57,7 @@ class DayOffAdmin(ReadOnlyAdmin):
 
 @admin.register(AbsenceType)
 class AbsenceTypeAdmin(ReadOnlyAdmin):
-    list_display = ["name", "paid", "active", "company"]
+    list_display = ["name", "paid", "active", "wage_code", "company"]
     list_filter = ["company", "paid", "active"]
     list_select_related = ["company"]
     search_fields = ["name"]
@@ -97,3 +98,9 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "company"]
     search_fields = ["user__name", "user__email"]
     date_hierarchy = "period"
+
+
+@admin.register(WageTypes)
+class WageTypesAdmin(ReadOnlyAdmin):
+    list_display = ["company", "normal", "overtime", "overtime_second", "driving"]
+    list_select_related = ["company"]

@@ -1,6 +1,8 @@
 """Demo working time (``manage.py demo``, after timesheets.demo): a part-time employee
-on fleksitid, timebank starts, Christmas Eve as the firm's day off, some absence and a
-long day of overtime."""
+on fleksitid, timebank starts, Christmas Eve as the firm's day off, some absence, a
+long day of overtime, and the weeks handed in up to last week, which the employee has
+still to hand in ("Lever uke"), so the payroll basis has something and someone
+missing."""
 
 import datetime
 from decimal import Decimal
@@ -9,7 +11,15 @@ from django.utils import timezone
 
 from timesheets.models import TimeEntry
 
-from .models import Absence, AbsenceKind, AbsenceStatus, DayOff, TimebankStart, WorkSchedule
+from .models import (
+    Absence,
+    AbsenceKind,
+    AbsenceStatus,
+    DayOff,
+    TimebankStart,
+    WeekHandIn,
+    WorkSchedule,
+)
 
 WEEKS = 6  # as far back as timesheets.demo's hours
 
@@ -59,3 +69,10 @@ def load(firms):
         start=monday + datetime.timedelta(weeks=1), end=monday + datetime.timedelta(weeks=1),
         note="Forkjølet",
     )  # fmt: skip
+    last_monday = monday - datetime.timedelta(weeks=1)
+    WeekHandIn.objects.bulk_create(
+        WeekHandIn(company=company, user=user, week=week)
+        for user in users.values()
+        for week in (start + datetime.timedelta(weeks=n) for n in range(WEEKS - 1))
+        if not (user == employee and week == last_monday)
+    )

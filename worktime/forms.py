@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
+from core.validators import validate_date_in_range
 from timesheets.selectors import Week
 
 from . import services
@@ -18,9 +19,12 @@ from .models import (
     HolidayAllowance,
     OvertimeRules,
     TimebankStart,
+    WageTypes,
     WorkSchedule,
     this_monday,
+    validate_wage_code,
 )
+from .payroll import LONGEST
 
 
 class ScheduleForm(forms.ModelForm):
@@ -162,3 +166,104 @@ class SendBackForm(forms.Form):
     week = WeekField()
     user = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     comment = forms.CharField(label=_("Comment"), max_length=200)
+
+
+# "Lønnsgrunnlag" ---------------------------------------------------------------------
+
+OWN_CODE = "type-"  # the code of a firm's own absence type: "type-<id>"
+
+
+class WageTypesForm(forms.ModelForm):
+    """The firm's wage type codes, and one for each of its own absence types (the
+    cleaned data carry those as ``own_codes``: {type: code})."""
+
+    class Meta:
+        model = WageTypes
+        fields = WageTypes.FIELDS
+
+    def __init__(self, *args, absence_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.absence_types = list(absence_types)
+        for absence_type in self.absence_types:
+            label = absence_type.name
+            if not absence_type.active:
+                label = f"{label} ({_('inactive')})"
+            self.fields[f"{OWN_CODE}{absence_type.pk}"] = forms.CharField(
+                label=label,
+                max_length=WageTypes._meta.get_field("normal").max_length,
+                validators=[validate_wage_code],
+                initial=self.instance.code_of(absence_type),
+            )
+
+    def clean(self):
+        data = super().clean()
+        own = {}
+        for absence_type in self.absence_types:
+            code = data.pop(f"{OWN_CODE}{absence_type.pk}", None)
+            if code is not None:
+                own[absence_type] = code
+        data["own_codes"] = own
+        return data
+
+
+def last_month(today):
+    first_of_this = today.replace(day=1)
+    last = first_of_this - datetime.timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def month_of(first):
+    """The first and last day of the month that begins on ``first``."""
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, following - datetime.timedelta(days=1)
+
+
+class PayrollPeriodForm(forms.Form):
+    """The period of the payroll basis (GET): "From date" and "To date", or a month
+    ("2026-11", the shortcut); nothing asked is last month."""
+
+    date_from = DateField(label=_("From date"), required=False)
+    date_to = DateField(label=_("To date"), required=False)
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+    )
+
+    def __init__(self, data, *, today):
+        asked = any(data.get(name) for name in ("date_from", "date_to", "month"))
+        super().__init__(data if asked else {"month": f"{last_month(today)[0]:%Y-%m}"})
+
+    def clean_month(self):
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        try:
+            first = datetime.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a month as year and month, for example 2026-11.")
+            ) from None
+        validate_date_in_range(first)
+        validate_date_in_range(month_of(first)[1])
+        return first
+
+    def clean(self):
+        data = super().clean()
+        if data.get("month"):
+            data["date_from"], data["date_to"] = month_of(data["month"])
+            return data
+        start, end = data.get("date_from"), data.get("date_to")
+        for name in ("date_from", "date_to"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("Enter a date."))
+        if start and end and end < start:
+            self.add_error("date_to", _("“To date” must be on or after “From date”."))
+        elif start and end and end - start >= LONGEST:
+            self.add_error("date_to", _("Choose a period of at most a year."))
+        return data
+
+    @property
+    def period(self):
+        """(from, to) of a valid form."""
+        return self.cleaned_data["date_from"], self.cleaned_data["date_to"]

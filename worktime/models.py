@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -272,6 +272,24 @@ class AbsenceKind(models.TextChoices):
     UNPAID_LEAVE = "unpaid_leave", _("Unpaid leave")
 
 
+# A wage type code ("lønnsart") as a payroll system knows it: "1000", "T-120".
+WAGE_CODE_LENGTH = 10
+validate_wage_code = RegexValidator(
+    r"^[0-9A-Za-z][0-9A-Za-z._-]*$",
+    _("A wage type code is letters and digits, for example 1000."),
+)
+
+
+def wage_code_field(verbose_name, default, **options):
+    return models.CharField(
+        verbose_name,
+        max_length=WAGE_CODE_LENGTH,
+        default=default,
+        validators=[validate_wage_code],
+        **options,
+    )
+
+
 # The built-in kinds a firm's own absence type counts as, by whether it is paid.
 OWN_TYPE_KINDS = {True: AbsenceKind.PAID_LEAVE, False: AbsenceKind.UNPAID_LEAVE}
 
@@ -295,6 +313,8 @@ class AbsenceType(CompanyOwned):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Only active types can be asked for.")
     )
+    # Empty: the code of paid or unpaid leave (WageTypes), as the type's kind.
+    wage_code = wage_code_field(_("wage type code"), "", blank=True)
 
     objects = scoped_manager()
 
@@ -569,3 +589,48 @@ class Reminder(CompanyOwned):
 
     def __str__(self):
         return f"{self.user} {self.get_kind_display()} {self.period:%d.%m.%Y}"
+
+
+class WageTypes(CompanyOwned):
+    """The firm's wage type codes ("Lønnsarter"): the code of each kind of line of the
+    payroll basis ("Lønnsgrunnlag"), so its file reads into the firm's payroll system.
+    A firm without a row has the defaults; a firm's own absence type has its code on
+    the type (``AbsenceType.wage_code``)."""
+
+    normal = wage_code_field(_("normal hours"), "1000")
+    overtime = wage_code_field(_("overtime, first band"), "1100")
+    overtime_second = wage_code_field(_("overtime, second band"), "1110")
+    timebank_deposit = wage_code_field(_("timebank deposit (fleksitid)"), "1200")
+    timebank_withdrawal = wage_code_field(_("timebank withdrawal (fleksitid)"), "1210")
+    driving = wage_code_field(_("driving (km)"), "7000")
+    holiday = wage_code_field(AbsenceKind.HOLIDAY.label, "2000")
+    self_certified = wage_code_field(AbsenceKind.SELF_CERTIFIED.label, "2100")
+    sick_note = wage_code_field(AbsenceKind.SICK_NOTE.label, "2110")
+    sick_child = wage_code_field(AbsenceKind.SICK_CHILD.label, "2120")
+    time_off = wage_code_field(AbsenceKind.TIME_OFF.label, "2200")
+    paid_leave = wage_code_field(AbsenceKind.PAID_LEAVE.label, "2300")
+    unpaid_leave = wage_code_field(AbsenceKind.UNPAID_LEAVE.label, "2310")
+
+    # The fields in the order the page and the payroll basis list them; the absence
+    # kinds' fields are named as AbsenceKind's values.
+    FIELDS = [
+        "normal",
+        "overtime",
+        "overtime_second",
+        "timebank_deposit",
+        "timebank_withdrawal",
+        "driving",
+        *AbsenceKind.values,
+    ]
+
+    class Meta:
+        verbose_name = _("wage types")
+        verbose_name_plural = _("wage types")
+        constraints = [models.UniqueConstraint(fields=["company"], name="wage_types_one_per_firm")]
+
+    def __str__(self):
+        return str(_("Wage types"))
+
+    def code_of(self, absence_type):
+        """A firm's own absence type's code: its own, else its paid or unpaid leave's."""
+        return absence_type.wage_code or getattr(self, absence_type.kind)

@@ -27,6 +27,7 @@ from .models import (
     HolidayAllowance,
     OvertimeRules,
     TimebankStart,
+    WageTypes,
     WeekHandIn,
     WorkSchedule,
 )
@@ -374,3 +375,26 @@ def week_send_back(*, hand_in, by, comment):
     hand_in.returned_at, hand_in.returned_by, hand_in.comment = timezone.now(), by, comment
     hand_in.save(update_fields=["returned_at", "returned_by", "comment"])
     return hand_in
+
+
+# "Lønnsarter" ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def wage_types_update(*, company, by, own_codes=None, **codes):
+    """The firm's wage type codes, and ``own_codes`` ({absence type: code}) of its own
+    absence types."""
+    if company.pk != by.company_id or not by.has_perm(perms.PAYROLL):
+        raise PermissionDenied
+    wage_types = WageTypes.objects.select_for_update().first() or WageTypes(company=company)
+    for name, value in codes.items():
+        setattr(wage_types, name, value)
+    wage_types.full_clean(exclude=["company"])
+    wage_types.save()
+    for absence_type, code in (own_codes or {}).items():
+        if absence_type.company_id != company.pk:
+            raise PermissionDenied
+        absence_type.wage_code = code
+        absence_type.full_clean(exclude=["company"], validate_constraints=False)
+        absence_type.save(update_fields=["wage_code"])
+    return wage_types

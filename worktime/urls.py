@@ -25,4 +25,8 @@ urlpatterns = [
     path("absence-types/<int:pk>/delete/", views.absence_type_delete, name="absence_type_delete"),
     path("days-off/", views.day_off_create, name="day_off_create"),
     path("days-off/<int:pk>/delete/", views.day_off_delete, name="day_off_delete"),
+    path("wage-types/", views.wage_types, name="wage_types"),
+    path("payroll/", views.payroll_basis, name="payroll"),
+    path("payroll.csv", views.payroll_download, {"fmt": "csv"}, name="payroll_csv"),
+    path("payroll.xlsx", views.payroll_download, {"fmt": "xlsx"}, name="payroll_xlsx"),
 ]

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,12 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions as perms
+from accounts import security_log
 from accounts.selectors import active_users
 from core.pages import after_write, form_errors, form_status, id_from, page, save
+from core.replica import replica_reads
 from core.validators import FIRST_DATE, LAST_DATE
 from timesheets.selectors import Week
 
-from . import calendar, selectors, services
+from . import calendar, exports, payroll, selectors, services
 from .forms import (
     AbsenceForm,
     AbsenceTypeForm,
@@ -24,10 +27,12 @@ from .forms import (
     HandInForm,
     HolidayAllowanceForm,
     OvertimeRulesForm,
+    PayrollPeriodForm,
     ReminderSettingsForm,
     ScheduleForm,
     SendBackForm,
     TimebankStartForm,
+    WageTypesForm,
 )
 from .models import AbsenceType, DayOff
 
@@ -87,17 +92,21 @@ def timebank_start(request, pk):
     return _employee_box(request, pk, TimebankStartForm, write, message, "start_form")
 
 
-def _rules_page(request, rules_form=None, day_form=None, type_form=None, reminder_form=None):
+def _rules_page(
+    request, rules_form=None, day_form=None, type_form=None, reminder_form=None, wage_form=None
+):
     rules = selectors.firm_rules()
+    absence_types = list(selectors.absence_types())
     context = {
         "rules_form": rules_form or OvertimeRulesForm(instance=rules),
         "day_form": day_form or DayOffForm(),
         "days_off": DayOff.objects.all(),
         "type_form": type_form or AbsenceTypeForm(),
-        "absence_types": selectors.absence_types(),
+        "absence_types": absence_types,
         "reminder_form": reminder_form or ReminderSettingsForm(instance=rules),
+        "wage_form": wage_form or _wage_types_form(None, absence_types),
     }
-    forms = ["rules_form", "day_form", "type_form", "reminder_form"]
+    forms = ["rules_form", "day_form", "type_form", "reminder_form", "wage_form"]
     status = form_status(*(context[name] for name in forms))
     return page(request, "worktime/rules.html", None, context, status=status)
 
@@ -422,3 +431,57 @@ def send_back(request):
         url = f"{reverse('worktime:hand_ins')}?week={week}"
         return after_write(request, url, message)
     return _hand_ins_page(request, week, form)
+
+
+# "Lønnsarter" and "Lønnsgrunnlag" -------------------------------------------------
+
+
+def _wage_types_form(data, absence_types):
+    instance = payroll.firm_wage_types()
+    return WageTypesForm(data, instance=instance, absence_types=absence_types)
+
+
+@require_POST
+@perms.role_required(perms.PAYROLL)
+def wage_types(request):
+    """The rules page's box of wage type codes ("Lønnsarter")."""
+    form = _wage_types_form(request.POST, selectors.absence_types())
+    message = _("The wage types have been saved.")
+    return _rules_box(request, form, services.wage_types_update, message, "wage_form")
+
+
+def _payroll_page(request, form):
+    context = {"form": form, "basis": None}
+    if form.is_valid():
+        start, end = form.period
+        shown = PayrollPeriodForm({"date_from": start, "date_to": end}, today=start)
+        shown.is_valid()
+        context.update(
+            form=shown,
+            basis=payroll.payroll_basis(start, end),
+            query=urlencode({"date_from": start.isoformat(), "date_to": end.isoformat()}),
+            previous=f"{start.replace(day=1) - datetime.timedelta(days=1):%Y-%m}",
+            next=f"{(start.replace(day=1) + datetime.timedelta(days=32)):%Y-%m}",
+        )
+    return page(request, "worktime/payroll.html", None, context, status=form_status(form))
+
+
+@require_GET
+@perms.role_required(perms.PAYROLL)
+@replica_reads
+def payroll_basis(request):
+    """ "Lønnsgrunnlag": per employee, the period's lines for the payroll system."""
+    return _payroll_page(request, PayrollPeriodForm(request.GET, today=timezone.localdate()))
+
+
+@require_GET
+@perms.role_required(perms.PAYROLL)
+@replica_reads
+def payroll_download(request, fmt):
+    form = PayrollPeriodForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return _payroll_page(request, form)
+    start, end = form.period
+    detail = {"format": fmt, "payroll": True, "date_from": f"{start}", "date_to": f"{end}"}
+    security_log.record(security_log.Kind.EXPORTED, request=request, detail=detail)
+    return exports.FORMATS[fmt](payroll.payroll_basis(start, end))

@@ -1,7 +1,7 @@
 import datetime
 
 from timesheets.selectors import Week
-from worktime.models import Absence, AbsenceKind, AbsenceType, DayOff, WeekHandIn
+from worktime.models import Absence, AbsenceKind, AbsenceType, DayOff, WageTypes, WeekHandIn
 
 from . import OK, Route, admins, everyone, managers
 
@@ -216,4 +216,26 @@ ROUTES += [
         data=handed_in_week,
         ok=302,
     ),
+]
+
+
+def wage_types_data(world):
+    """Every wage type's code, and one for each firm's own absence type (any firm's:
+    a form ignores another firm's)."""
+    codes = dict.fromkeys(WageTypes.FIELDS, "1000")
+    own = {f"type-{t.pk}": "2350" for t in AbsenceType.objects.all()}
+    return {**codes, **own}
+
+
+PERIOD = "?date_from=2026-11-01&date_to=2026-11-30"
+
+ROUTES += [
+    Route("worktime:wage_types", admins(), method="post", ok=422),
+    Route("worktime:wage_types", admins(), method="post", data=wage_types_data, ok=302),
+    # Pay data is the Administrator's; another firm's gets their own firm's basis.
+    Route("worktime:payroll", admins()),
+    Route("worktime:payroll", admins(), query=PERIOD),
+    Route("worktime:payroll", admins(), query="?date_from=2026-11-30&date_to=2026-11-01", ok=422),
+    Route("worktime:payroll_csv", admins(), query=PERIOD),
+    Route("worktime:payroll_xlsx", admins(), query=PERIOD),
 ]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0016_company_history_has_timer_rounding_and_rate_per_km'),
-        ('worktime', '0004_absence_types'),
+        ('worktime', '0005_wage_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
