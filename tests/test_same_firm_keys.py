@@ -27,7 +27,7 @@ from customers.models import Customer
 from invoicing.models import InvoiceBasis, InvoicedEntry, InvoicedJobLine
 from projects.models import Project
 from timesheets.models import TimeEntry, Timer
-from worktime.models import WeekHandIn
+from worktime.models import Reminder, WeekHandIn
 
 from .factories import (
     AbsenceFactory,
@@ -170,6 +170,9 @@ def firms(world):
         HolidayAllowanceFactory(user=user)
         WeekHandIn.objects.create(
             company=user.company, user=user, week=datetime.date(2026, 11, 23), returned_by=user
+        )
+        Reminder.objects.create(
+            company=user.company, user=user, kind="hand_in", period=datetime.date(2026, 11, 23)
         )
     JobFactory(user=world.employee)
     JobFactory(user=world.other_admin)

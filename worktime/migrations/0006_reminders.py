@@ -6,6 +6,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from core.same_firm import SameFirmForeignKey
+
 
 class Migration(migrations.Migration):
 
@@ -46,4 +48,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('company', 'user', 'kind', 'period'), name='reminder_one_per_period'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'hand_in'), _negated=True), ('period__iso_week_day', 1), _connector='OR'), name='reminder_hand_in_week_is_monday')],
             },
         ),
+        SameFirmForeignKey("reminder", "user"),
     ]
