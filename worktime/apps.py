@@ -17,3 +17,4 @@ class WorktimeConfig(AppConfig):
         panels.register("accounts.firm", worktime.firm_overtime_rules)
         panels.register("timesheets.week", worktime.week_summary)
         timesheets.register_day_lock(services.week_lock)
+        panels.register("timesheets.day", worktime.day_absence)
