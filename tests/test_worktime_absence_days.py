@@ -1,4 +1,6 @@
-"""Absence in the days of "Mine timer"."""
+"""Absence in the days of "Mine timer", and absence and hours on the same day: some
+hours of absence leave room for the hours logged, and no hours are logged on a day of
+whole-day absence."""
 
 import datetime
 import re
@@ -113,3 +115,119 @@ def test_the_week_reads_its_absence_in_the_same_queries_whatever_the_days(
     with django_assert_num_queries(len(one_day.captured_queries)):
         response = client.get(WEEK_URL, {"week": "2027-W09"})
     assert sum("Ferie" in text for text in days_of(response).values()) == 4
+
+
+# Some hours of absence leave room -------------------------------------------------
+
+
+def ask(client, kind, start, end=None, **more):
+    return client.post(ABSENCE_URL, {"kind": kind, "start": start, "end": end or start, **more})
+
+
+def test_hours_of_absence_beside_hours_logged_are_asked_for_and_shown_together(world, client_for):
+    TimeEntryFactory(user=world.employee, date=MONDAY, hours=Decimal("4.5"))
+    client = client_for(world.employee)
+    assert ask(client, "sick_child", "01.03.2027", hours="3").status_code == 302
+    days = days_of(client.get(WEEK_URL, {"week": "2027-W09"}))
+    assert "4,5 t" in days[MONDAY]
+    assert "Sykt barn 3 t (venter på godkjenning)" in days[MONDAY]
+
+
+def test_hours_of_absence_beyond_the_days_expected_hours_are_refused_next_to_hours(
+    world, client_for
+):
+    WorkScheduleFactory(user=world.employee, valid_from=MONDAY, wednesday=Decimal("4"))
+    response = ask(client_for(world.employee), "sick_child", "01.03.2027", "05.03.2027", hours="5")
+    assert response.status_code == 422
+    assert field_errors(response, "hours") == [
+        "03.03.2027 skal du jobbe 4 t; be om høyst det, eller om hele dagen."
+    ]
+    assert not world.employee.absences.exists()
+
+
+def test_hours_of_absence_that_take_a_day_past_24_hours_are_refused(world, client_for):
+    TimeEntryFactory(user=world.employee, date=MONDAY + DAY, hours=Decimal("18"))
+    response = ask(client_for(world.employee), "sick_child", "01.03.2027", "02.03.2027", hours="7")
+    assert response.status_code == 422
+    assert field_errors(response, "hours") == [
+        "Du har ført 18 t 02.03.2027; med 7 t fravær blir dagen over 24 timer."
+    ]
+    assert not world.employee.absences.exists()
+
+
+# No hours on a day of whole-day absence --------------------------------------------
+
+
+def log(client, date, hours="2", **more):
+    more.setdefault("project", Project.objects.get(name="Nytt bad").pk)
+    return client.post(
+        reverse("timesheets:entry_create"),
+        {"date": date, "hours": hours, "description": "Befaring", **more},
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (AbsenceStatus.APPROVED, "Du har ferie denne dagen."),
+        (AbsenceStatus.REQUESTED, "Du har søkt om ferie denne dagen."),
+    ],
+)
+def test_hours_on_a_day_of_whole_day_absence_are_refused_next_to_the_date(
+    world, client_for, status, message
+):
+    AbsenceFactory(user=world.employee, start=MONDAY, end=MONDAY + DAY, status=status)
+    response = log(client_for(world.employee), "2027-03-02")
+    assert response.status_code == 422
+    assert field_errors(response, "date") == [message]
+    assert not TimeEntry.objects.filter(date=MONDAY + DAY).exists()
+
+
+def test_hours_on_a_day_of_withdrawn_or_rejected_absence_are_logged(world, client_for):
+    AbsenceFactory(user=world.employee, start=MONDAY, status=AbsenceStatus.WITHDRAWN)
+    AbsenceFactory(user=world.employee, start=MONDAY + DAY, status=AbsenceStatus.REJECTED)
+    client = client_for(world.employee)
+    assert log(client, "2027-03-01").status_code == 302
+    assert log(client, "2027-03-02").status_code == 302
+    # Someone else's holiday is no matter either.
+    approved(user=world.employee2, start=MONDAY + 2 * DAY)
+    assert log(client, "2027-03-03").status_code == 302
+
+
+def test_moving_an_entry_onto_a_day_of_holiday_is_refused_and_changing_it_in_place_is_not(
+    world, client_for
+):
+    entry = TimeEntryFactory(user=world.employee, date=MONDAY, hours=Decimal("2"))
+    approved(user=world.employee, start=MONDAY + DAY)
+    client = client_for(world.employee)
+    url = reverse("timesheets:entry_update", args=[entry.pk])
+    data = {"hours": "3", "project": world.project.pk, "description": "Rigg"}
+    data["version"] = entry.version
+    response = client.post(url, {**data, "date": "2027-03-02"})
+    assert response.status_code == 422
+    assert field_errors(response, "date") == ["Du har ferie denne dagen."]
+    assert client.post(url, {**data, "date": "2027-03-01"}).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.date, entry.hours) == (MONDAY, Decimal("3"))
+
+
+def test_hours_beside_hours_of_absence_may_not_pass_24_hours(world, client_for):
+    approved(user=world.employee, kind="sick_child", start=MONDAY, hours=Decimal("5"))
+    client = client_for(world.employee)
+    assert log(client, "2027-03-01", hours="12", long_day="on").status_code == 302
+    response = log(client, "2027-03-01", hours="8", long_day="on")
+    assert response.status_code == 422
+    assert field_errors(response, "hours") == [
+        "Med 5 t sykt barn har dagen 25 timer, og en dag har høyst 24."
+    ]
+
+
+def test_copying_last_week_onto_a_day_of_holiday_copies_nothing_and_says_why(world, client_for):
+    TimeEntryFactory(user=world.employee, date=MONDAY - 7 * DAY, hours=Decimal("7.5"))
+    approved(user=world.employee, start=MONDAY)
+    response = client_for(world.employee).post(
+        reverse("timesheets:entry_copy"), {"week": "2027-W09"}
+    )
+    assert response.status_code == 409
+    assert "Du har ferie denne dagen." in response.content.decode()
+    assert not TimeEntry.objects.filter(date=MONDAY).exists()

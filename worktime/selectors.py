@@ -299,6 +299,18 @@ def timebank_available(user, today=None):
     return balance.timebank - booked
 
 
+def absences_on(user, day):
+    """``user``'s requested and approved absence on ``day``. Asked by timesheets'
+    writes (a day check), as ``week_handed_in``: the firm is the user's."""
+    with scopes_disabled():
+        return list(
+            Absence.objects.standing()
+            .filter(company_id=user.company_id, user=user)
+            .overlapping(day, day)
+            .select_related("custom_type")
+        )
+
+
 @dataclass(frozen=True)
 class DayAbsence:
     """Absence on one day of "Mine timer": the hours of the day it covers."""
