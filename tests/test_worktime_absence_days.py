@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from projects.models import Project
-from timesheets.models import TimeEntry
+from timesheets.models import TimeEntry, Timer
 from worktime.models import AbsenceStatus
 
 from .factories import AbsenceFactory, AbsenceTypeFactory, TimeEntryFactory, WorkScheduleFactory
@@ -158,11 +158,10 @@ def test_hours_of_absence_that_take_a_day_past_24_hours_are_refused(world, clien
 # No hours on a day of whole-day absence --------------------------------------------
 
 
-def log(client, date, hours="2", **more):
-    more.setdefault("project", Project.objects.get(name="Nytt bad").pk)
+def log(client, project, date, hours="2", **more):
     return client.post(
         reverse("timesheets:entry_create"),
-        {"date": date, "hours": hours, "description": "Befaring", **more},
+        {"date": date, "hours": hours, "project": project.pk, "description": "Befaring", **more},
     )
 
 
@@ -177,7 +176,7 @@ def test_hours_on_a_day_of_whole_day_absence_are_refused_next_to_the_date(
     world, client_for, status, message
 ):
     AbsenceFactory(user=world.employee, start=MONDAY, end=MONDAY + DAY, status=status)
-    response = log(client_for(world.employee), "2027-03-02")
+    response = log(client_for(world.employee), world.project, "2027-03-02")
     assert response.status_code == 422
     assert field_errors(response, "date") == [message]
     assert not TimeEntry.objects.filter(date=MONDAY + DAY).exists()
@@ -187,11 +186,11 @@ def test_hours_on_a_day_of_withdrawn_or_rejected_absence_are_logged(world, clien
     AbsenceFactory(user=world.employee, start=MONDAY, status=AbsenceStatus.WITHDRAWN)
     AbsenceFactory(user=world.employee, start=MONDAY + DAY, status=AbsenceStatus.REJECTED)
     client = client_for(world.employee)
-    assert log(client, "2027-03-01").status_code == 302
-    assert log(client, "2027-03-02").status_code == 302
+    assert log(client, world.project, "2027-03-01").status_code == 302
+    assert log(client, world.project, "2027-03-02").status_code == 302
     # Someone else's holiday is no matter either.
     approved(user=world.employee2, start=MONDAY + 2 * DAY)
-    assert log(client, "2027-03-03").status_code == 302
+    assert log(client, world.project, "2027-03-03").status_code == 302
 
 
 def test_moving_an_entry_onto_a_day_of_holiday_is_refused_and_changing_it_in_place_is_not(
@@ -214,8 +213,8 @@ def test_moving_an_entry_onto_a_day_of_holiday_is_refused_and_changing_it_in_pla
 def test_hours_beside_hours_of_absence_may_not_pass_24_hours(world, client_for):
     approved(user=world.employee, kind="sick_child", start=MONDAY, hours=Decimal("5"))
     client = client_for(world.employee)
-    assert log(client, "2027-03-01", hours="12", long_day="on").status_code == 302
-    response = log(client, "2027-03-01", hours="8", long_day="on")
+    assert log(client, world.project, "2027-03-01", hours="12", long_day="on").status_code == 302
+    response = log(client, world.project, "2027-03-01", hours="8", long_day="on")
     assert response.status_code == 422
     assert field_errors(response, "hours") == [
         "Med 5 t sykt barn har dagen 25 timer, og en dag har høyst 24."
@@ -231,3 +230,13 @@ def test_copying_last_week_onto_a_day_of_holiday_copies_nothing_and_says_why(wor
     assert response.status_code == 409
     assert "Du har ferie denne dagen." in response.content.decode()
     assert not TimeEntry.objects.filter(date=MONDAY).exists()
+
+
+def test_a_timer_is_not_started_on_a_day_of_holiday(world, client_for):
+    approved(user=world.employee, start=timezone.localdate())
+    response = client_for(world.employee).post(
+        reverse("timesheets:timer_start"), {"project": world.project.pk}
+    )
+    assert response.status_code == 422
+    assert "Dato: Du har ferie denne dagen." in response.content.decode()
+    assert not Timer.objects.exists()

@@ -113,8 +113,12 @@ def check_day(*, user, fields, current=None):
     if total > MAX_HOURS:
         raise ValidationError({"hours": day_too_long(total)})
     new = current is None or current.date != fields["date"]
+    _check_day_registered(user, fields["date"], total, new=new)
+
+
+def _check_day_registered(user, day, hours, *, new):
     for check in _DAY_CHECKS:
-        check(user=user, day=fields["date"], hours=total, new=new)
+        check(user=user, day=day, hours=hours, new=new)
 
 
 def _clean_fields(*, fields):
@@ -466,6 +470,7 @@ def timer_start(*, company, by, project=None, customer=None):
     fields = _timer_fields(by=by, project=project, customer=customer)
     now = timezone.now()
     _check_day_open(by, timezone.localdate(now))
+    _check_day_registered(by, timezone.localdate(now), Decimal(0), new=True)  # a holiday
     if timer_running(by):
         raise ValidationError(TIMER_RUNNING, code=CONFLICT)
     timer = Timer(company=company, user=by, started_at=now, **fields)

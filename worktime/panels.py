@@ -42,9 +42,7 @@ def day_absence(request, subject, *, day, week):
     and whether it waits for approval. The week's absence is read once for all its days."""
     if subject != request.user and not request.user.has_perm(perms.WORKTIME_VIEW_ALL):
         return ""
-    found = getattr(request, "_week_absences", None)
-    if found is None:
-        found = request._week_absences = {}
+    found = request.__dict__.setdefault("_week_absences", {})
     key = (subject.pk, week.monday)
     if key not in found:
         found[key] = selectors.week_absences(subject, week)
