@@ -51,7 +51,7 @@ def days_left(page, url):
 
 
 def test_holiday_asked_for_on_a_phone_and_approved_shows_in_the_week_and_the_days_left(
-    firm, page, browser, live_server
+    firm, page, browser, live_server, axe
 ):
     today = timezone.localdate()
     week = Week.of(today + datetime.timedelta(days=7))
@@ -91,6 +91,7 @@ def test_holiday_asked_for_on_a_phone_and_approved_shows_in_the_week_and_the_day
         else:
             expect(section.locator(".day-absence")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe(page)
     # The page shows this year's days left; next week's days of this year drop them.
     dropped = sum(1 for day in holiday if day.year == today.year)
     assert days_left(page, live_server.url) == before - dropped
