@@ -11,11 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from timesheets.models import TimeEntry, Timer
 from worktime.models import AbsenceStatus
 
 from .factories import AbsenceFactory, AbsenceTypeFactory, TimeEntryFactory, WorkScheduleFactory
+from .test_attacks_concurrency import post_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +242,26 @@ def test_a_timer_is_not_started_on_a_day_of_holiday(world, client_for):
     assert response.status_code == 422
     assert "Dato: Du har ferie denne dagen." in response.content.decode()
     assert not Timer.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_holiday_asked_for_and_hours_logged_on_its_day_at_once_keep_exactly_one(world):
+    statuses = post_at_once(
+        [
+            (
+                world.employee,
+                ABSENCE_URL,
+                {"kind": "holiday", "start": "01.03.2027", "end": "05.03.2027"},
+            ),
+            (
+                world.employee,
+                reverse("timesheets:entry_create"),
+                {"date": "2027-03-03", "hours": "2", "project": world.project.pk},
+            ),
+        ]
+    )
+    assert statuses == [302, 422]
+    with scopes_disabled():
+        logged = TimeEntry.objects.filter(date=MONDAY + 2 * DAY).exists()
+        asked = world.employee.absences.exists()
+    assert logged != asked

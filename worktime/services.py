@@ -183,8 +183,6 @@ def absence_request(*, user, by, kind, start, end, hours=None, note="", custom_t
         if custom_type.company_id != user.company_id or not custom_type.active:
             raise ValidationError({"kind": _("Choose one of the types offered.")})
         kind = custom_type.kind
-    # One request at a time per employee, so two cannot both take the last days.
-    User.objects.select_for_update().filter(pk=user.pk).first()
     absence = Absence(
         company_id=user.company_id, user=user, kind=kind, custom_type=custom_type, start=start,
         end=end, hours=hours, note=(note or "").strip(),
@@ -192,6 +190,9 @@ def absence_request(*, user, by, kind, start, end, hours=None, note="", custom_t
     absence.full_clean(exclude=["company", "user"])
     if end - start > LONGEST_ABSENCE:
         raise ValidationError({"end": _("Ask for at most a year at a time.")})
+    _lock_days(absence)
+    # One request at a time per employee, so two cannot both take the last days.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     _check_overlaps(absence)
     every_day = selectors.absence_days(user, start, end)
     days = [d for d in every_day if d.expected]
@@ -235,6 +236,17 @@ def _check_overlaps(absence):
             raise ValidationError(
                 {"start": _("You have logged hours on %(date)s.") % {"date": _date(logged.date)}}
             )
+
+
+def _lock_days(absence):
+    """An entry being saved on one of the days meanwhile is saved before, and counted,
+    or refused after (timesheets' lock of a user's day, as ``week_hand_in`` takes).
+    Taken before the lock on the user's row, as an entry's save takes the day before
+    its insert touches that row (its key), so the two never wait on each other."""
+    day = absence.start
+    while day <= absence.end:
+        entry_services.lock_day(absence.user, day)
+        day += datetime.timedelta(days=1)
 
 
 def _check_hours_leave_room(absence, days):
