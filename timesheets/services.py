@@ -58,6 +58,18 @@ def entry_lock(entry, by=None):
     return None
 
 
+# Checks an app above makes on the hours of a user's day, as worktime's absence ("Du
+# har ferie denne dagen"): ``check(user=, day=, hours=, new=)`` raises ValidationError
+# by field; ``hours`` are the day's with the entry, ``new`` whether the entry is new to
+# the day (logged, or moved there). Registered in its AppConfig.ready(); read by
+# ``check_day``.
+_DAY_CHECKS = []
+
+
+def register_day_check(check):
+    _DAY_CHECKS.append(check)
+
+
 def _check_day_open(user, day):
     if message := day_lock(user, day):
         raise ValidationError(message, code=CONFLICT)
@@ -95,10 +107,18 @@ def day_too_long(total):
 
 
 def check_day(*, user, fields, current=None):
-    """The day's entries, this one with them, add up to at most 24 hours."""
+    """The day's entries, this one with them, add up to at most 24 hours, and pass the
+    checks registered for the day (``register_day_check``)."""
     total = TimeEntry.objects.day_hours(user, fields["date"], besides=current) + fields["hours"]
     if total > MAX_HOURS:
         raise ValidationError({"hours": day_too_long(total)})
+    new = current is None or current.date != fields["date"]
+    _check_day_registered(user, fields["date"], total, new=new)
+
+
+def _check_day_registered(user, day, hours, *, new):
+    for check in _DAY_CHECKS:
+        check(user=user, day=day, hours=hours, new=new)
 
 
 def _clean_fields(*, fields):
@@ -450,6 +470,7 @@ def timer_start(*, company, by, project=None, customer=None):
     fields = _timer_fields(by=by, project=project, customer=customer)
     now = timezone.now()
     _check_day_open(by, timezone.localdate(now))
+    _check_day_registered(by, timezone.localdate(now), Decimal(0), new=True)  # a holiday
     if timer_running(by):
         raise ValidationError(TIMER_RUNNING, code=CONFLICT)
     timer = Timer(company=company, user=by, started_at=now, **fields)

@@ -17,3 +17,5 @@ class WorktimeConfig(AppConfig):
         panels.register("accounts.firm", worktime.firm_overtime_rules)
         panels.register("timesheets.week", worktime.week_summary)
         timesheets.register_day_lock(services.week_lock)
+        timesheets.register_day_check(services.absence_day_check)
+        panels.register("timesheets.day", worktime.day_absence)

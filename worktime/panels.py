@@ -35,3 +35,18 @@ def week_summary(request, subject, *, week):
             return ""
         url += f"&user={subject.pk}"
     return render_to_string("worktime/_week_slot.html", {"url": url}, request=request)
+
+
+def day_absence(request, subject, *, day, week):
+    """ "Mine timer" (timesheets): in each day, the absence of that day with its hours,
+    and whether it waits for approval. The week's absence is read once for all its days."""
+    if subject != request.user and not request.user.has_perm(perms.WORKTIME_VIEW_ALL):
+        return ""
+    found = request.__dict__.setdefault("_week_absences", {})
+    key = (subject.pk, week.monday)
+    if key not in found:
+        found[key] = selectors.week_absences(subject, week)
+    shown = found[key].get(day)
+    if not shown:
+        return ""
+    return render_to_string("worktime/_day_absence.html", {"shown": shown}, request=request)

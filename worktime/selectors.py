@@ -300,6 +300,48 @@ def timebank_available(user, today=None):
     return balance.timebank - booked
 
 
+def absences_on(user, day):
+    """``user``'s requested and approved absence on ``day``. Asked by timesheets'
+    writes (a day check), as ``week_handed_in``: the firm is the user's."""
+    with scopes_disabled():
+        return list(
+            Absence.objects.standing()
+            .filter(company_id=user.company_id, user=user)
+            .overlapping(day, day)
+            .select_related("custom_type")
+        )
+
+
+@dataclass(frozen=True)
+class DayAbsence:
+    """Absence on one day of "Mine timer": the hours of the day it covers."""
+
+    absence: Absence
+    hours: Decimal
+
+
+def week_absences(user, week):
+    """{date: [DayAbsence]} of ``user``'s requested and approved absence in ``week``
+    (a timesheets Week), on the days it covers hours: one query when there is none,
+    a fixed few more when there is, whatever the number of days."""
+    absences = list(
+        Absence.objects.standing()
+        .filter(user=user)
+        .overlapping(week.monday, week.sunday)
+        .select_related("custom_type")
+        .order_by("start", "id")
+    )
+    found = defaultdict(list)
+    if not absences:
+        return found
+    for day in absence_days(user, week.monday, week.sunday):
+        for absence in absences:
+            if day.expected and absence.start <= day.date <= absence.end:
+                hours = day.expected if absence.whole_days else min(absence.hours, day.expected)
+                found[day.date].append(DayAbsence(absence=absence, hours=hours))
+    return found
+
+
 def month_absences(first, last):
     """The firm's requested and approved absence touching the days ``first``–``last``."""
     return (

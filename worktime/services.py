@@ -184,8 +184,6 @@ def absence_request(*, user, by, kind, start, end, hours=None, note="", custom_t
         if custom_type.company_id != user.company_id or not custom_type.active:
             raise ValidationError({"kind": _("Choose one of the types offered.")})
         kind = custom_type.kind
-    # One request at a time per employee, so two cannot both take the last days.
-    User.objects.select_for_update().filter(pk=user.pk).first()
     absence = Absence(
         company_id=user.company_id, user=user, kind=kind, custom_type=custom_type, start=start,
         end=end, hours=hours, note=(note or "").strip(),
@@ -193,10 +191,16 @@ def absence_request(*, user, by, kind, start, end, hours=None, note="", custom_t
     absence.full_clean(exclude=["company", "user"])
     if end - start > LONGEST_ABSENCE:
         raise ValidationError({"end": _("Ask for at most a year at a time.")})
+    _lock_days(absence)
+    # One request at a time per employee, so two cannot both take the last days.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     _check_overlaps(absence)
-    days = [d for d in selectors.absence_days(user, start, end) if d.expected]
+    every_day = selectors.absence_days(user, start, end)
+    days = [d for d in every_day if d.expected]
     if not days:
         raise ValidationError({"start": _("There are no working days in this period.")})
+    if not absence.whole_days:
+        _check_hours_leave_room(absence, every_day)
     rules = selectors.firm_rules()
     if kind == AbsenceKind.HOLIDAY:
         _check_holiday(absence, days)
@@ -232,6 +236,75 @@ def _check_overlaps(absence):
         if logged is not None:
             raise ValidationError(
                 {"start": _("You have logged hours on %(date)s.") % {"date": _date(logged.date)}}
+            )
+
+
+def _lock_days(absence):
+    """An entry being saved on one of the days meanwhile is saved before, and counted,
+    or refused after (timesheets' lock of a user's day, as ``week_hand_in`` takes).
+    Taken before the lock on the user's row, as an entry's save takes the day before
+    its insert touches that row (its key), so the two never wait on each other."""
+    day = absence.start
+    while day <= absence.end:
+        entry_services.lock_day(absence.user, day)
+        day += datetime.timedelta(days=1)
+
+
+def _check_hours_leave_room(absence, days):
+    """Some hours of each day: on a working day at most the hours expected of it, and
+    with the hours logged on a day at most 24."""
+    for day in days:
+        if day.expected and absence.hours > day.expected:
+            raise ValidationError(
+                {
+                    "hours": _(
+                        "On %(date)s you are expected to work %(expected)s h; "
+                        "ask for at most that, or for the whole day."
+                    )
+                    % {"date": _date(day.date), "expected": number_format(day.expected)}
+                }
+            )
+        if day.worked + absence.hours > entry_services.MAX_HOURS:
+            raise ValidationError(
+                {
+                    "hours": _(
+                        "You have logged %(logged)s h on %(date)s; with %(hours)s h of "
+                        "absence that day passes 24 hours."
+                    )
+                    % {
+                        "logged": number_format(day.worked),
+                        "date": _date(day.date),
+                        "hours": number_format(absence.hours),
+                    }
+                }
+            )
+
+
+def absence_day_check(*, user, day, hours, new):
+    """The check timesheets makes on a day's hours (timesheets.services.register_day_check):
+    no hours logged on a day of whole-day absence asked for or approved, and the hours
+    logged and of absence on a day at most 24 together."""
+    for absence in selectors.absences_on(user, day):
+        kind = absence.type_name.lower()
+        if absence.whole_days and new:
+            if absence.status == AbsenceStatus.APPROVED:
+                message = _("You have %(kind)s on this day.") % {"kind": kind}
+            else:
+                message = _("You have asked for %(kind)s on this day.") % {"kind": kind}
+            raise ValidationError({"date": message})
+        if not absence.whole_days and hours + absence.hours > entry_services.MAX_HOURS:
+            raise ValidationError(
+                {
+                    "hours": _(
+                        "With %(absence)s h of %(kind)s this day has %(total)s hours, "
+                        "and a day has at most 24."
+                    )
+                    % {
+                        "absence": number_format(absence.hours),
+                        "kind": kind,
+                        "total": number_format(hours + absence.hours),
+                    }
+                }
             )
 
 
