@@ -156,15 +156,9 @@ def invoiced_pdf(invoiced, basis):
 PDF_DIRECT_LINES = 300
 
 
-def line_count(basis):
-    return sum(
-        len(group.lines) + len(group.materials) + len(group.driving) for group in basis.projects
-    )
-
-
 def pdf_made_by_job(basis):
     """Whether the PDF of ``basis`` is made by a job: more than PDF_DIRECT_LINES lines."""
-    return line_count(basis) > PDF_DIRECT_LINES
+    return basis.line_count > PDF_DIRECT_LINES
 
 
 FORMATS = {"xlsx": basis_xlsx, "pdf": basis_pdf}

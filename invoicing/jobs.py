@@ -57,5 +57,5 @@ def basis_pdf(job, *, query=None, invoiced=None):
             raise JobRefused(_("The customer or the project of this basis is no longer there."))
         found = selectors.basis(company=job.company, **choice)
         context = exports.pdf_context(job.company, choice, found)
-    job.report(0, total=exports.line_count(context["basis"]), stage=_("Writing the PDF"))
+    job.report(0, total=context["basis"].line_count, stage=_("Writing the PDF"))
     job.finish_file(exports.pdf_name(context), PDF, exports.pdf_bytes(context))

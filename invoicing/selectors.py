@@ -77,26 +77,33 @@ class ProjectGroup:
     lines: list = field(default_factory=list)  # hours: Line
     materials: list = field(default_factory=list)  # JobLineRow
     driving: list = field(default_factory=list)  # JobLineRow
+    # Cut to the first lines for a page (``first_lines``): the whole group, whose sums
+    # these are.
+    full: "ProjectGroup | None" = None
+
+    @property
+    def _all(self):
+        return self.full or self
 
     @property
     def hours(self):
-        return sum((line.hours for line in self.lines), Decimal(0))
+        return sum((line.hours for line in self._all.lines), Decimal(0))
 
     @property
     def hours_amount(self):
-        return sum((line.amount for line in self.lines), ZERO)
+        return sum((line.amount for line in self._all.lines), ZERO)
 
     @property
     def materials_amount(self):
-        return _sum_priced(self.materials)
+        return _sum_priced(self._all.materials)
 
     @property
     def driving_amount(self):
-        return _sum_priced(self.driving)
+        return _sum_priced(self._all.driving)
 
     @property
     def km(self):
-        return sum((row.quantity for row in self.driving), Decimal(0))
+        return sum((row.quantity for row in self._all.driving), Decimal(0))
 
     @property
     def amount(self):
@@ -111,30 +118,35 @@ class Basis:
     unpriced: int  # hours lines without any price (0 kr), to be told
     unpriced_lines: int = 0  # materials and driving lines without a price: in no sum
     unapproved_lines: int = 0  # a project's lines in the period not approved yet
+    full: "Basis | None" = None  # cut to its first lines (``first_lines``): the whole
+
+    @property
+    def _groups(self):
+        return (self.full or self).projects
 
     @property
     def hours(self):
-        return sum((group.hours for group in self.projects), Decimal(0))
+        return sum((group.hours for group in self._groups), Decimal(0))
 
     @property
     def hours_net(self):
-        return sum((group.hours_amount for group in self.projects), ZERO)
+        return sum((group.hours_amount for group in self._groups), ZERO)
 
     @property
     def materials_net(self):
-        return sum((group.materials_amount for group in self.projects), ZERO)
+        return sum((group.materials_amount for group in self._groups), ZERO)
 
     @property
     def driving_net(self):
-        return sum((group.driving_amount for group in self.projects), ZERO)
+        return sum((group.driving_amount for group in self._groups), ZERO)
 
     @property
     def has_lines(self):
-        return any(group.materials or group.driving for group in self.projects)
+        return any(group.materials or group.driving for group in self._groups)
 
     @property
     def net(self):
-        return sum((group.amount for group in self.projects), ZERO)
+        return sum((group.amount for group in self._groups), ZERO)
 
     @property
     def mva(self):
@@ -143,6 +155,31 @@ class Basis:
     @property
     def total(self):
         return self.net + self.mva
+
+    @property
+    def line_count(self):
+        """Its lines of hours, materials and driving as shown (cut or not)."""
+        return sum(len(g.lines) + len(g.materials) + len(g.driving) for g in self.projects)
+
+
+def first_lines(basis, limit):
+    """``basis`` cut to its first ``limit`` lines, in the order they are shown (each
+    project's hours, materials, driving), keeping every sum of the whole: a page shows a
+    long basis (a customer's years) this way; its PDF and Excel file have every line."""
+    left, groups = limit, []
+    for group in basis.projects:
+        if not left:
+            break
+        cut = ProjectGroup(group.number, group.name, full=group)
+        for name in ("lines", "materials", "driving"):
+            rows = getattr(group, name)[:left]
+            setattr(cut, name, rows)
+            left -= len(rows)
+        groups.append(cut)
+    return Basis(
+        groups, basis.unapproved, basis.unpriced, basis.unpriced_lines,
+        basis.unapproved_lines, full=basis,
+    )  # fmt: skip
 
 
 def entry_amount():
@@ -215,16 +252,15 @@ def period_lines(*, customer, project=None, date_from, date_to):
     """The materials and driving lines of the customer's work in the period (not
     deleted): those on its entries (of the entry's day), and those directly on its
     projects (of the line's own day); of one project if given."""
-    on_entries = Q(
-        entry__customer=customer,
-        entry__date__gte=date_from,
-        entry__date__lte=date_to,
-        entry__deleted_at__isnull=True,
-    )
-    on_projects = Q(
+    entries = period_entries(customer=customer, date_from=date_from, date_to=date_to)
+    on_entries = JobLine.objects.filter(entry__in=entries.values("pk"))
+    on_projects = JobLine.objects.filter(
         entry__isnull=True, project__customer=customer, date__gte=date_from, date__lte=date_to
     )
-    lines = JobLine.objects.alive().filter(on_entries | on_projects)
+    # Each side found through its own index (the entries' customer and day, the
+    # projects' customer), not by joining every line of the firm to its entry.
+    either = on_entries.values("pk").union(on_projects.values("pk"), all=True)
+    lines = JobLine.objects.alive().filter(pk__in=either)
     if project is not None:
         lines = lines.filter(Q(entry__project=project) | Q(project=project))
     return lines

@@ -24,6 +24,9 @@ from .jobs import BASIS_PDF
 from .models import Kind
 
 BASES_PAGE_SIZE = 50
+# The basis page shows this many of a basis's lines; its sums, PDF and Excel file are of
+# all of them (a customer's years may be ten thousand lines).
+SHOWN_LINES = 300
 
 
 def _unapproved_url(choice):
@@ -38,7 +41,9 @@ def _basis_page(request, form, refused=None):
     choice = form.choice()
     context = {"form": form, "choice": choice, "refused": refused}
     if choice is not None:
-        context["basis"] = selectors.basis(company=request.user.company, **choice)
+        found = selectors.basis(company=request.user.company, **choice)
+        context["basis"] = found
+        context["shown"] = selectors.first_lines(found, SHOWN_LINES)
         context["unapproved_url"] = _unapproved_url(choice)
         context["query"] = basis_query(choice)
         context["query_string"] = urlencode(context["query"])

@@ -63,6 +63,21 @@ def test_the_basis_prices_approved_hours_by_project_and_date_in_norwegian(priced
     assert "14\xa0843,75 kr" in html  # total
 
 
+def test_a_long_basis_shows_its_first_lines_with_the_sums_of_all(priced, client_for, monkeypatch):
+    monkeypatch.setattr("invoicing.views.SHOWN_LINES", 2)
+    for day in (2, 3):  # two more days: three lines in all
+        approved(priced, project=priced.project, date=DECEMBER.replace(day=day))
+
+    html = ask(client_for(priced.admin), priced).text
+
+    assert "Siden viser de første 2 av grunnlagets 3 linjer" in html
+    assert "01.10.2026" in html and "02.10.2026" in html and "03.10.2026" not in html
+    # The sums are of all three days: 9,5 + 7,5 + 7,5 hours at 1 100 kr.
+    assert "26\xa0950,00 kr" in html
+    # Marking it marks all of it: the sum it expects is the whole basis's.
+    assert 'name="expected_net" value="26950.00"' in html
+
+
 def test_the_basis_groups_by_employee_when_asked(priced, client_for):
     response = ask(client_for(priced.admin), priced, group="employee")
 

@@ -117,7 +117,21 @@ class TimeEntry(FirmModel):
         indexes = [
             models.Index(fields=["company", "user", "date"], name="entry_company_user_date"),
             models.Index(fields=["company", "date"], name="entry_company_date"),
-            models.Index(fields=["company", "customer", "date"], name="entry_company_customer"),
+            # A customer's entries of a period (its invoice basis, its card's sums) from the
+            # index alone: what those read of each entry is in it.
+            models.Index(
+                fields=["company", "customer", "date"],
+                include=[
+                    "hours",
+                    "project",
+                    "user",
+                    "approved_at",
+                    "billable",
+                    "invoiced_at",
+                    "deleted_at",
+                ],
+                name="entry_customer_period",
+            ),  # fmt: skip
             models.Index(fields=["company", "project", "date"], name="entry_company_project"),
             # A project's logged hours (project list, card, "Over budsjett") from the
             # index alone, without visiting each entry's row: only entries not deleted,
