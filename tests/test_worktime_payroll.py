@@ -196,8 +196,8 @@ def test_the_page_lists_each_employees_lines_totals_and_who_is_missing(may, clie
         e.user.name: [w.number for w in e.missing] for e in response.context["basis"].missing
     }
     assert missing == {"Per Hansen": [22], "Sofie Lie": [21]}
-    assert "74 t arbeidet, 37,5 t fravær, 60,5 km" in html  # Per: 70 + 2 + 2
-    assert "47,5 t arbeidet, 12,5 t fravær, 0 km" in html
+    assert "74 t normaltid og overtid, 37,5 t fravær, 60,5 km" in html  # Per: 70 + 2 + 2
+    assert "47,5 t normaltid og overtid, 12,5 t fravær, 0 km" in html
     assert "Permisjon uten lønn" in html and "Velferdspermisjon" in html
 
 
