@@ -257,10 +257,7 @@ def period_lines(*, customer, project=None, date_from, date_to):
     on_projects = JobLine.objects.filter(
         entry__isnull=True, project__customer=customer, date__gte=date_from, date__lte=date_to
     )
-    # Each side found through its own index (the entries' customer and day, the
-    # projects' customer), not by joining every line of the firm to its entry.
-    either = on_entries.values("pk").union(on_projects.values("pk"), all=True)
-    lines = JobLine.objects.alive().filter(pk__in=either)
+    lines = JobLine.objects.alive().filter(pk__in=either_of(on_entries, on_projects))
     if project is not None:
         lines = lines.filter(Q(entry__project=project) | Q(project=project))
     return lines
@@ -460,10 +457,20 @@ def _lines_of(prefix="", *, customer=None, project=None):
     """The condition on lines (through ``prefix``) of a customer's or a project's work:
     on its entries, or directly on its project(s)."""
     if project is not None:
-        return Q(**{f"{prefix}entry__project": project}) | Q(**{f"{prefix}project": project})
-    return Q(**{f"{prefix}entry__customer": customer}) | Q(
-        **{f"{prefix}entry__isnull": True, f"{prefix}project__customer": customer}
-    )
+        on_entries = JobLine.objects.filter(entry__project=project)
+        on_projects = JobLine.objects.filter(project=project)
+    else:
+        entries = TimeEntry.objects.filter(customer=customer)
+        on_entries = JobLine.objects.filter(entry__in=entries.values("pk"))
+        on_projects = JobLine.objects.filter(entry__isnull=True, project__customer=customer)
+    return Q(**{f"{prefix}pk__in": either_of(on_entries, on_projects)})
+
+
+def either_of(on_entries, on_projects):
+    """The ids of lines on entries or on projects, each found through its own index (an
+    entry's, a project's): an OR across the two joins made PostgreSQL join every line of
+    the firm to its entry first (0.5 s for a customer of 20,000 hours)."""
+    return on_entries.values("pk").union(on_projects.values("pk"), all=True)
 
 
 def _line_amounts(company, **of):
