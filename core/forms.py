@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import DecimalValidator
+from django.forms.utils import flatatt
 from django.shortcuts import render
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .validators import clean_phone, validate_date_in_range
@@ -138,6 +140,28 @@ class PhoneField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         return clean_phone(value) if value else ""
+
+
+class ListSelect(forms.Select):
+    """A <select> of a list that may be long (a firm's employees), its options written
+    by Python: Django renders a template for each option and another for its
+    attributes, 300 employees' worth of which took a third of "Timeoversikt"'s time.
+    The same markup as forms.Select (no option groups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 # A picker never renders more options than this, however many rows the firm has.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as perms
 from accounts.selectors import users_of_company
-from core.forms import DateField, DecimalField, PickerForm, SearchSelect
+from core.forms import DateField, DecimalField, ListSelect, PickerForm, SearchSelect
 from core.pages import id_from
 from customers.models import Customer
 from customers.selectors import search_customers
@@ -311,6 +311,7 @@ class OverviewFilterForm(PickerForm):
         queryset=get_user_model().objects.none(),
         required=False,
         empty_label=_("All"),
+        widget=ListSelect,
     )
     customer = customer_picker(_("All"))
     project = project_picker(_("All"))
