@@ -1,28 +1,33 @@
 // The writes kept on the phone while it has no connection (IndexedDB), shared by the
 // pages (offline.js) and the service worker (Background Sync). A write is kept with
 // every field of its form, the one-time form token included, so sending it twice (from
-// a page and from the worker, or after an answer that was lost) saves it once.
+// a page and from the worker, or after an answer that was lost) saves it once. Each is
+// its user's: only sent while that user is signed in (the "user" the pages last said,
+// which the worker forgets when the login page is shown), never as someone else.
 (function (scope) {
   "use strict";
   var DB = "svenn-offline";
   var STORE = "writes";
+  var META = "meta";
 
   function open() {
     return new Promise(function (resolve, reject) {
-      var request = indexedDB.open(DB, 1);
+      var request = indexedDB.open(DB, 2);
       request.onupgradeneeded = function () {
-        request.result.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
+        var db = request.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
+        if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
       };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
     });
   }
 
-  function run(mode, work) {
+  function run(mode, work, store) {
     return open().then(function (db) {
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction(STORE, mode);
-        var request = work(tx.objectStore(STORE));
+        var tx = db.transaction(store || STORE, mode);
+        var request = work(tx.objectStore(store || STORE));
         tx.oncomplete = function () { db.close(); resolve(request.result); };
         tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
       });
@@ -35,6 +40,9 @@
     put: function (item) { return run("readwrite", function (s) { return s.put(item); }); },
     remove: function (id) { return run("readwrite", function (s) { return s.delete(id); }); },
     clear: function () { return run("readwrite", function (s) { return s.clear(); }); },
+    // The signed-in user (a page says so), or null (signed out: nothing is sent).
+    user: function () { return run("readonly", function (s) { return s.get("user"); }, META); },
+    setUser: function (id) { return run("readwrite", function (s) { return s.put(id, "user"); }, META); },
   };
 
   // One write as its form would have sent it (as htmx, so the answer is a fragment):
@@ -61,14 +69,14 @@
     });
   }
 
-  // Every waiting write, oldest first, one at a time; the first that cannot go keeps
-  // the rest waiting too. Resolves to {changed, waiting}.
+  // Every waiting write of ``user``, oldest first, one at a time; the first that
+  // cannot go keeps the rest waiting too. Resolves to {changed, waiting}.
   var running = null;
-  queue.replay = function (login) {
+  queue.replay = function (login, user) {
     if (running) return running;
     running = queue.all().then(function (items) {
       var changed = false;
-      var waiting = items.filter(function (i) { return i.state === "waiting"; });
+      var waiting = items.filter(function (i) { return i.state === "waiting" && user && i.user === user; });
       var left = waiting.length;
       return waiting.reduce(function (chain, item) {
         return chain.then(function (stopped) {

@@ -8,6 +8,7 @@
   var queue = window.SvennQueue;
   if (!box || !queue || !window.indexedDB) return;
   var say = box.dataset;
+  var USER = Number(say.user);
   var WEEK = say.week;
   var WRITE = new RegExp("^" + WEEK + "(?:(new)/|(\\d+)/(edit|delete)/)$");
 
@@ -83,6 +84,7 @@
       fields.push(["csrfmiddlewaretoken", config.headers["X-CSRFToken"]]);
     }
     var item = {
+      user: USER,
       url: url.pathname,
       kind: match[1] ? "create" : match[3],
       entry: match[2] ? Number(match[2]) : null,
@@ -198,7 +200,9 @@
       document.querySelectorAll("[data-offline-item]").forEach(function (e) { e.remove(); });
       var week = document.getElementById("week");
       if (!week || !week.hasAttribute("data-own")) return;
-      var rest = items.filter(function (item) { return !(item.state === "waiting" && place(item)); });
+      var rest = items.filter(function (item) {
+        return item.user === USER && !(item.state === "waiting" && place(item));
+      });
       if (rest.length) week.insertBefore(listBox(rest), week.querySelector(".days"));
     }).catch(function () {});
   }
@@ -225,7 +229,7 @@
 
   function replay() {
     if (!navigator.onLine) return;
-    queue.replay(say.login).then(function (result) { afterReplay(result.changed); }, function () {});
+    queue.replay(say.login, USER).then(function (result) { afterReplay(result.changed); }, function () {});
   }
   window.addEventListener("online", replay);
 
@@ -237,10 +241,18 @@
     navigator.serviceWorker.ready.then(function (registration) {
       var urls = [[WEEK, "page"], [WEEK + "new/", "page"], [WEEK + "new/", "part"]];
       var previous = document.getElementById("week-previous");
-      if (previous) urls.push([previous.getAttribute("href"), "page"]);
+      if (previous) urls.push([previous.getAttribute("href"), "page"], [previous.getAttribute("href"), "part"]);
       week.querySelectorAll("a[hx-get*='/edit/']").forEach(function (a) { urls.push([a.getAttribute("hx-get"), "part"]); });
       if (registration.active) registration.active.postMessage({ type: "keep", urls: urls });
     }).catch(function () {});
+  }
+
+  function clearPages() {
+    if (!window.caches) return Promise.resolve();
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (n) { return /^svenn-(pages|parts)-/.test(n); })
+        .map(function (n) { return caches.delete(n); }));
+    });
   }
 
   // "Logg ut": first the writes kept on the phone and the kept pages (a warning where
@@ -253,21 +265,34 @@
     queue.all().then(function (items) {
       var waiting = items.filter(function (i) { return i.state === "waiting"; }).length;
       if (waiting && !window.confirm(say.logoutWaiting)) return;
-      var pages = window.caches ? caches.keys().then(function (names) {
-        return Promise.all(names.filter(function (n) { return /^svenn-(pages|parts)-/.test(n); })
-          .map(function (n) { return caches.delete(n); }));
-      }) : null;
       try { window.localStorage.removeItem("htmx-history-cache"); } catch (e) { /* none kept */ }
-      return Promise.all([queue.clear(), pages]).catch(function () {}).then(function () {
+      return Promise.all([queue.clear(), queue.setUser(null), clearPages()]).catch(function () {}).then(function () {
         form.setAttribute("data-cleared", "");
         form.submit();
       });
     });
   }, true);
 
+  // This user's phone now: what another user left (their kept pages, writes they did
+  // not send before their session ended) is not theirs to read, nor to send.
+  function signIn() {
+    return queue.user().then(function (last) {
+      var work = [queue.setUser(USER)];
+      if (last !== USER) work.push(clearPages());
+      work.push(queue.all().then(function (items) {
+        return Promise.all(items.filter(function (i) { return i.user !== USER; }).map(function (i) {
+          return queue.remove(i.id);
+        }));
+      }));
+      return Promise.all(work);
+    }).catch(function () {});
+  }
+
   function setup() {
-    render();
-    replay();
+    signIn().then(function () {
+      render();
+      replay();
+    });
     if (document.readyState === "complete") keepPages();
     else window.addEventListener("load", keepPages);
   }

@@ -96,7 +96,8 @@
   function networkFirst(event, key, url) {
     var name = isHtmx(event.request) ? PARTS : PAGES;
     return fetch(event.request).then(function (response) {
-      event.waitUntil(keep(name, key, response.clone()));
+      if (new URL(response.url).pathname === C.login) event.waitUntil(signedOut());
+      else event.waitUntil(keep(name, key, response.clone()));
       return response;
     }, function () {
       return lookUp(name, key, url).then(function (hit) {
@@ -158,9 +159,22 @@
     if (key) {
       event.respondWith(networkFirst(event, key, url));
     } else if (request.mode === "navigate") {
-      event.respondWith(fetch(request).catch(function () { return caches.match(C.offline); }));
+      event.respondWith(fetch(request).then(function (response) {
+        if (new URL(response.url).pathname === C.login) event.waitUntil(signedOut());
+        return response;
+      }, function () { return caches.match(C.offline); }));
     }
   });
+
+  // The login page: the session has ended (logged out, or expired). Its kept pages go,
+  // and its waiting writes are sent for nobody until a page says who is signed in.
+  function signedOut() {
+    return Promise.all([
+      self.SvennQueue.setUser(null),
+      caches.delete(PAGES),
+      caches.delete(PARTS),
+    ]).catch(function () {});
+  }
 
   // From a page: keep these pages (this week, the last one, the entry forms) where
   // they are not kept yet. [url, "page" | "part"] each.
@@ -187,7 +201,9 @@
   // Background Sync: the connection is back, perhaps with no page of Svenn open.
   self.addEventListener("sync", function (event) {
     if (event.tag !== "svenn-queue") return;
-    event.waitUntil(self.SvennQueue.replay(C.login).then(function (result) {
+    event.waitUntil(self.SvennQueue.user().then(function (user) {
+      return self.SvennQueue.replay(C.login, user);
+    }).then(function (result) {
       return self.clients.matchAll({ type: "window" }).then(function (clients) {
         clients.forEach(function (client) { client.postMessage({ type: "queue", changed: result.changed }); });
         if (result.waiting) throw new Error("Still waiting for the connection");

@@ -82,7 +82,7 @@ def test_offline_writes_wait_on_the_phone_and_are_saved_once_when_the_connection
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_role("heading", name="Mine timer")).to_be_visible()
     # The worker keeps the week, the new entry form and the forms of the week's entries.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     for _ in range(100):
         if len([u for u in page.evaluate(KEPT) if u.startswith("parts")]) == 4:
             break
