@@ -67,7 +67,8 @@
     var config = event.detail.requestConfig;
     if (!config) return;
     if (config.verb !== "post") {
-      message(say.noPage, true);
+      // A page htmx asked for that is not kept; a list that refreshes by itself waits.
+      if (!config.elt.closest("[data-polled]")) message(say.noPage, false);
       return;
     }
     var url = new URL(config.path, window.location.href);
