@@ -96,6 +96,7 @@ def _queued_entry(phone, description):
     page = phone.page
     page.get_by_role("link", name="Før timer", exact=True).click()
     dialog = page.get_by_role("dialog", name="Før timer")
+    dialog.locator("a[data-pick]").first.click()  # the latest project: one tap
     dialog.get_by_label("Timer", exact=True).fill("0,5")
     dialog.get_by_label("Beskrivelse").fill(description)
     phone.cdp.send("Network.emulateNetworkConditions", {**SLOW, "offline": True})
@@ -103,5 +104,9 @@ def _queued_entry(phone, description):
     page.locator(".entry.pending").wait_for()
     start = time.perf_counter()
     phone.cdp.send("Network.emulateNetworkConditions", SLOW)  # back, as slow as before
-    page.get_by_text("Det som ventet på nett er lagret.").wait_for(timeout=60_000)
+    saved = page.get_by_text("Det som ventet på nett er lagret.")
+    refused = page.locator(".offline-queue .message-error")
+    saved.or_(refused).first.wait_for(timeout=60_000)
+    if refused.count():
+        raise SystemExit(f"The entry written offline was refused: {refused.first.inner_text()}")
     return round(time.perf_counter() - start, 2)
