@@ -83,11 +83,13 @@ def test_offline_writes_wait_on_the_phone_and_are_saved_once_when_the_connection
     expect(page.get_by_role("heading", name="Mine timer")).to_be_visible()
     # The worker keeps the week, the new entry form and the forms of the week's entries.
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    for _ in range(100):
-        if len([u for u in page.evaluate(KEPT) if u.startswith("parts")]) == 4:
+    forms = {f"parts /timesheets/{entry.pk}/edit/" for entry in entries.values()}
+    wanted = {"pages /timesheets/", "parts /timesheets/new/", *forms}
+    for _ in range(200):
+        if wanted <= set(page.evaluate(KEPT)):
             break
         page.wait_for_timeout(50)
-    assert "parts /timesheets/new/" in page.evaluate(KEPT)
+    assert wanted <= set(page.evaluate(KEPT)), page.evaluate(KEPT)
 
     context.set_offline(True)
     page.reload()  # "Mine timer" from the phone
@@ -141,6 +143,8 @@ def test_offline_writes_wait_on_the_phone_and_are_saved_once_when_the_connection
     expect(kept).to_contain_text("Ikke lagret")
     expect(kept).to_contain_text("godkjent")
     expect(kept).to_contain_text("Lister i gangen")
+    expect(lister.locator(".badge.ok")).to_have_text("Godkjent")  # the week fetched again
+    expect(kept).to_be_visible()
     results = Axe().run(page, context={"include": [[".offline-queue"]]})
     assert results.violations_count == 0, results.generate_report()
     assert TimeEntry.objects.get(pk=entries["Lister"].pk).description == "Lister"
