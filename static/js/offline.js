@@ -213,7 +213,10 @@
     if (!button) return;
     queue.remove(Number(button.getAttribute("data-offline-discard"))).then(render);
   });
-  document.addEventListener("htmx:afterSettle", function () { render(); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    render();
+    if (event.detail.elt && event.detail.elt.id === "week") keepPages();  // another week shown
+  });
 
   function afterReplay(changed) {
     render();
