@@ -55,7 +55,15 @@ class LoginView(TwoFactorLoginMixin, UnprocessableOnInvalid, auth_views.LoginVie
 
 @method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
-    """POST only (Django's LogoutView); an expired session may still log out."""
+    """POST only (Django's LogoutView); an expired session may still log out. The
+    browser is told to drop what the site keeps on the phone (the service worker's
+    pages, the writes waiting for the connection), so the next user of the same phone
+    reads nothing of this one's; offline.js clears them first where it runs."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 class PasswordChangeView(UnprocessableOnInvalid, auth_views.PasswordChangeView):

@@ -262,6 +262,29 @@ def page_weight(client, path):
     return round(total / 1024, 1)
 
 
+def phone_figures(t):
+    """ "Mine timer" on a slow phone connection (bench/phone.py), as the employee, at
+    localhost (a secure context, where the session's Secure cookie and the service
+    worker work over plain HTTP)."""
+    from django.conf import settings
+    from django_scopes import scopes_disabled
+
+    from bench import phone
+    from timesheets import services
+    from timesheets.models import TimeEntry
+
+    iso = t["latest"].isocalendar()
+    employee = t["employee"]
+    description = f"bench {secrets.token_hex(4)}"
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_key_for(employee)}
+    week = f"/timesheets/?week={iso.year}-W{iso.week:02d}"
+    figures = phone.measure(f"http://localhost:{PORT}", cookie, week, description)
+    with scopes_disabled():
+        for entry in TimeEntry.objects.alive().filter(user=employee, description=description):
+            services.entry_delete(entry=entry, by=employee)
+    return figures
+
+
 def client_for(user):
     return httpx.Client(base_url=BASE, headers=HEADERS, cookies=session_cookie(user), timeout=600)
 
@@ -286,6 +309,7 @@ def main():
             for name, path, who in pages(t[firm]):
                 print(f"  {firm:5} {name} ...", file=sys.stderr, flush=True)
                 store[name] = measure(clients[who], path)
+        results["phone"] = phone_figures(t["big"])
         big_manager = client_for(t["big"]["manager"])
         results["page_weight_kb"] = page_weight(big_manager, "/customers/")
         staff = client_for(t["staff"])
@@ -347,6 +371,14 @@ def report(results):
         f"{e['peak_rss_mb']} MB (idle {e['rss_before_mb']} MB)"
     )
     print(f"First load of the customer list: {results['page_weight_kb']} KB compressed")
+    ph = results["phone"]
+    print(
+        f"Mine timer at 400 ms, 400/150 kbit/s: first visit {ph['first_visit_s']} s "
+        f"({ph['first_visit_kb']} KB), repeat {ph['repeat_visit_s']} s "
+        f"({ph['repeat_visit_kb']} KB), "
+        f"with the service worker {ph['repeat_with_worker_s']} s; an entry written offline "
+        f"saved {ph['queued_entry_saved_s']} s after the connection returned"
+    )
     p = results["basis_pdf"]
     print(
         f"Invoice basis PDF: {p['lines']} lines in {p['seconds']} s, {p['cpu_seconds']} s CPU "

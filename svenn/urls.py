@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import offline, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline, name="offline"),
     path("accounts/", include("accounts.urls")),
     path("customers/", include("customers.urls")),
     path("projects/", include("projects.urls")),

@@ -177,6 +177,7 @@ def entry_create(request):
 
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.HOURS_LOG)
+@once_per_form
 def entry_update(request, pk):
     entry = selectors.get_entry_for_user(request, pk)
     if entry.is_invoiced:
@@ -202,12 +203,17 @@ def entry_update(request, pk):
             **form.entry_values(),
         )
         if saved_entry is not None:
+            # The form's token: the same change sent again (from the phone's queue,
+            # after an answer that was lost) is not a conflict with itself.
+            week = selectors.Week.of(saved_entry.date)
+            saved(request, _week_url(week, saved_entry.user, request))
             return _saved(request, saved_entry, _("The hours have been saved."))
     return _form_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
 @perms.role_required(perms.HOURS_LOG)
+@once_per_form
 def entry_delete(request, pk):
     """POST deletes; GET asks first (the page the delete link opens without JavaScript)."""
     entry = selectors.get_entry_for_user(request, pk)
@@ -224,6 +230,7 @@ def entry_delete(request, pk):
         context = {"entry": entry, "next": _safe_next(request, back), "back": back}
         return render(request, "timesheets/entry_confirm_delete.html", context)
     services.entry_delete(entry=entry, by=request.user)
+    saved(request, _week_url(selectors.Week.of(entry.date), entry.user, request))
     return _saved(request, entry, _("The entry has been deleted."), deleted=True)
 
 

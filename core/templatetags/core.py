@@ -40,8 +40,14 @@ def minutes(duration):
 
 @register.simple_tag
 def form_token():
-    """A hidden one-time token for a create form (see core.idempotency)."""
-    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, uuid.uuid4())
+    """A hidden one-time token for a form (see core.idempotency)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, form_token_value())
+
+
+@register.simple_tag
+def form_token_value():
+    """A one-time token for a write sent without a form of its own (htmx's hx-vals)."""
+    return str(uuid.uuid4())
 
 
 @register.simple_tag(takes_context=True)

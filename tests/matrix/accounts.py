@@ -15,6 +15,10 @@ def each(methods, name, expect, **options):
 ROUTES = [
     Route("home", everyone()),
     Route("start", everyone(), ok=302),
+    # Svenn on the home screen and offline (svenn/offline.py): nothing of a user's in them.
+    Route("manifest", everyone(), public=True),
+    Route("service_worker", everyone(), public=True),
+    Route("offline", everyone(), public=True),
     Route("accounts:login", SENT_ON, public=True),
     Route("accounts:login", SENT_ON, method="post", public=True, ok=422),
     Route("accounts:logout", everyone(), method="post", public=True, ok=302),
