@@ -151,7 +151,7 @@ def invoiced_pdf(invoiced, basis):
 
 
 # A PDF of more lines than this is made by a job (invoicing/jobs.py), not in the
-# request: WeasyPrint lays out about 350 lines a second (2,000 lines took 5.6 to 5.9 s on
+# request: WeasyPrint lays out about 350 lines a second (2,000 lines took 4.6 to 5.9 s on
 # the 2-core development machine, 300 lines under a second; `make bench` measures it).
 PDF_DIRECT_LINES = 300
 
