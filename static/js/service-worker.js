@@ -119,6 +119,10 @@
 
   // After a write the kept weeks are fetched again, and the changed entry's forms
   // dropped (the page keeps them again, as they are now).
+  // Fetches of the worker's own never follow a redirect: once the session has ended
+  // they would land on the login page, whose answer sets a new CSRF cookie while the
+  // user's own login page, loading at the same moment, holds the old one ("CSRF token
+  // incorrect" on signing in).
   function refresh(url) {
     var entry = /(\d+)\/(edit|delete)\/$/.exec(url.pathname);
     return Promise.all([PAGES, PARTS].map(function (name) {
@@ -129,7 +133,7 @@
             if (entry && path === WEEK + entry[1] + "/edit/") return cache.delete(request);
             if (path !== WEEK) return null;
             var headers = name === PARTS ? { "HX-Request": "true" } : {};
-            return fetch(request.url, { headers: headers, credentials: "same-origin" }).then(function (response) {
+            return fetch(request.url, { headers: headers, credentials: "same-origin", redirect: "manual" }).then(function (response) {
               return keep(name, request.url, response);
             }, function () { return null; });
           }));
@@ -190,7 +194,7 @@
         return cache.match(key).then(function (hit) {
           if (hit) return null;
           var headers = name === PARTS ? { "HX-Request": "true" } : {};
-          return fetch(url.href, { headers: headers, credentials: "same-origin" }).then(function (response) {
+          return fetch(url.href, { headers: headers, credentials: "same-origin", redirect: "manual" }).then(function (response) {
             return keep(name, key, response);
           }, function () { return null; });
         });

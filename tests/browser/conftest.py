@@ -94,6 +94,14 @@ def viewport(request):
     return request.param
 
 
+def log_out(page):
+    """Log out as the menu's "Logg ut" does. Only clearing the cookies is no logout: a page
+    the service worker was fetching with the old session would then set its cookies again
+    over the next user's login page."""
+    with page.expect_navigation():
+        page.locator("form[data-logout]").evaluate("form => form.requestSubmit()")
+
+
 @pytest.fixture
 def login(live_server, page):
     """login(email) logs in through the real form and returns the page."""

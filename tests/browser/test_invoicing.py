@@ -15,7 +15,7 @@ from accounts.models import Company
 from timesheets.models import TimeEntry
 
 from ..factories import CustomerFactory, ProjectFactory
-from .conftest import DESKTOP
+from .conftest import DESKTOP, log_out
 
 MATERIAL = "Kobberrør 15 mm"
 
@@ -39,7 +39,7 @@ def test_a_priced_project_is_billed_and_its_entry_locked(demo, page, login, live
     page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_text("1\xa0000,00 kr").first).to_be_visible()
 
-    page.context.clear_cookies()
+    log_out(page)
     login("ansatt@demo.no")
     page.goto(f"{url}{reverse('timesheets:entry_create')}?date={today}&project={project.pk}")
     page.get_by_label("Timer", exact=True).fill("2")
@@ -55,13 +55,13 @@ def test_a_priced_project_is_billed_and_its_entry_locked(demo, page, login, live
     page.get_by_role("button", name="Lagre").click()
     expect(page.locator("#job-lines").get_by_text(MATERIAL)).to_be_visible()
 
-    page.context.clear_cookies()
+    log_out(page)
     login("moderator@demo.no")
     page.goto(f"{url}{reverse('timesheets:week')}?user={entry.user_id}")
     page.get_by_role("button", name=re.compile("Godkjenn uke")).click()
     expect(page.locator(f"#entry-{entry.pk}").get_by_text("Godkjent")).to_be_visible()
 
-    page.context.clear_cookies()
+    log_out(page)
     login("admin@demo.no")
     basis = f"customer={customer.pk}&date_from={today}&date_to={today}&group=date"
     page.goto(f"{url}{reverse('invoicing:basis')}?{basis}")
@@ -83,7 +83,7 @@ def test_a_priced_project_is_billed_and_its_entry_locked(demo, page, login, live
         page.get_by_text(re.compile(r"Fakturagrunnlag \d+ er markert som fakturert"))
     ).to_be_visible()
 
-    page.context.clear_cookies()
+    log_out(page)
     login("ansatt@demo.no")
     page.goto(entry_url)
     expect(page.get_by_text(re.compile(r"Fakturert i fakturagrunnlag \d+"))).to_be_visible()

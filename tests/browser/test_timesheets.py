@@ -13,7 +13,7 @@ from customers.models import Customer
 from projects.models import Project
 from timesheets.models import TimeEntry
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, log_out
 
 DESCRIPTION = "Membran i dusjsone"
 
@@ -21,10 +21,6 @@ DESCRIPTION = "Membran i dusjsone"
 def week_total(page):
     text = page.locator("#week .week-total .total").inner_text()
     return float(text.removesuffix(" t").replace("\xa0", "").replace(",", "."))
-
-
-def log_out(page):
-    page.context.clear_cookies()
 
 
 def test_employee_logs_hours_moderator_approves_entry_locks_customer_deleted(
