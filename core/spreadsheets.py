@@ -61,6 +61,17 @@ def new_workbook(**options):
     return xlsxwriter.Workbook(out, {"constant_memory": True, **options}), out
 
 
+def table_sheet(workbook, title, headers, widths):
+    """A worksheet of a table: ``headers`` in bold in its first row, which stays in view
+    when scrolling, and its columns ``widths`` characters wide."""
+    sheet = workbook.add_worksheet(title)
+    sheet.write_row(0, 0, headers, workbook.add_format({"bold": True}))
+    sheet.freeze_panes(1, 0)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width)
+    return sheet
+
+
 def xlsx_response(workbook, out, filename):
     workbook.close()
     out.seek(0)

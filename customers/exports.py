@@ -6,7 +6,7 @@ chunks, so the cost is one query whatever the number of customers."""
 
 from django.db.models import OuterRef, Subquery
 
-from core.spreadsheets import csv_response, dated, inert, new_workbook, xlsx_response
+from core.spreadsheets import csv_response, dated, inert, new_workbook, table_sheet, xlsx_response
 from core.validators import format_phone
 
 from .models import ContactPerson, CustomerKind
@@ -83,11 +83,7 @@ def export_csv(customers):
 def export_xlsx(customers):
     """Text cells written as text, so nothing in them runs as a formula."""
     workbook, out = new_workbook()
-    sheet = workbook.add_worksheet("Kunder")
-    sheet.write_row(0, 0, HEADERS, workbook.add_format({"bold": True}))
-    sheet.freeze_panes(1, 0)
-    for column, width in enumerate(WIDTHS):
-        sheet.set_column(column, column, width)
+    sheet = table_sheet(workbook, "Kunder", HEADERS, WIDTHS)
     for index, (number, *texts) in enumerate(rows(customers), start=1):
         sheet.write_number(index, 0, number)
         for column, text in enumerate(texts, start=1):

@@ -7,7 +7,15 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import csv_response, dated, inert, new_workbook, xlsx_bytes, xlsx_response
+from core.spreadsheets import (
+    csv_response,
+    dated,
+    inert,
+    new_workbook,
+    table_sheet,
+    xlsx_bytes,
+    xlsx_response,
+)
 
 CHUNK = 2000
 
@@ -105,15 +113,11 @@ def xlsx_file(entries, *, progress):
 def _workbook(entries, progress=None):
     """Real dates and numbers; Excel shows the decimal comma of the user's locale."""
     workbook, out = new_workbook(remove_timezone=True)
-    sheet = workbook.add_worksheet(_("Hours"))
-    bold = workbook.add_format({"bold": True})
+    widths = [11, 22, 10, 30, 10, 30, 8, 40, 22, 16]
+    sheet = table_sheet(workbook, _("Hours"), headers(), widths)
     date = workbook.add_format({"num_format": "dd.mm.yyyy"})
     stamp = workbook.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     number = workbook.add_format({"num_format": "0.00"})
-    sheet.write_row(0, 0, headers(), bold)
-    sheet.freeze_panes(1, 0)
-    for column, width in enumerate([11, 22, 10, 30, 10, 30, 8, 40, 22, 16]):
-        sheet.set_column(column, column, width)
     for index, row in enumerate(rows(entries, deleted=_("deleted")), start=1):
         (day, employee, c_no, c_name, p_no, p_name, hours, text, by, at) = row
         sheet.write_datetime(index, 0, day, date)

@@ -4,7 +4,7 @@ dates). A month of a firm is a few hundred rows: made in the request."""
 
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import csv_response, inert, new_workbook, xlsx_response
+from core.spreadsheets import csv_response, inert, new_workbook, table_sheet, xlsx_response
 
 
 def headers():
@@ -65,14 +65,10 @@ def export_csv(basis):
 
 def export_xlsx(basis):
     workbook, out = new_workbook()
-    sheet = workbook.add_worksheet(_("Payroll basis"))
-    bold = workbook.add_format({"bold": True})
+    widths = [28, 22, 10, 30, 10, 8, 8, 8, 11, 11]
+    sheet = table_sheet(workbook, _("Payroll basis"), headers(), widths)
     date = workbook.add_format({"num_format": "dd.mm.yyyy"})
     number = workbook.add_format({"num_format": "0.00"})
-    sheet.write_row(0, 0, headers(), bold)
-    sheet.freeze_panes(1, 0)
-    for column, width in enumerate([28, 22, 10, 30, 10, 8, 8, 8, 11, 11]):
-        sheet.set_column(column, column, width)
     for index, row in enumerate(rows(basis), start=1):
         email, name, code, text, quantity, unit, days, paid = row
         sheet.write_string(index, 0, email)
