@@ -4,9 +4,11 @@ from playwright.sync_api import expect
 
 from projects.models import Project
 
+from .conftest import log_out
+
 
 def switch_user(page, login, email):
-    page.context.clear_cookies()
+    log_out(page)
     return login(email)
 
 

@@ -6,7 +6,7 @@ import time
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from .conftest import PHONE
+from .conftest import PHONE, log_out
 
 
 def app_code(secret, steps_ahead=0):
@@ -35,7 +35,7 @@ def test_employee_turns_on_two_factor_and_signs_in_with_a_code(demo, page, login
     axe(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    page.context.clear_cookies()
+    log_out(page)
     login("ansatt@demo.no")
     expect(page.get_by_role("heading", name="Skriv inn koden")).to_be_visible()
     axe(page)
