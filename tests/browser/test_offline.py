@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.demo import PASSWORD
@@ -144,8 +145,16 @@ def test_offline_writes_wait_on_the_phone_and_are_saved_once_when_the_connection
     expect(kept).to_contain_text("godkjent")
     expect(kept).to_contain_text("Lister i gangen")
     expect(lister.locator(".badge.ok")).to_have_text("Godkjent")  # the week fetched again
-    expect(kept).to_be_visible()
-    results = Axe().run(page, context={"include": [[".offline-queue"]]})
+    # The page and the worker's Background Sync may both send the refused write (each
+    # gets the 409), and the box is drawn again after each: axe runs on it as it stands.
+    for attempt in range(3):
+        expect(kept).to_be_visible()
+        try:
+            results = Axe().run(page, context={"include": [[".offline-queue"]]})
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
     assert results.violations_count == 0, results.generate_report()
     assert TimeEntry.objects.get(pk=entries["Lister"].pk).description == "Lister"
     kept.get_by_role("button", name="Forkast").click()
