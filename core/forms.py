@@ -149,19 +149,24 @@ class ListSelect(forms.Select):
     The same markup as forms.Select (no option groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
+        return select_html(self.get_context(name, value, attrs)["widget"])
+
+
+def select_html(widget):
+    """The <select> of a Select's context ``widget`` as Django's templates write it (no
+    option groups), written by Python."""
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (option["value"], " selected" if option["selected"] else "", option["label"])
+            for _group, choices, _index in widget["optgroups"]
+            for option in choices
+        ),
+    )
+    return format_html(
+        '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+    )
 
 
 # A picker never renders more options than this, however many rows the firm has.
@@ -198,6 +203,7 @@ class SearchSelect(forms.Select):
         context["widget"]["options_url"] = str(self.options_url)
         context["widget"]["search_label"] = self.search_label
         context["widget"]["term"] = self.term
+        context["widget"]["select"] = select_html(context["widget"])  # as ListSelect's
         return context
 
     def optgroups(self, name, value, attrs=None):

@@ -115,12 +115,12 @@ class Customer(FirmModel):
                 condition=models.Q(deleted_at__isnull=True),
                 name="customer_list_order",
             ),
-            # Pickers offer active and inactive customers by name: walking this index
-            # they stop after a page instead of sorting the whole firm.
+            # Pickers offer active and inactive customers by name (the basis's deleted
+            # ones too: they may have hours to bill): walking this index they stop after
+            # a page instead of sorting the whole firm.
             models.Index(
                 fields=["company", "name", "number"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="customer_alive_name",
+                name="customer_name",
             ),
         ]
 

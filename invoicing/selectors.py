@@ -16,9 +16,11 @@ materials (``materials``) and its driving (``driving``), the last two lists of
 holds (and which keep the basis from being marked as invoiced)."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, Round
 from django.shortcuts import get_object_or_404
@@ -77,38 +79,52 @@ class ProjectGroup:
     lines: list = field(default_factory=list)  # hours: Line
     materials: list = field(default_factory=list)  # JobLineRow
     driving: list = field(default_factory=list)  # JobLineRow
-    # Cut to the first lines for a page (``first_lines``): the whole group, whose sums
-    # these are.
-    full: "ProjectGroup | None" = None
-
-    @property
-    def _all(self):
-        return self.full or self
+    # Cut to the first lines for a page (``first_lines``, ``basis_page``): the sums of
+    # the whole group (a ProjectGroup or GroupSums).
+    full: "ProjectGroup | GroupSums | None" = None
 
     @property
     def hours(self):
-        return sum((line.hours for line in self._all.lines), Decimal(0))
+        if self.full:
+            return self.full.hours
+        return sum((line.hours for line in self.lines), Decimal(0))
 
     @property
     def hours_amount(self):
-        return sum((line.amount for line in self._all.lines), ZERO)
+        if self.full:
+            return self.full.hours_amount
+        return sum((line.amount for line in self.lines), ZERO)
 
     @property
     def materials_amount(self):
-        return _sum_priced(self._all.materials)
+        return self.full.materials_amount if self.full else _sum_priced(self.materials)
 
     @property
     def driving_amount(self):
-        return _sum_priced(self._all.driving)
+        return self.full.driving_amount if self.full else _sum_priced(self.driving)
 
     @property
     def km(self):
-        return sum((row.quantity for row in self._all.driving), Decimal(0))
+        if self.full:
+            return self.full.km
+        return sum((row.quantity for row in self.driving), Decimal(0))
 
     @property
     def amount(self):
         """Hours, materials and driving; lines without a price are in no sum."""
         return self.hours_amount + self.materials_amount + self.driving_amount
+
+
+@dataclass
+class GroupSums:
+    """A project's sums as the database adds them up (``basis_page``), for a group of
+    which a page shows only the first lines."""
+
+    hours: Decimal = Decimal(0)
+    hours_amount: Decimal = ZERO
+    materials_amount: Decimal = ZERO
+    driving_amount: Decimal = ZERO
+    km: Decimal = Decimal(0)
 
 
 @dataclass
@@ -118,35 +134,41 @@ class Basis:
     unpriced: int  # hours lines without any price (0 kr), to be told
     unpriced_lines: int = 0  # materials and driving lines without a price: in no sum
     unapproved_lines: int = 0  # a project's lines in the period not approved yet
-    full: "Basis | None" = None  # cut to its first lines (``first_lines``): the whole
+    # Cut to its first lines (``first_lines``, ``basis_page``): the sums of the whole
+    # (a Basis or BasisSums).
+    full: "Basis | BasisSums | None" = None
 
-    @property
-    def _groups(self):
-        return (self.full or self).projects
+    def _sum(self, name, of_group, start=ZERO):
+        """The whole's ``name``: the full basis's, else its groups' ``of_group`` added."""
+        if self.full:
+            return getattr(self.full, name)
+        return sum((getattr(group, of_group) for group in self.projects), start)
 
     @property
     def hours(self):
-        return sum((group.hours for group in self._groups), Decimal(0))
+        return self._sum("hours", "hours", Decimal(0))
 
     @property
     def hours_net(self):
-        return sum((group.hours_amount for group in self._groups), ZERO)
+        return self._sum("hours_net", "hours_amount")
 
     @property
     def materials_net(self):
-        return sum((group.materials_amount for group in self._groups), ZERO)
+        return self._sum("materials_net", "materials_amount")
 
     @property
     def driving_net(self):
-        return sum((group.driving_amount for group in self._groups), ZERO)
+        return self._sum("driving_net", "driving_amount")
 
     @property
     def has_lines(self):
-        return any(group.materials or group.driving for group in self._groups)
+        if self.full:
+            return self.full.has_lines
+        return any(group.materials or group.driving for group in self.projects)
 
     @property
     def net(self):
-        return sum((group.amount for group in self._groups), ZERO)
+        return self.hours_net + self.materials_net + self.driving_net
 
     @property
     def mva(self):
@@ -162,24 +184,169 @@ class Basis:
         return sum(len(g.lines) + len(g.materials) + len(g.driving) for g in self.projects)
 
 
+@dataclass
+class BasisSums:
+    """A whole basis's sums and counts as the database adds them up (``basis_page``):
+    what a Basis says of itself, without its lines."""
+
+    unapproved: int
+    unapproved_lines: int
+    hours: Decimal = Decimal(0)
+    hours_net: Decimal = ZERO
+    materials_net: Decimal = ZERO
+    driving_net: Decimal = ZERO
+    unpriced: int = 0
+    unpriced_lines: int = 0
+    line_count: int = 0
+    job_line_count: int = 0
+
+    @property
+    def has_lines(self):
+        return self.job_line_count > 0
+
+    net = Basis.net
+    mva = Basis.mva
+    total = Basis.total
+
+
 def first_lines(basis, limit):
     """``basis`` cut to its first ``limit`` lines, in the order they are shown (each
-    project's hours, materials, driving), keeping every sum of the whole: a page shows a
-    long basis (a customer's years) this way; its PDF and Excel file have every line."""
+    project's hours, materials, driving), keeping every sum of the whole: its PDF and
+    Excel file have every line, a page shows the first (``basis_page``)."""
+    return _cut(basis, limit, full=basis, full_of=lambda group: group)
+
+
+def _cut(basis, limit, *, full, full_of):
+    """``basis``'s first ``limit`` lines, the whole's sums being ``full`` (a Basis or
+    BasisSums) and a group's ``full_of(group)``."""
     left, groups = limit, []
     for group in basis.projects:
         if not left:
             break
-        cut = ProjectGroup(group.number, group.name, full=group)
+        cut = ProjectGroup(group.number, group.name, full=full_of(group))
         for name in ("lines", "materials", "driving"):
             rows = getattr(group, name)[:left]
             setattr(cut, name, rows)
             left -= len(rows)
         groups.append(cut)
     return Basis(
-        groups, basis.unapproved, basis.unpriced, basis.unpriced_lines,
-        basis.unapproved_lines, full=basis,
+        groups, full.unapproved, full.unpriced, full.unpriced_lines, full.unapproved_lines,
+        full=full,
     )  # fmt: skip
+
+
+# What ``basis_page`` has the database add up over all the materials and driving lines
+# (``g``: one line each), beside the first ones it fetches.
+_DRIVING = f"g.kind = '{Kind.DRIVING}'"
+_MATERIAL = f"g.kind = '{Kind.MATERIAL}'"
+_LINE_SUMS = {
+    "group_materials": f"SUM(g.amount) FILTER (WHERE {_MATERIAL}) OVER project",
+    "group_driving": f"SUM(g.amount) FILTER (WHERE {_DRIVING}) OVER project",
+    "group_km": f"SUM(g.quantity) FILTER (WHERE {_DRIVING}) OVER project",
+    "all_lines": "COUNT(*) OVER ()",
+    "all_materials": f"SUM(g.amount) FILTER (WHERE {_MATERIAL}) OVER ()",
+    "all_driving": f"SUM(g.amount) FILTER (WHERE {_DRIVING}) OVER ()",
+    "all_unpriced": "COUNT(*) FILTER (WHERE g.price IS NULL) OVER ()",
+}
+_LINE_ORDER = f"g.project_number, {_DRIVING}, g.day, g.line_pk"  # as _grouped shows them
+
+
+def _first_with_sums(rows, *, sums, order, limit):
+    """The first ``limit`` of ``rows`` (a values() query) in ``order``, each with
+    ``sums``: window functions over all of them, so that the database adds up the rows
+    it does not send. As dicts, of the database's own values."""
+    sql, params = rows.order_by().query.sql_with_params()
+    columns = ", ".join(f"{expression} AS {name}" for name, expression in sums.items())
+    query = (
+        f"SELECT g.*, {columns} FROM ({sql}) g "  # noqa: S608 (the ORM's SQL and constants)
+        f"WINDOW project AS (PARTITION BY g.project_number) ORDER BY {order} LIMIT %s"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(query, (*params, limit))
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _hour_totals(company, entries, group):
+    """Per project of ``entries``' basis: its hours, their amount, its lines of hours
+    and how many of those have no price, from one query grouped by project only. A line
+    is a day's (or an employee's: ``group``) hours at one price, and the price is the
+    project's or the customer's (``hourly_rate_of_entry``): one per project in a
+    customer's basis, so a project has a line a day (or an employee)."""
+    label = "date" if group == "date" else "user__name"
+    return (
+        open_entries(entries)
+        .annotate(rate=hourly_rate_of_entry(company))
+        .values("project", project_number=F("project__number"))
+        .annotate(
+            total_hours=Sum("hours"),
+            amount=Sum(entry_amount()),
+            lines=Count(label, distinct=True),
+            unpriced=Count(label, distinct=True, filter=Q(rate__isnull=True)),
+        )
+        .order_by("project_number")
+    )
+
+
+def basis_page(*, company, limit, customer, project=None, date_from, date_to, group="date"):
+    """``basis`` as its page shows it: its first ``limit`` lines (as ``first_lines``
+    cuts them) with the sums of all, which the database adds up. A customer's years are
+    ten thousand lines: the page groups the hours of the projects it shows only, and
+    fetches at most ``limit`` lines of each kind.
+
+    Those are enough: a line the page shows is among the first ``limit`` of its kind,
+    and a project it shows has its first materials or driving line among them, which
+    carries the project's sums (``_LINE_SUMS``)."""
+    entries = period_entries(
+        customer=customer, project=project, date_from=date_from, date_to=date_to
+    )
+    totals = {row["project_number"]: row for row in _hour_totals(company, entries, group)}
+    lines = period_lines(customer=customer, project=project, date_from=date_from, date_to=date_to)
+    job_lines = _first_with_sums(
+        _job_line_values(open_lines(lines), price=line_price_of(company)),
+        sums=_LINE_SUMS,
+        order=_LINE_ORDER,
+        limit=limit,
+    )
+    fetched_lines = Counter(row["project_number"] for row in job_lines)
+    # The projects whose hours the page shows, walked as _cut walks them.
+    left, shown = limit, []
+    for number in sorted(totals.keys() | fetched_lines.keys(), key=_project_order):
+        if not left:
+            break
+        hours = min(left, totals[number]["lines"]) if number in totals else 0
+        if hours:
+            shown.append(totals[number]["project"])
+        left -= hours
+        left -= min(left, fetched_lines[number])
+    of_shown = Q(project__in=[pk for pk in shown if pk is not None])
+    if None in shown:
+        of_shown |= Q(project__isnull=True)
+    hour_rows = _hour_rows(company, entries.filter(of_shown), group)[:limit] if shown else []
+    groups = {
+        number: GroupSums(hours=row["total_hours"], hours_amount=to_ore(row["amount"]))
+        for number, row in totals.items()
+    }
+    for row in job_lines:
+        sums = groups.setdefault(row["project_number"], GroupSums())
+        sums.materials_amount = to_ore(row["group_materials"])
+        sums.driving_amount = to_ore(row["group_driving"])
+        sums.km = row["group_km"] or Decimal(0)
+    first_line = job_lines[0] if job_lines else {}
+    full = BasisSums(
+        unapproved=entries.unapproved().count(),
+        unapproved_lines=unapproved_project_lines(lines).count(),
+        hours=sum((sums.hours for sums in groups.values()), Decimal(0)),
+        hours_net=sum((sums.hours_amount for sums in groups.values()), ZERO),
+        materials_net=to_ore(first_line.get("all_materials")),
+        driving_net=to_ore(first_line.get("all_driving")),
+        unpriced=sum(row["unpriced"] for row in totals.values()),
+        unpriced_lines=first_line.get("all_unpriced", 0),
+        line_count=sum(row["lines"] for row in totals.values()) + first_line.get("all_lines", 0),
+        job_line_count=first_line.get("all_lines", 0),
+    )
+    fetched = _grouped(hour_rows, unapproved=0, job_lines=job_lines)
+    return _cut(fetched, limit, full=full, full_of=lambda group: groups[group.number])
 
 
 def entry_amount():
@@ -203,10 +370,15 @@ def period_entries(*, customer, project=None, date_from, date_to):
     return entries.filter(project=project) if project is not None else entries
 
 
-def _grouped(rows, *, key, unapproved, job_lines=(), unapproved_lines=0):
-    """A Basis of ``rows``: dicts of project number and name, ``key``, rate, hours and
-    amount (None without a price), ordered by project; and of ``job_lines``, dicts of
-    a line (``_job_line_values``)."""
+def _project_order(number):
+    """By project number as the queries order them (PostgreSQL: no project last)."""
+    return (number is None, number or 0)
+
+
+def _grouped(rows, *, unapproved, job_lines=(), unapproved_lines=0):
+    """A Basis of ``rows``: dicts of project number and name, ``label`` (a day or an
+    employee), rate, hours and amount (None without a price), ordered by project; and of
+    ``job_lines``, dicts of a line (``_job_line_values``)."""
     projects, unpriced = {}, 0
     for row in rows:
         number = row["project_number"]
@@ -214,7 +386,7 @@ def _grouped(rows, *, key, unapproved, job_lines=(), unapproved_lines=0):
         unpriced += row["rate"] is None
         group_of.lines.append(
             Line(
-                label=row[key],
+                label=row["label"],
                 hours=row["total_hours"],
                 rate=row["rate"],
                 amount=to_ore(row["amount"]),
@@ -237,8 +409,7 @@ def _grouped(rows, *, key, unapproved, job_lines=(), unapproved_lines=0):
             amount=None if row["amount"] is None else to_ore(row["amount"]),
         )
         (group_of.driving if line.is_driving else group_of.materials).append(line)
-    # By project number as the query orders them (PostgreSQL: no project last).
-    ordered = sorted(projects.values(), key=lambda g: (g.number is None, g.number or 0))
+    ordered = sorted(projects.values(), key=lambda group: _project_order(group.number))
     return Basis(
         projects=ordered,
         unapproved=unapproved,
@@ -251,13 +422,18 @@ def _grouped(rows, *, key, unapproved, job_lines=(), unapproved_lines=0):
 def period_lines(*, customer, project=None, date_from, date_to):
     """The materials and driving lines of the customer's work in the period (not
     deleted): those on its entries (of the entry's day), and those directly on its
-    projects (of the line's own day); of one project if given."""
-    entries = period_entries(customer=customer, date_from=date_from, date_to=date_to)
-    on_entries = JobLine.objects.filter(entry__in=entries.values("pk"))
-    on_projects = JobLine.objects.filter(
-        entry__isnull=True, project__customer=customer, date__gte=date_from, date__lte=date_to
+    projects (of the line's own day); of one project if given. Found by the line's
+    customer (kept by the database: JobLine.customer)."""
+    lines = (
+        JobLine.objects.alive()
+        .filter(customer=customer)
+        .filter(
+            Q(entry__isnull=True, date__gte=date_from, date__lte=date_to)
+            | Q(
+                entry__date__gte=date_from, entry__date__lte=date_to, entry__deleted_at__isnull=True
+            )
+        )
     )
-    lines = JobLine.objects.alive().filter(pk__in=either_of(on_entries, on_projects))
     if project is not None:
         lines = lines.filter(Q(entry__project=project) | Q(project=project))
     return lines
@@ -323,6 +499,24 @@ def open_entries(entries):
     return entries.approved().filter(billable=True, invoiced_at__isnull=True)
 
 
+def _hour_rows(company, entries, group):
+    """The lines of hours of ``entries``' basis, as the dicts ``_grouped`` reads: per
+    project, ``label`` (a day, or an employee's name: ``group``) and price, their
+    hours and amount."""
+    return (
+        open_entries(entries)
+        .annotate(rate=hourly_rate_of_entry(company))
+        .values(
+            "rate",
+            label=F("date" if group == "date" else "user__name"),
+            project_number=F("project__number"),
+            project_name=F("project__name"),
+        )
+        .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
+        .order_by("project_number", "label", "rate")
+    )
+
+
 def basis(*, company, customer, project=None, date_from, date_to, group="date"):
     """The basis of ``customer`` (or one of its projects) for the period, by project and
     then by date or employee (``group``), of what is not yet invoiced: one grouped
@@ -330,18 +524,9 @@ def basis(*, company, customer, project=None, date_from, date_to, group="date"):
     entries = period_entries(
         customer=customer, project=project, date_from=date_from, date_to=date_to
     )
-    key = "date" if group == "date" else "user__name"
-    rows = (
-        open_entries(entries)
-        .annotate(rate=hourly_rate_of_entry(company))
-        .values(key, "rate", project_number=F("project__number"), project_name=F("project__name"))
-        .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
-        .order_by("project_number", key, "rate")
-    )
     lines = period_lines(customer=customer, project=project, date_from=date_from, date_to=date_to)
     return _grouped(
-        rows,
-        key=key,
+        _hour_rows(company, entries, group),
         unapproved=entries.unapproved().count(),
         job_lines=_job_line_values(open_lines(lines), price=line_price_of(company)),
         unapproved_lines=unapproved_project_lines(lines).count(),
@@ -351,19 +536,18 @@ def basis(*, company, customer, project=None, date_from, date_to, group="date"):
 def invoiced_basis(invoiced, *, group="date"):
     """What ``invoiced`` (an InvoiceBasis) billed, grouped as the page was, at the
     prices it was billed at."""
-    key = "entry__date" if group == "date" else "entry__user__name"
     rows = (
         invoiced.lines.values(
-            key,
             "rate",
+            label=F("entry__date" if group == "date" else "entry__user__name"),
             project_number=F("entry__project__number"),
             project_name=F("entry__project__name"),
         )
         .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
-        .order_by("project_number", key, "rate")
+        .order_by("project_number", "label", "rate")
     )
     job_lines = _job_line_values(invoiced.job_lines.all(), prefix="line__", price=F("unit_price"))
-    return _grouped(rows, key=key, unapproved=0, job_lines=job_lines)
+    return _grouped(rows, unapproved=0, job_lines=job_lines)
 
 
 def bases():
@@ -459,17 +643,14 @@ def _lines_of(prefix="", *, customer=None, project=None):
     if project is not None:
         on_entries = JobLine.objects.filter(entry__project=project)
         on_projects = JobLine.objects.filter(project=project)
-    else:
-        entries = TimeEntry.objects.filter(customer=customer)
-        on_entries = JobLine.objects.filter(entry__in=entries.values("pk"))
-        on_projects = JobLine.objects.filter(entry__isnull=True, project__customer=customer)
-    return Q(**{f"{prefix}pk__in": either_of(on_entries, on_projects)})
+        return Q(**{f"{prefix}pk__in": either_of(on_entries, on_projects)})
+    return Q(**{f"{prefix}customer": customer})
 
 
 def either_of(on_entries, on_projects):
     """The ids of lines on entries or on projects, each found through its own index (an
     entry's, a project's): an OR across the two joins made PostgreSQL join every line of
-    the firm to its entry first (0.5 s for a customer of 20,000 hours)."""
+    the firm to its entry first."""
     return on_entries.values("pk").union(on_projects.values("pk"), all=True)
 
 

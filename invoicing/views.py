@@ -26,7 +26,7 @@ from .models import Kind
 BASES_PAGE_SIZE = 50
 # The basis page shows this many of a basis's lines; its sums, PDF and Excel file are of
 # all of them (a customer's years may be ten thousand lines).
-SHOWN_LINES = 300
+SHOWN_LINES = 100
 
 
 def _unapproved_url(choice):
@@ -41,9 +41,9 @@ def _basis_page(request, form, refused=None):
     choice = form.choice()
     context = {"form": form, "choice": choice, "refused": refused}
     if choice is not None:
-        found = selectors.basis(company=request.user.company, **choice)
-        context["basis"] = found
-        context["shown"] = selectors.first_lines(found, SHOWN_LINES)
+        shown = selectors.basis_page(company=request.user.company, limit=SHOWN_LINES, **choice)
+        context["basis"] = shown.full
+        context["shown"] = shown
         context["unapproved_url"] = _unapproved_url(choice)
         context["query"] = basis_query(choice)
         context["query_string"] = urlencode(context["query"])

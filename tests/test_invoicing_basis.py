@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SecurityEvent
-from invoicing.selectors import basis
+from invoicing.models import Kind, Unit
+from invoicing.selectors import basis, basis_page, first_lines
 
-from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
+from .factories import CustomerFactory, JobLineFactory, ProjectFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,82 @@ def test_an_employee_may_not_open_or_download_a_basis(priced, client_for):
     assert ask(client, priced).status_code == 403
     assert client.get(XLSX, {"customer": priced.customer.pk, **PERIOD}).status_code == 403
     assert "Fakturagrunnlag" not in client.get("/").text
+
+
+# The page's basis: the first lines, the sums of all from the database
+
+
+def shape(cut):
+    """What a page shows of a cut basis: its lines and every sum."""
+    groups = [
+        (
+            group.number,
+            group.name,
+            [(line.label, line.hours, line.rate, line.amount) for line in group.lines],
+            [row.pk for row in group.materials],
+            [row.pk for row in group.driving],
+            group.hours,
+            group.hours_amount,
+            group.materials_amount,
+            group.driving_amount,
+            group.km,
+        )
+        for group in cut.projects
+    ]
+    whole = cut.full
+    sums = [
+        getattr(whole, name)
+        for name in (
+            "hours", "hours_net", "materials_net", "driving_net", "net", "mva", "total",
+            "unapproved", "unpriced", "unpriced_lines", "line_count", "has_lines",
+        )
+    ]  # fmt: skip
+    return groups, sums
+
+
+@pytest.fixture
+def mixed(priced):
+    """Two projects (one without a price of its own, and the firm without one: no price
+    at all), hours without a project, two employees, materials priced and not, driving
+    and a line on a project."""
+    world = priced
+    world.company.hourly_rate = None
+    world.company.rate_per_km = Decimal("4.50")
+    world.company.save()
+    garage = ProjectFactory(company=world.company, customer=world.customer, name="Garasje")
+    for day in range(1, 9):
+        date = DECEMBER.replace(day=day)
+        approved(world, project=garage, date=date, hours=Decimal("1.25"))
+        entry = approved(world, project=world.project, date=date, user=world.employee2)
+        if day % 3 == 0:
+            approved(world, date=date, hours=Decimal("0.5"))  # no project
+        if day % 2:
+            JobLineFactory(entry=entry, unit_price=Decimal("99.90") if day > 2 else None)
+        if day == 4:
+            JobLineFactory(
+                entry=entry, kind=Kind.DRIVING, unit=Unit.KM, description="",
+                route="Lager – Storgata 5", quantity=Decimal("12.5"),
+            )  # fmt: skip
+    JobLineFactory(
+        entry=None, project=garage, user=world.admin, date=DECEMBER, approved_at=timezone.now(),
+        unit_price=Decimal("10"),
+    )  # fmt: skip
+    TimeEntryFactory(user=world.employee, customer=world.customer, date=DECEMBER)  # open
+    return world
+
+
+@pytest.mark.parametrize("group", ["date", "employee"])
+@pytest.mark.parametrize("limit", [1, 2, 7, 8, 9, 12, 20, 300])
+def test_the_page_shows_the_first_lines_and_the_sums_of_the_whole_basis(mixed, group, limit):
+    choice = {
+        "company": mixed.company,
+        "customer": mixed.customer,
+        "date_from": DECEMBER,
+        "date_to": datetime.date(2026, 10, 31),
+        "group": group,
+    }
+    whole = basis(**choice)
+    assert whole.line_count > 20 if group == "date" else whole.line_count > 5
+    assert whole.unpriced and whole.unpriced_lines and whole.has_lines and whole.unapproved
+
+    assert shape(basis_page(limit=limit, **choice)) == shape(first_lines(whole, limit))

@@ -26,9 +26,11 @@ from hypothesis import strategies as st
 
 from invoicing import selectors, services
 from invoicing.models import InvoiceBasis, InvoicedJobLine, JobLine, Kind, Unit
+from projects.models import Project
 from timesheets import services as entry_services
+from timesheets.models import TimeEntry
 
-from .factories import JobLineFactory, UserFactory
+from .factories import CustomerFactory, JobLineFactory, UserFactory
 from .test_invoicing_basis import DECEMBER, PERIOD, approved
 from .test_invoicing_mark import between_the_read_and_the_write
 
@@ -342,6 +344,67 @@ def test_an_employee_deletes_a_line_of_their_open_entry(world, client_for):
     assert response.status_code == 302
     assert JobLine.objects.get().is_deleted
     assert not basis_of(world).has_lines
+
+
+# The line's customer, kept by the database
+
+
+def customer_of(line):
+    return JobLine.objects.values_list("customer_id", flat=True).get(pk=line.pk)
+
+
+def on_project(world):
+    return services.line_create(
+        company=world.company,
+        by=world.admin,
+        kind=Kind.MATERIAL,
+        project=world.project,
+        date=DECEMBER,
+        description="Gips",
+        quantity=Decimal("4"),
+        unit=Unit.PIECE,
+    )
+
+
+def test_a_line_is_its_entrys_or_its_projects_customers(world):
+    assert customer_of(add(world)) == customer_of(on_project(world)) == world.customer.pk
+
+
+def test_a_line_follows_its_entry_to_another_customer_and_its_basis(billed):
+    other = CustomerFactory(company=billed.company, name="Ny Kunde AS")
+    entry = billed.approved_entry
+
+    TimeEntry.objects.filter(pk=entry.pk).update(customer=other)
+
+    assert customer_of(billed.material) == customer_of(billed.driving) == other.pk
+    assert not basis_of(billed).has_lines
+    theirs = selectors.basis(
+        company=billed.company, customer=other, date_from=DECEMBER, date_to=OCTOBER_END
+    )
+    assert theirs.materials_net == Decimal("249.75")
+
+
+def test_a_projects_own_lines_follow_it_to_another_customer_but_not_invoiced_ones(world):
+    open_line, billed_line = on_project(world), on_project(world)
+    JobLine.objects.filter(pk=billed_line.pk).update(invoiced_at=timezone.now())
+    other = CustomerFactory(company=world.company, name="Ny Kunde AS")
+
+    Project.objects.filter(pk=world.project.pk).update(customer=other)
+
+    assert customer_of(open_line) == other.pk
+    assert customer_of(billed_line) == world.customer.pk  # as it was billed
+
+
+def test_a_write_cannot_point_a_line_at_another_customer_of_any_firm(world):
+    line = add(world)
+    ours = CustomerFactory(company=world.company, name="Ny Kunde AS")
+
+    for customer in (ours, world.other_customer):
+        JobLine.objects.filter(pk=line.pk).update(customer=customer)
+        assert customer_of(line) == world.customer.pk
+    line.description = "Saved with the customer it was read with"
+    line.save()
+    assert customer_of(line) == world.customer.pk
 
 
 # The basis

@@ -113,6 +113,10 @@ def keyed(model, field):
 
 
 SAME_FIRM_KEYS = [(m, f) for m, f in references_between_firm_tables() if keyed(m, f)]
+# Keyed, but never written as given: the database sets them from the row's own other
+# references, so a write cannot point them anywhere (tested below on their own).
+DERIVED = {"invoicing.JobLine.customer"}
+WRITTEN_KEYS = [(m, f) for m, f in SAME_FIRM_KEYS if label(m, f) not in DERIVED]
 
 
 def composite_key(model, field):
@@ -302,7 +306,7 @@ def test_each_reference_has_an_immediate_composite_key(model, field, db):
     assert not deferrable, f"{name} must fail at the statement, not at COMMIT"
 
 
-@pytest.mark.parametrize(("model", "field"), SAME_FIRM_KEYS, ids=ids(SAME_FIRM_KEYS))
+@pytest.mark.parametrize(("model", "field"), WRITTEN_KEYS, ids=ids(WRITTEN_KEYS))
 def test_pointing_at_another_firms_row_is_refused(model, field, firms):
     row = a_row(model, firms.company, field=field)
     theirs = a_row(field.related_model, firms.other_company)
@@ -314,7 +318,7 @@ def test_pointing_at_another_firms_row_is_refused(model, field, firms):
     assert getattr(row, field.attname) != theirs.pk
 
 
-@pytest.mark.parametrize(("model", "field"), SAME_FIRM_KEYS, ids=ids(SAME_FIRM_KEYS))
+@pytest.mark.parametrize(("model", "field"), WRITTEN_KEYS, ids=ids(WRITTEN_KEYS))
 def test_pointing_at_another_row_of_the_same_firm_still_works(model, field, firms):
     row = a_row(model, firms.company, field=field)
     ours = a_row(field.related_model, firms.company, other_than=getattr(row, field.attname))
