@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import BadRequest
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -362,20 +362,33 @@ def filter_entries(
 
 def group_totals(entries, group):
     """[{"key", "name", "deleted", "hours", "count"}] per employee / customer / project,
-    biggest first, in one query."""
+    biggest first, in one query. Every entry is in one group (those without a customer
+    or project in the group without one), so the groups add up to all of ``entries``:
+    ``all_of`` gives that sum without counting them again."""
     key, name = GROUPS[group]
     deleted = {"customer": "customer__deleted_at", "project": "project__deleted_at"}.get(group)
     fields = [key, name] + ([deleted] if deleted else [])
-    rows = entries.order_by().values(*fields).annotate(total=Sum("hours")).order_by("-total", name)
+    rows = (
+        entries.order_by()
+        .values(*fields)
+        .annotate(total=Sum("hours"), count=Count("pk"))
+        .order_by("-total", name)
+    )
     return [
         {
             "key": row[key],
             "name": row[name],
             "deleted": bool(deleted and row[deleted]),
             "hours": row["total"],
+            "count": row["count"],
         }
         for row in rows
     ]
+
+
+def all_of(totals):
+    """The hours and the number of entries of all ``group_totals``' groups together."""
+    return sum((row["hours"] for row in totals), ZERO), sum(row["count"] for row in totals)
 
 
 def total_hours(entries):

@@ -439,15 +439,16 @@ def overview(request):
     form = OverviewFilterForm(request.GET, user=request.user)
     filters = form.filters()
     entries = selectors.filter_entries(selectors.entries_with_names(), **filters)
-    page = Paginator(entries.order_by("date", "user__name", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    totals = selectors.group_totals(entries, form.grouping)
+    total, count = selectors.all_of(totals)
+    paginator = Paginator(entries.order_by("date", "user__name", "id"), PAGE_SIZE)
+    paginator.count = count  # the groups' sum: not counted a second time
     context = {
         "form": form,
-        "page": page,
-        "totals": selectors.group_totals(entries, form.grouping),
+        "page": paginator.get_page(request.GET.get("page")),
+        "totals": totals,
         "group": form.grouping,
-        "total": selectors.total_hours(entries),
+        "total": total,
         "here": request.get_full_path(),
         "week_of_from": selectors.Week.of(filters["date_from"] or selectors.today()),
     }
