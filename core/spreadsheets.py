@@ -70,39 +70,47 @@ COPY_BLOCK = 64 * 1024
 
 def copied_csv_response(header, select, params, filename, *, using):
     """The file of ``csv_response``, byte for byte, with its lines written by PostgreSQL
-    (``COPY (select) TO STDOUT`` in CSV, read from database ``using`` while the
-    response streams): an export of a million rows in the time the database takes,
-    not Python's per row. The cells of ``select`` are text or numbers formatted in SQL
-    as the file shows them, an empty text as NULL (``inert_cell_sql``).
-
-    One statement, so one snapshot of the data however long the download takes; it is
-    in the connection's query log as every query is."""
+    (``copied_csv_lines``, read while the response streams): an export of a million
+    rows in the time the database takes, not Python's per row."""
     writer = csv.writer(Echo(), delimiter=";")
-    statement = f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';')"
 
     def stream():
         yield (BOM + writer.writerow(header)).encode()
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            logged = cursor.debug_sql(statement, params) if connection.queries_logged else None
-            with (
-                logged or nullcontext(),
-                connection.wrap_database_errors,
-                cursor.cursor.copy(statement, params) as copy,
-            ):
-                block = bytearray()
-                for line in copy:
-                    # COPY ends a line with "\n", csv.writer with "\r\n"; a line break
-                    # in a cell is inside its quotes in both.
-                    block += line[:-1]
-                    block += b"\r\n"
-                    if len(block) >= COPY_BLOCK:
-                        yield bytes(block)
-                        block.clear()
-                if block:
-                    yield bytes(block)
+        yield from copied_csv_lines(select, params, using=using)
 
     return _csv_file(stream(), filename)
+
+
+def copied_csv_lines(select, params, *, using):
+    """The lines of ``select`` as csv.writer writes them (";" between cells, "\\r\\n"
+    after each line), written by ``COPY (select) TO STDOUT`` in CSV on database
+    ``using``, in blocks of about COPY_BLOCK bytes. The cells of ``select`` are text or
+    numbers formatted in SQL as the file shows them, an empty text as NULL
+    (``inert_cell_sql``).
+
+    One statement, so one snapshot of the data however long the download takes; it is
+    in the connection's query log as every query is. Closed before its end (the client
+    went away), it cancels the COPY, and the connection serves the next request."""
+    statement = f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';')"
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        logged = cursor.debug_sql(statement, params) if connection.queries_logged else None
+        with (
+            logged or nullcontext(),
+            connection.wrap_database_errors,
+            cursor.cursor.copy(statement, params) as copy,
+        ):
+            block = bytearray()
+            for line in copy:
+                # COPY ends a line with "\n", csv.writer with "\r\n"; a line break
+                # in a cell is inside its quotes in both.
+                block += line[:-1]
+                block += b"\r\n"
+                if len(block) >= COPY_BLOCK:
+                    yield bytes(block)
+                    block.clear()
+            if block:
+                yield bytes(block)
 
 
 def _csv_file(stream, filename):
