@@ -5,19 +5,23 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django_scopes import scope
 
 from accounts.models import SecurityEvent
+from accounts.permissions import Role
 from accounts.security_log import Kind
 from core import jobs
 from core.models import Job
-from core.spreadsheets import XLSX
-from timesheets import exports
+from core.spreadsheets import BOM, XLSX, Echo, inert
+from timesheets import exports, selectors
+from timesheets.forms import OverviewFilterForm
 from timesheets.jobs import EXPORT_XLSX
 
 from .downloads import streamed
-from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
+from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory, UserFactory
 
 HEADERS = [
     "Dato",
@@ -154,20 +158,24 @@ def test_deleted_customer_and_project_keep_their_names_in_exports(world, entries
     assert rows[1][3] == "Kari Nordmann (slettet)" and rows[1][5] == "Nytt bad (slettet)"
 
 
-def test_export_reads_rows_in_chunks_with_one_query_per_chunk(
+def test_the_csv_export_is_one_query_however_many_rows(
     world, client_for, django_assert_max_num_queries
 ):
     customer = CustomerFactory(company=world.company)
     project = ProjectFactory(company=world.company, customer=customer)
-    TimeEntryFactory.create_batch(
-        30, user=world.employee, date=DAY, project=project, customer=customer
-    )
     client = client_for(world.admin)
     client.get(reverse("timesheets:overview"))  # warm up the session
-    with django_assert_max_num_queries(6):
-        response = client.get(reverse("timesheets:export_csv"), PERIOD)
-        rows = csv_rows(response)
-    assert len(rows) == 31
+    counts = []
+    for _ in range(2):
+        TimeEntryFactory.create_batch(
+            30, user=world.employee, date=DAY, project=project, customer=customer
+        )
+        with django_assert_max_num_queries(6) as queries:
+            rows = csv_rows(client.get(reverse("timesheets:export_csv"), PERIOD))
+        counts.append(len(queries))
+        assert [query["sql"][:4] for query in queries].count("COPY") == 1
+    assert len(rows) == 61
+    assert counts[0] == counts[1]
 
 
 # More than a month: the Excel file is made by a job (timesheets/jobs.py).
@@ -261,3 +269,86 @@ def test_the_export_job_reports_its_progress_as_it_writes(world, entries, monkey
     export_job(world.admin, "date_from=2026-01-01&date_to=2026-04-30")
 
     assert reported == [0, 1, 2, 3]
+
+
+def written_by_csv_module(user, query):
+    """The file as the export wrote it before PostgreSQL wrote its lines: each row of
+    ``exports.rows`` formatted in Python and written by csv.writer. The reference the
+    file must still match byte for byte."""
+    writer = csv.writer(Echo(), delimiter=";")
+    filters = OverviewFilterForm(QueryDict(query), user=user).filters()
+    with scope(company=user.company), translation.override("nb"):
+        entries = selectors.exported_entries(user, filters)
+        lines = [BOM + writer.writerow(exports.headers())]
+        for row in exports.rows(entries, deleted="slettet"):
+            (date, employee, c_no, c_name, p_no, p_name, hours, text, by, at) = row
+            cells = [
+                f"{date:%d.%m.%Y}",
+                inert(employee),
+                "" if c_no is None else c_no,
+                inert(c_name),
+                "" if p_no is None else p_no,
+                inert(p_name),
+                f"{hours.normalize():f}".replace(".", ","),
+                inert(text),
+                inert(by),
+                f"{at:%d.%m.%Y %H:%M}" if at else "",
+            ]
+            lines.append(writer.writerow(cells))
+    return "".join(lines).encode()
+
+
+@pytest.fixture
+def tricky(world):
+    """Entries with every kind of value a cell can hold: quotes, semicolons and line
+    breaks, text a spreadsheet would run, deleted and missing customers and projects,
+    decimal hours, approvals on both sides of the change to summer time, Norwegian
+    letters."""
+    company = world.company
+    odd = UserFactory(company=company, name="=Ærlig; Åse")
+    approver = UserFactory(company=company, role=Role.MODERATOR, name='-Øystein "Tak" Bø')
+    gone = CustomerFactory(company=company, name='Bøe & Sønn "Tak"; AS')
+    formula = ProjectFactory(company=company, customer=gone, name="=Tilbygg")
+    spaced = CustomerFactory(company=company, name=" Mellomrom først")
+    gone.deleted_at = formula.deleted_at = timezone.now()
+    gone.save()
+    formula.save()
+    winter = timezone.make_aware(datetime.datetime(2026, 3, 29, 1, 30))  # 01:30 CET
+    summer = datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC)  # 03:30 CEST
+    rows = [
+        (world.employee, "7.50", world.customer, world.project, 'Sa "hei"; så gikk vi\nvidere'),
+        (world.employee, "0.25", gone, formula, '=HYPERLINK("http://x")'),
+        (world.employee, "10.00", None, None, "+47 41 23 45 67"),
+        (odd, "24.00", spaced, None, "-5 grader\r\nute"),
+        (odd, "12.75", gone, None, "@alle\ttab"),
+        (odd, "0.50", world.customer, None, ""),
+        (world.employee2, "8.00", None, world.project, "Ærfugl, øl og ål"),
+        (world.employee2, "1.00", world.customer, world.project, '"'),
+    ]
+    for index, (user, hours, customer, project, text) in enumerate(rows):
+        TimeEntryFactory(
+            user=user,
+            date=DAY,
+            hours=Decimal(hours),
+            customer=customer,
+            project=project,
+            description=text,
+            approved_at=(winter, summer, None)[index % 3],
+            approved_by=(approver, world.moderator, None)[index % 3],
+        )
+
+
+def test_the_csv_is_byte_for_byte_the_file_the_csv_module_wrote(world, tricky, client_for):
+    query = "date_from=2026-03-01&date_to=2026-03-31"
+
+    response = client_for(world.admin).get(f"{reverse('timesheets:export_csv')}?{query}")
+
+    body = streamed(response)
+    assert body == written_by_csv_module(world.admin, query)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 9
+    assert ["05.03.2026", "Per Hansen", "", "", "", "", "10", "'+47 41 23 45 67", "", ""] in rows
+    deleted = next(row for row in rows if row[7].startswith("'=HYPERLINK"))
+    assert deleted[3] == 'Bøe & Sønn "Tak"; AS (slettet)'
+    assert deleted[5] == "'=Tilbygg (slettet)" and deleted[6] == "0,25"
+    assert deleted[8] == "Lars Moen" and deleted[9] == "29.03.2026 03:30"

@@ -1,16 +1,19 @@
 """CSV and Excel exports of time entries, streamed so that a million rows fit in
-a little memory: rows come from the database in chunks and go out as they are
-written (CSV) or through xlsxwriter's constant-memory mode (Excel)."""
+a little memory: PostgreSQL writes the CSV's lines (COPY), which go out as they
+come; the Excel file's rows come from the database in chunks and go through
+xlsxwriter's constant-memory mode."""
 
 import datetime
 
+from django.db.models import Case, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import (
-    csv_response,
+    copied_csv_response,
     dated,
-    inert,
+    inert_cell_sql,
     new_workbook,
     table_sheet,
     xlsx_bytes,
@@ -77,27 +80,91 @@ def rows(entries, *, deleted):
         )
 
 
-def _csv_cells(entries, deleted):
-    for row in rows(entries, deleted=deleted):
-        (date, employee, c_no, c_name, p_no, p_name, hours, text, by, at) = row
-        yield [
-            f"{date:%d.%m.%Y}",
-            inert(employee),
-            "" if c_no is None else c_no,
-            inert(c_name),
-            "" if p_no is None else p_no,
-            inert(p_name),
-            f"{hours.normalize():f}".replace(".", ","),
-            inert(text),
-            inert(by),
-            f"{at:%d.%m.%Y %H:%M}" if at else "",
-        ]
+# The CSV's columns as the query of ``_csv_select`` names them, in the order of
+# ``headers()``, and after them what the lines are sorted by.
+CSV_COLUMNS = [
+    "day",
+    "employee",
+    "customer_number",
+    "customer",
+    "project_number",
+    "project",
+    "hours",
+    "description",
+    "approver",
+    "approved_at",
+    "id",
+]
+
+
+def _csv_select(entries, *, deleted, using):
+    """(sql, params): the CSV's cells of ``entries`` formatted in SQL as the file shows
+    them: "05.03.2026", "7,5", a deleted customer or project marked, text kept from
+    running as a formula, the approval in local time.
+
+    The inner query sorts the plain values (the same filters and order as ``rows``);
+    the outer one formats each line once, as COPY writes it."""
+    shown = {
+        f"{name}_shown": Case(
+            When(
+                **{f"{name}__deleted_at__isnull": False},
+                then=Concat(f"{name}__name", Value(f" ({deleted})")),
+            ),
+            default=f"{name}__name",
+        )
+        for name in ("customer", "project")
+    }
+    values = (
+        entries.annotate(**shown)
+        .order_by("date", "user__name", "id")
+        .values_list(
+            "date",
+            "user__name",
+            "customer__number",
+            "customer_shown",
+            "project__number",
+            "project_shown",
+            "hours",
+            "description",
+            "approved_by__name",
+            "approved_at",
+            "id",
+        )
+    )
+    inner, inner_params = values.query.get_compiler(using=using).as_sql()
+    employee, customer, project, description, approver = (
+        inert_cell_sql(column)
+        for column in ("employee", "customer", "project", "description", "approver")
+    )
+    cells = [
+        ("to_char(day, 'DD.MM.YYYY')", []),
+        employee,
+        ("customer_number", []),
+        customer,
+        ("project_number", []),
+        project,
+        ("replace(trim_scale(hours)::text, '.', ',')", []),
+        description,
+        approver,
+        (
+            "to_char(approved_at AT TIME ZONE %s, 'DD.MM.YYYY HH24:MI')",
+            [timezone.get_current_timezone_name()],
+        ),
+    ]
+    select = ", ".join(cell for cell, _params in cells)
+    params = [param for _cell, cell_params in cells for param in cell_params]
+    names = ", ".join(CSV_COLUMNS)
+    # The SQL is this module's; every value is a parameter.
+    sql = f"SELECT {select} FROM ({inner}) AS entry ({names}) ORDER BY day, employee, id"  # noqa: S608
+    return sql, [*params, *inner_params]
 
 
 def export_csv(entries):
-    # The translations are read now: the rows are written after the view returns.
-    lines = _csv_cells(entries, _("deleted"))
-    return csv_response(headers(), lines, dated(_("hours"), "csv"))
+    # The translations and the time zone are read now: the lines are written after
+    # the view returns.
+    using = entries.db
+    sql, params = _csv_select(entries, deleted=_("deleted"), using=using)
+    return copied_csv_response(headers(), sql, params, dated(_("hours"), "csv"), using=using)
 
 
 def export_xlsx(entries):
