@@ -500,17 +500,23 @@ def open_entries(entries):
 
 
 def _hour_rows(company, entries, group):
-    """The lines of hours of ``entries``' basis, as the dicts ``_grouped`` reads: per
-    project, ``label`` (a day, or an employee's name: ``group``) and price, their
-    hours and amount."""
+    """The lines of hours of ``entries``' basis (``_lines_of_hours``), at today's
+    prices."""
+    return _lines_of_hours(
+        open_entries(entries).annotate(rate=hourly_rate_of_entry(company)), group
+    )
+
+
+def _lines_of_hours(rows, group, prefix=""):
+    """``rows`` (with a ``rate``: entries, or through ``prefix`` invoiced entries) as the
+    dicts ``_grouped`` reads: per project, ``label`` (a day, or an employee's name:
+    ``group``) and price, their hours and amount."""
     return (
-        open_entries(entries)
-        .annotate(rate=hourly_rate_of_entry(company))
-        .values(
+        rows.values(
             "rate",
-            label=F("date" if group == "date" else "user__name"),
-            project_number=F("project__number"),
-            project_name=F("project__name"),
+            label=F(f"{prefix}date" if group == "date" else f"{prefix}user__name"),
+            project_number=F(f"{prefix}project__number"),
+            project_name=F(f"{prefix}project__name"),
         )
         .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
         .order_by("project_number", "label", "rate")
@@ -536,16 +542,7 @@ def basis(*, company, customer, project=None, date_from, date_to, group="date"):
 def invoiced_basis(invoiced, *, group="date"):
     """What ``invoiced`` (an InvoiceBasis) billed, grouped as the page was, at the
     prices it was billed at."""
-    rows = (
-        invoiced.lines.values(
-            "rate",
-            label=F("entry__date" if group == "date" else "entry__user__name"),
-            project_number=F("entry__project__number"),
-            project_name=F("entry__project__name"),
-        )
-        .annotate(total_hours=Sum("hours"), amount=Sum(entry_amount()))
-        .order_by("project_number", "label", "rate")
-    )
+    rows = _lines_of_hours(invoiced.lines.all(), group, prefix="entry__")
     job_lines = _job_line_values(invoiced.job_lines.all(), prefix="line__", price=F("unit_price"))
     return _grouped(rows, unapproved=0, job_lines=job_lines)
 
