@@ -269,6 +269,7 @@ def mixed(priced):
         unit_price=Decimal("10"),
     )  # fmt: skip
     TimeEntryFactory(user=world.employee, customer=world.customer, date=DECEMBER)  # open
+    world.garage = garage
     return world
 
 
@@ -285,5 +286,20 @@ def test_the_page_shows_the_first_lines_and_the_sums_of_the_whole_basis(mixed, g
     whole = basis(**choice)
     assert whole.line_count > 20 if group == "date" else whole.line_count > 5
     assert whole.unpriced and whole.unpriced_lines and whole.has_lines and whole.unapproved
+
+    assert shape(basis_page(limit=limit, **choice)) == shape(first_lines(whole, limit))
+
+
+@pytest.mark.parametrize("limit", [1, 8, 9, 300])
+def test_the_page_of_one_project_shows_its_first_lines_and_its_sums(mixed, limit):
+    choice = {
+        "company": mixed.company,
+        "customer": mixed.customer,
+        "project": mixed.garage,
+        "date_from": DECEMBER,
+        "date_to": datetime.date(2026, 10, 31),
+    }
+    whole = basis(**choice)
+    assert whole.line_count == 9 and whole.has_lines  # 8 days and its own line
 
     assert shape(basis_page(limit=limit, **choice)) == shape(first_lines(whole, limit))
