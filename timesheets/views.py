@@ -296,6 +296,12 @@ def _tapped_at(request):
     return services.tapped_at(request.POST.get(services.TAPPED_FIELD))
 
 
+def _said(request, message):
+    """The message of a saved tap, except for one kept on the phone: the phone says it
+    was saved itself, and the message would wait in the session for a later page."""
+    return None if _replayed(request) else message
+
+
 def _timer_refused(request, error):
     """A start or stop that was refused: why, on "Mine timer", where the running timer
     (and the midnight rule's question) is shown; nothing saved. 409 where the state
@@ -345,7 +351,7 @@ def timer_start(request):
         return _timer_refused(request, error)
     url = reverse("timesheets:week")
     saved(request, url)
-    return after_write(request, f"{url}#timer", _("The timer has started."))
+    return after_write(request, f"{url}#timer", _said(request, _("The timer has started.")))
 
 
 def _own_timer(request, key):
@@ -385,7 +391,7 @@ def timer_stop(request, key):
     message = _("The timer has stopped: %(hours)s h. Describe the work and save.") % {
         "hours": hours_shown(entry.hours)
     }
-    return after_write(request, url, message)
+    return after_write(request, url, _said(request, message))
 
 
 @require_POST
@@ -399,7 +405,7 @@ def timer_discard(request, key):
     services.timer_discard(timer=timer, by=request.user)
     url = reverse("timesheets:week")
     saved(request, url)
-    return after_write(request, url, _("The timer has been discarded."))
+    return after_write(request, url, _said(request, _("The timer has been discarded.")))
 
 
 def _with_deleted(request, alive, everything):

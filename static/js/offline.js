@@ -115,6 +115,7 @@
   });
 
   function keep(item, elt) {
+    described = null;
     return queue.add(item).then(function () {
       var dialog = elt && elt.closest("dialog");
       if (dialog && dialog.open) dialog.close();
@@ -443,14 +444,19 @@
     if (event.detail.elt && event.detail.elt.id === "week") keepPages();  // another week shown
   });
 
+  // The entry of a stopped timer a replay saved, to be described: kept until the next
+  // write is kept, since the page and the worker may both replay, and the second finds
+  // the stop saved already.
+  var described = null;
+
   function afterReplay(result) {
     render();
     if (!result || !result.changed) return;
+    if (result.described && result.described.length) described = result.described[result.described.length - 1];
     queue.all().then(function (items) {
       var refused = items.some(function (i) { return i.state === "refused" && i.user === USER; });
-      var described = result.described || [];
       if (refused) message(say.someRefused, true);
-      else if (described.length) message(say.timerSent, false, [described[described.length - 1], say.describe]);
+      else if (described) message(say.timerSent, false, [described, say.describe]);
       else message(say.sent, false);
     });
     if (result.timer) refreshTimer();
