@@ -10,10 +10,9 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
-
-from django.utils import timezone
 
 from accounts.demo import PASSWORD
 from accounts.models import Company
