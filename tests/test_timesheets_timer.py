@@ -679,4 +679,6 @@ def test_platform_staff_read_every_firms_timers_and_change_none(world, client_fo
     assert "Per Hansen" in listing and "Ola Nilsen" in listing
     assert client.get(reverse("admin:timesheets_timer_add")).status_code == 403
     assert change.status_code == 403
+    shown = client.get(reverse("admin:timesheets_timer_change", args=[timer.pk])).content
+    assert str(timer.key) in shown.decode()
     assert client.get(reverse("admin:timesheets_timerevent_changelist")).status_code == 200

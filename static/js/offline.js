@@ -527,13 +527,17 @@
     }).catch(function () {});
   }
 
+  // The pages are kept once the phone has taken the user as its own: signing in
+  // empties the pages kept for anyone before, the ones just kept included.
   function setup() {
-    signIn().then(function () {
+    var signedIn = signIn();
+    signedIn.then(function () {
       render();
       replay();
     });
-    if (document.readyState === "complete") keepPages();
-    else window.addEventListener("load", keepPages);
+    var keep = function () { signedIn.then(keepPages); };
+    if (document.readyState === "complete") keep();
+    else window.addEventListener("load", keep);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();

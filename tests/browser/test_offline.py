@@ -21,7 +21,7 @@ from timesheets import services
 from timesheets.models import TimeEntry, Timer, TimerEvent
 
 from ..factories import CustomerFactory, ProjectFactory, TimeEntryFactory, UserFactory
-from .conftest import PHONE
+from .conftest import PHONE, log_out
 
 EMAIL = "offline@example.no"
 
@@ -72,6 +72,7 @@ def browser_context_args(browser_context_args):
 
 
 def log_in(page, live_server):
+    """Signed in, and "Mine timer" kept by the worker."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-post").fill(EMAIL)
     page.get_by_label("Passord").fill(PASSWORD)
@@ -273,3 +274,4 @@ def test_a_timer_started_and_stopped_offline_logs_the_time_between_the_taps(
     expect(page.locator(".timer-pill")).to_have_count(0)
     assert not Timer.objects.exists()
     assert TimeEntry.objects.filter(user=user).count() == 5
+    log_out(page)  # nothing of the worker's still fetching under this session
