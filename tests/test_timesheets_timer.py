@@ -564,17 +564,14 @@ def test_a_start_and_stop_sent_late_log_the_hours_between_the_taps(world, client
     key = "0b3e5c1e-8d0f-4c57-9d2e-1f6a3b2c4d5e"
     start = {"project": world.project.pk, "timer_key": key, "form_token": str(uuid.uuid4())}
     stop = {"form_token": str(uuid.uuid4())}
+    stop_key = reverse("timesheets:timer_stop", args=[key])
 
     # Started 100 minutes ago, stopped 10 minutes ago; both sent now, by the page.
     started = client.post(START_URL, start | {"tapped_ms_ago": 100 * 60_000}, **HTMX)
-    stopped = client.post(
-        f"/timesheets/timer/{key}/stop/", stop | {"tapped_ms_ago": 10 * 60_000}, **HTMX
-    )
+    stopped = client.post(stop_key, stop | {"tapped_ms_ago": 10 * 60_000}, **HTMX)
     # Both once more (the page and the service worker): nothing more is made.
     again = client.post(START_URL, start | {"tapped_ms_ago": 100 * 60_000 + 5}, **HTMX)
-    stopped_again = client.post(
-        f"/timesheets/timer/{key}/stop/", stop | {"tapped_ms_ago": 10 * 60_000 + 5}, **HTMX
-    )
+    stopped_again = client.post(stop_key, stop | {"tapped_ms_ago": 10 * 60_000 + 5}, **HTMX)
 
     assert started.status_code == stopped.status_code == 200
     assert again.status_code == stopped_again.status_code == 204
@@ -640,7 +637,7 @@ def test_the_start_forms_carry_a_key_for_the_timer_they_start(world, client_for)
     assert str(timer.key) == keys[0]
     week = client.get(WEEK_URL).content.decode()
     assert f'data-timer-key="{keys[0]}"' in week
-    assert f'hx-post="/timesheets/timer/{keys[0]}/stop/"' in week
+    assert f'hx-post="{reverse("timesheets:timer_stop", args=[keys[0]])}"' in week
 
 
 # Firma --------------------------------------------------------------------------
