@@ -527,17 +527,13 @@
     }).catch(function () {});
   }
 
-  // The pages are kept once the phone has taken the user as its own: signing in
-  // empties the pages kept for anyone before, the ones just kept included.
   function setup() {
-    var signedIn = signIn();
-    signedIn.then(function () {
+    signIn().then(function () {
       render();
       replay();
     });
-    var keep = function () { signedIn.then(keepPages); };
-    if (document.readyState === "complete") keep();
-    else window.addEventListener("load", keep);
+    if (document.readyState === "complete") keepPages();
+    else window.addEventListener("load", keepPages);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();
