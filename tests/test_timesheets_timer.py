@@ -2,6 +2,8 @@
 entry rounded as the firm chooses, and the midnight rule for one left running."""
 
 import datetime
+import re
+import uuid
 import zoneinfo
 from decimal import Decimal
 
@@ -46,11 +48,11 @@ def minutes(value, seconds=0):
 
 
 def stop_url(timer):
-    return reverse("timesheets:timer_stop", args=[timer.pk])
+    return reverse("timesheets:timer_stop", args=[timer.key])
 
 
 def discard_url(timer):
-    return reverse("timesheets:timer_discard", args=[timer.pk])
+    return reverse("timesheets:timer_discard", args=[timer.key])
 
 
 def running(user, started_at, project=None, customer=None):
@@ -400,7 +402,7 @@ def test_a_timer_stopped_on_another_phone_says_so_on_this_one(world, client_for,
 
     assert "Tidtakeren er allerede stoppet." in again.content.decode()
     assert TimeEntry.objects.filter(user=world.employee).count() == 2
-    assert TimerEvent.objects.filter(pgh_obj_id=timer.pk, pgh_label="delete").exists()
+    assert TimerEvent.objects.filter(key=timer.key, pgh_label="delete").exists()
 
 
 def test_nobody_sees_or_stops_another_users_timer(world, client_for, clock):
@@ -474,6 +476,170 @@ def test_an_overnight_timer_kept_as_counted_past_24_hours_is_refused(world, clie
     assert Timer.objects.filter(pk=timer.pk).exists()
 
 
+# A tap kept on the phone without a connection ------------------------------------
+
+
+NOON = datetime.datetime(2026, 12, 2, 11, 0, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    ("age", "moment"),
+    [
+        (None, NOON),  # sent at once, online
+        ("0", NOON),
+        ("1500", NOON - datetime.timedelta(milliseconds=1500)),
+        (" 007 ", NOON - datetime.timedelta(milliseconds=7)),
+        (str(7 * 24 * 3600 * 1000), NOON - datetime.timedelta(days=7)),
+    ],
+)
+def test_a_tap_is_the_servers_now_less_how_long_ago_the_phone_counted(age, moment):
+    assert services.tapped_at(age, NOON) == moment
+
+
+@pytest.mark.parametrize(
+    ("age", "why"),
+    [
+        ("-1", "kunne ikke leses"),
+        ("1.5", "kunne ikke leses"),
+        ("abc", "kunne ikke leses"),
+        ("١٢", "kunne ikke leses"),  # digits, but not ours
+        (str(7 * 24 * 3600 * 1000 + 1), "mer enn 7 dager"),
+        ("9" * 40, "mer enn 7 dager"),
+    ],
+)
+def test_a_tap_of_no_count_or_older_than_the_limit_is_refused(age, why):
+    with pytest.raises(ValidationError, match=why):
+        services.tapped_at(age, NOON)
+
+
+def test_a_stop_kept_on_the_phone_counts_until_the_tap_and_rounds_as_any(world, clock):
+    rounding(world.company, TimerRounding.QUARTER)
+    world.employee.refresh_from_db()
+    timer = running(world.employee, clock.now - minutes(120), project=world.project)
+
+    # Tapped 80 minutes after the start, sent 40 minutes later: 1 h 20 min, a quarter's
+    # multiple already; 1 h 28 min rounds to 1,5.
+    entry = services.timer_stop(timer=timer, by=world.employee, at=clock.now - minutes(32))
+
+    assert entry.hours == Decimal("1.50")
+
+
+def test_a_stop_tapped_before_its_start_counts_from_the_start(world, clock):
+    timer = running(world.employee, clock.now, project=world.project)
+
+    entry = services.timer_stop(timer=timer, by=world.employee, at=clock.now - minutes(5))
+
+    assert entry.hours == Decimal("0.01")  # the least step, as a stop tapped at once
+
+
+def test_a_timer_started_offline_yesterday_and_stopped_offline_today_asks(world, clock):
+    clock.now = at(2026, 12, 2, 9, 0)
+    started = services.timer_start(
+        company=world.company, by=world.employee, project=world.project, at=at(2026, 12, 1, 21, 0)
+    )
+    assert timezone.localdate(started.started_at) == datetime.date(2026, 12, 1)
+
+    tapped = at(2026, 12, 2, 0, 30)
+    with pytest.raises(ValidationError, match="01.12.2026 kl. 21:00"):
+        services.timer_stop(timer=started, by=world.employee, at=tapped)
+    entry = services.timer_stop(
+        timer=started, by=world.employee, at=tapped, end=services.TimerEnd.NOW
+    )
+
+    assert entry.date == datetime.date(2026, 12, 1)
+    assert entry.hours == Decimal("3.50")  # until the tap, not until it arrived
+
+
+def test_a_stop_tapped_the_same_day_does_not_ask_though_it_arrives_the_next(world, clock):
+    clock.now = at(2026, 12, 2, 7, 0)
+    timer = running(world.employee, at(2026, 12, 1, 14, 0), project=world.project)
+
+    entry = services.timer_stop(timer=timer, by=world.employee, at=at(2026, 12, 1, 15, 30))
+
+    assert (entry.date, entry.hours) == (datetime.date(2026, 12, 1), Decimal("1.50"))
+
+
+def test_a_start_and_stop_sent_late_log_the_hours_between_the_taps(world, client_for, clock):
+    client = client_for(world.employee)
+    key = "0b3e5c1e-8d0f-4c57-9d2e-1f6a3b2c4d5e"
+    start = {"project": world.project.pk, "timer_key": key, "form_token": str(uuid.uuid4())}
+    stop = {"form_token": str(uuid.uuid4())}
+    stop_key = reverse("timesheets:timer_stop", args=[key])
+
+    # Started 100 minutes ago, stopped 10 minutes ago; both sent now, by the page.
+    started = client.post(START_URL, start | {"tapped_ms_ago": 100 * 60_000}, **HTMX)
+    stopped = client.post(stop_key, stop | {"tapped_ms_ago": 10 * 60_000}, **HTMX)
+    # Both once more (the page and the service worker): nothing more is made.
+    again = client.post(START_URL, start | {"tapped_ms_ago": 100 * 60_000 + 5}, **HTMX)
+    stopped_again = client.post(stop_key, stop | {"tapped_ms_ago": 10 * 60_000 + 5}, **HTMX)
+
+    assert started.status_code == stopped.status_code == 200
+    assert again.status_code == stopped_again.status_code == 204
+    entry = TimeEntry.objects.exclude(pk=world.entry.pk).get(user=world.employee)
+    assert entry.hours == Decimal("1.50")
+    assert f"describe={entry.pk}" in stopped["HX-Redirect"]
+    assert not Timer.objects.exists()
+    assert TimerEvent.objects.filter(key=key, pgh_label="insert").get().started_at == (
+        clock.now - minutes(100)
+    )
+
+
+def test_a_tap_kept_too_long_is_refused_with_why_and_starts_nothing(world, client_for):
+    data = {"project": world.project.pk, "tapped_ms_ago": 8 * 24 * 3600 * 1000}
+
+    response = client_for(world.employee).post(START_URL, data, **HTMX)
+
+    assert response.status_code == 422
+    assert "mer enn 7 dager siden" in response.content.decode()
+    assert not Timer.objects.exists()
+
+
+def test_a_kept_stop_of_a_timer_stopped_on_another_phone_is_refused_with_why(
+    world, client_for, clock
+):
+    timer = running(world.employee, clock.now - minutes(60), project=world.project)
+    assert client_for(world.employee).post(stop_url(timer)).status_code == 302
+
+    kept = client_for(world.employee).post(
+        stop_url(timer), {"tapped_ms_ago": "60000", "form_token": str(uuid.uuid4())}, **HTMX
+    )
+
+    assert kept.status_code == 409
+    assert "Tidtakeren er allerede stoppet." in kept.content.decode()
+    assert "message-error" in kept.content.decode()
+    assert TimeEntry.objects.filter(user=world.employee).count() == 2
+
+
+def test_a_timer_key_of_another_user_or_firm_is_not_found(world, client_for, clock):
+    timer = running(world.employee, clock.now - minutes(60), project=world.project)
+    kept = {"tapped_ms_ago": "1000"}
+
+    for user in (world.employee2, world.admin, world.other_admin):
+        client = client_for(user)
+        assert client.post(stop_url(timer), kept, **HTMX).status_code == 404
+        assert client.post(discard_url(timer), kept, **HTMX).status_code == 404
+    # A key the user's own start never reached the server with: not found either.
+    unknown = reverse("timesheets:timer_stop", args=[uuid.uuid4()])
+    assert client_for(world.employee).post(unknown, kept, **HTMX).status_code == 404
+    assert Timer.objects.get() == timer
+
+
+def test_the_start_forms_carry_a_key_for_the_timer_they_start(world, client_for):
+    client = client_for(world.employee)
+    week = client.get(WEEK_URL).content.decode()
+    form = client.get(reverse("timesheets:entry_create")).content.decode()
+    keys = re.findall(r'name="timer_key" value="([0-9a-f-]{36})"', week + form)
+    assert len(keys) == 2 and len(set(keys)) == 2
+
+    client.post(START_URL, {"project": world.project.pk, "timer_key": keys[0]})
+
+    timer = Timer.objects.get(user=world.employee)
+    assert str(timer.key) == keys[0]
+    week = client.get(WEEK_URL).content.decode()
+    assert f'data-timer-key="{keys[0]}"' in week
+    assert f'hx-post="{reverse("timesheets:timer_stop", args=[keys[0]])}"' in week
+
+
 # Firma --------------------------------------------------------------------------
 
 
@@ -510,4 +676,6 @@ def test_platform_staff_read_every_firms_timers_and_change_none(world, client_fo
     assert "Per Hansen" in listing and "Ola Nilsen" in listing
     assert client.get(reverse("admin:timesheets_timer_add")).status_code == 403
     assert change.status_code == 403
+    shown = client.get(reverse("admin:timesheets_timer_change", args=[timer.pk])).content
+    assert str(timer.key) in shown.decode()
     assert client.get(reverse("admin:timesheets_timerevent_changelist")).status_code == 200

@@ -65,6 +65,7 @@ class TimerAdmin(ReadOnlyAdmin):
     """The timers running now; their users start and stop them on "Mine timer"."""
 
     list_display = ["user", "started_at", "project", "customer", "company"]
+    readonly_fields = ["key"]  # what its "Stopp" names it by (made by the start form)
     list_filter = ["company"]
     list_select_related = ["user", "project", "customer", "company"]
     search_fields = ["user__name", "user__email"]

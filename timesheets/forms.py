@@ -364,6 +364,9 @@ class TimerForm(forms.Form):
     customer = CustomerChoiceField(
         label=_("Customer"), queryset=Customer.objects.none(), required=False
     )
+    # The timer's key, made with the form ({% timer_key %}): its "Stopp" names it so,
+    # also before the server has it (a start kept on a phone without a connection).
+    timer_key = forms.UUIDField(required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

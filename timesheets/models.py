@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 import pgtrigger
@@ -176,7 +177,9 @@ class Timer(CompanyOwned):
     """A running timer ("Tidtaker"): ``user`` started work on a project and/or customer
     at ``started_at``. Kept on the server, so it outlives a reload, a closed tab and a
     second phone; stopping it makes a time entry (timesheets.services.timer_stop) and
-    removes the row. One per user (the constraint is the guard against a race)."""
+    removes the row. One per user (the constraint is the guard against a race).
+    ``key`` names it before the server has it: the start form carries it, so a phone
+    without a connection can stop (or discard) the timer it started offline."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -201,6 +204,7 @@ class Timer(CompanyOwned):
         verbose_name=_("customer"),
     )
     started_at = models.DateTimeField(_("started"))
+    key = models.UUIDField(_("key"), default=uuid.uuid4, editable=False)
 
     objects = scoped_manager()
 
@@ -209,6 +213,7 @@ class Timer(CompanyOwned):
         verbose_name_plural = _("timers")
         constraints = [
             models.UniqueConstraint(fields=["company", "user"], name="timer_one_per_user"),
+            models.UniqueConstraint(fields=["company", "key"], name="timer_key_per_company"),
         ]
 
     def __str__(self):

@@ -21,7 +21,7 @@ from customers.models import Customer
 from projects.models import Project
 
 from .models import TimeEntry, TimeEntryEvent, Timer, TimerEvent
-from .services import ENTRY_FIELDS, timer_overnight
+from .services import ENTRY_FIELDS, timer_midnight, timer_overnight
 
 ZERO = Decimal("0")
 
@@ -228,6 +228,12 @@ class RunningTimer:
     def overnight(self):
         return timer_overnight(self.timer, self.now)
 
+    @property
+    def midnight_seconds(self):
+        """Seconds from its start to midnight of its day: what "Stopp ved midnatt" logs
+        (the page's script shows it for a stop kept on the phone)."""
+        return int((timer_midnight(self.timer) - self.timer.started_at).total_seconds())
+
 
 def running_timer(request):
     """The request user's running timer (a RunningTimer) or None; asked once per
@@ -240,12 +246,12 @@ def running_timer(request):
     return request._running_timer
 
 
-def get_timer_for_user(request, pk):
-    """The request user's own timer ``pk``. Anyone else's, another firm's, or one that
-    never was is a 404; the user's own one stopped since (on another phone) is None,
-    so the page can say so."""
-    timer = Timer.objects.filter(user=request.user, pk=pk).first()
-    if timer is None and not TimerEvent.objects.filter(user=request.user, pgh_obj_id=pk).exists():
+def get_timer_for_user(request, key):
+    """The request user's own timer ``key`` (``Timer.key``). Anyone else's, another
+    firm's, or one that never was is a 404; the user's own one stopped since (on
+    another phone) is None, so the page can say so."""
+    timer = Timer.objects.filter(user=request.user, key=key).first()
+    if timer is None and not TimerEvent.objects.filter(user=request.user, key=key).exists():
         raise Http404
     return timer
 

@@ -410,6 +410,39 @@ TIMER_GONE = gettext_lazy("The timer has already been stopped.")
 _HUNDREDTH_SECONDS = 36
 
 
+# A tap kept on a phone without a connection (static/js/offline-queue.js) is sent
+# with how many milliseconds ago it was tapped (``TAPPED_FIELD``), counted by the phone
+# from the tap to the send: the moment is the server's now less that, so a phone whose
+# clock is set wrong still gives the right moment. A week covers any building site
+# without a connection and a phone left in a drawer over a holiday; a tap older than
+# that is more likely a wrong count than hours anyone remembers, and is refused.
+TAPPED_FIELD = "tapped_ms_ago"
+TAPPED_LIMIT = datetime.timedelta(days=7)
+
+
+def tapped_at(age, now=None):
+    """The moment of a tap sent ``age`` (the posted ``TAPPED_FIELD``: whole
+    milliseconds, 0 or more) after it; ``now`` when the field is missing (a tap sent
+    at once, online)."""
+    now = now or timezone.now()
+    if age is None:
+        return now
+    text = str(age).strip().lstrip("0") or "0"
+    if not (text.isascii() and text.isdigit()):
+        raise ValidationError(_("The time of the tap could not be read."), code="tapped")
+    limit = TAPPED_LIMIT // datetime.timedelta(milliseconds=1)
+    if len(text) > len(str(limit)) or int(text) > limit:
+        raise ValidationError(
+            _(
+                "This was tapped more than %(days)s days ago, too long for its time to "
+                "be trusted. Log the hours by hand."
+            )
+            % {"days": TAPPED_LIMIT.days},
+            code="tapped",
+        )
+    return now - datetime.timedelta(milliseconds=int(text))
+
+
 class TimerEnd:
     """How an overnight timer ends (the midnight rule): at midnight of its day, or now
     with the time as counted. Both log the hours on the day it was started."""
@@ -463,22 +496,25 @@ def timer_running(user):
 
 
 @transaction.atomic
-def timer_start(*, company, by, project=None, customer=None):
-    """Start ``by``'s timer on a project and/or customer they may pick. One per user:
-    a second is refused (ValidationError, code CONFLICT), and two starts at once meet
-    the database's constraint, refused the same way."""
+def timer_start(*, company, by, project=None, customer=None, key=None, at=None):
+    """Start ``by``'s timer on a project and/or customer they may pick, at ``at`` (the
+    tap's moment, ``tapped_at``; now when None), named by ``key`` when the phone made
+    one. One per user: a second is refused (ValidationError, code CONFLICT), and two
+    starts at once meet the database's constraint, refused the same way."""
     fields = _timer_fields(by=by, project=project, customer=customer)
-    now = timezone.now()
+    now = at or timezone.now()
     _check_day_open(by, timezone.localdate(now))
     _check_day_registered(by, timezone.localdate(now), Decimal(0), new=True)  # a holiday
     if timer_running(by):
         raise ValidationError(TIMER_RUNNING, code=CONFLICT)
     timer = Timer(company=company, user=by, started_at=now, **fields)
+    if key is not None:
+        timer.key = key
     try:
         with transaction.atomic():
             timer.save()
     except IntegrityError as error:
-        if violates(error, "timer_one_per_user"):
+        if violates(error, "timer_one_per_user") or violates(error, "timer_key_per_company"):
             raise ValidationError(TIMER_RUNNING, code=CONFLICT) from error
         raise
     return timer
@@ -493,15 +529,20 @@ def _own_timer(timer, by):
 
 
 @transaction.atomic
-def timer_stop(*, timer, by, end=None):
-    """Stop ``by``'s timer: its time until now, rounded as the firm chooses
-    (``timer_hours``), becomes an entry on the day it was started, saved by
-    ``entry_create`` with every rule of an entry (24 hours a day, a handed-in or
-    invoiced day, a project no longer to be picked); refused, the timer runs on. A
-    timer from before today needs ``end`` (``TimerEnd``): up to midnight of its day,
-    or the time as counted."""
+def timer_stop(*, timer, by, end=None, at=None):
+    """Stop ``by``'s timer: its time until ``at`` (the tap's moment, ``tapped_at``;
+    now when None), rounded as the firm chooses (``timer_hours``), becomes an entry on
+    the day it was started, saved by ``entry_create`` with every rule of an entry (24
+    hours a day, a handed-in or invoiced day, a project no longer to be picked);
+    refused, the timer runs on. A timer from before the tap's day needs ``end``
+    (``TimerEnd``): up to midnight of its day, or the time as counted.
+
+    A tap before the start (a stop kept on the phone that arrives with a start whose
+    own count reached the server a little late) counts from the start: its time is
+    the least step, as a stop tapped at once. Refusing it would lose hours the
+    employee did tap, for a difference of the network's milliseconds."""
     current = _own_timer(timer, by)
-    now = timezone.now()
+    now = max(at or timezone.now(), current.started_at)
     if timer_overnight(current, now):
         if end not in TimerEnd.CHOICES:
             raise ValidationError(

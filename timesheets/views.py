@@ -285,10 +285,29 @@ def _copied_message(copy):
 # The timer ("Tidtaker") -----------------------------------------------------------
 
 
+def _replayed(request):
+    """A tap kept on the phone without a connection and sent now (with how long ago it
+    was tapped: services.TAPPED_FIELD), by the page or the service worker."""
+    return services.TAPPED_FIELD in request.POST
+
+
+def _tapped_at(request):
+    """The moment of the tap (services.tapped_at): now, or the tap kept on the phone."""
+    return services.tapped_at(request.POST.get(services.TAPPED_FIELD))
+
+
+def _said(request, message):
+    """The message of a saved tap, except for one kept on the phone: the phone says it
+    was saved itself, and the message would wait in the session for a later page."""
+    return None if _replayed(request) else message
+
+
 def _timer_refused(request, error):
     """A start or stop that was refused: why, on "Mine timer", where the running timer
     (and the midnight rule's question) is shown; nothing saved. 409 where the state
-    refused it (a timer running, a week handed in), else 422."""
+    refused it (a timer running, a week handed in, a timer stopped on another phone),
+    else 422. A tap kept on the phone gets the page with its status, htmx or not, so
+    the phone shows the refusal instead of taking the answer for saved."""
     by_field = hasattr(error, "error_dict")
     status = 409 if not by_field and any(e.code == CONFLICT for e in error.error_list) else 422
     if by_field:
@@ -301,7 +320,7 @@ def _timer_refused(request, error):
     else:
         texts = error.messages
     messages.error(request, " ".join(texts))
-    if request.htmx:
+    if request.htmx and not _replayed(request):
         return navigate(request, reverse("timesheets:week"))
     request.__dict__.pop("_running_timer", None)  # as it is now, after the refusal
     context = _week_context(request, request.user, selectors.Week.of(selectors.today()))
@@ -313,23 +332,35 @@ def _timer_refused(request, error):
 @perms.role_required(perms.HOURS_LOG)
 @once_per_form
 def timer_start(request):
-    """ "Start tidtaker" on "Før timer": on the project and customer picked there."""
+    """ "Start tidtaker" on "Før timer" and "Mine timer": on the project and customer
+    picked there, from the moment of the tap."""
     form = TimerForm(request.POST, user=request.user)
     if not form.is_valid():
         return _timer_refused(request, ValidationError(form.errors.as_data()))
+    fields = form.cleaned_data
     try:
-        services.timer_start(company=request.user.company, by=request.user, **form.cleaned_data)
+        services.timer_start(
+            company=request.user.company,
+            by=request.user,
+            project=fields["project"],
+            customer=fields["customer"],
+            key=fields["timer_key"],
+            at=_tapped_at(request),
+        )
     except ValidationError as error:
         return _timer_refused(request, error)
     url = reverse("timesheets:week")
     saved(request, url)
-    return after_write(request, f"{url}#timer", _("The timer has started."))
+    return after_write(request, f"{url}#timer", _said(request, _("The timer has started.")))
 
 
-def _own_timer(request, pk):
-    """The user's timer ``pk``, or the answer that it is already stopped (another phone)."""
-    timer = selectors.get_timer_for_user(request, pk)
+def _own_timer(request, key):
+    """The user's timer ``key``, or the answer that it is already stopped (another
+    phone): for a tap kept on the phone, a refusal it shows, never taken for saved."""
+    timer = selectors.get_timer_for_user(request, key)
     if timer is None:
+        if _replayed(request):
+            return None, _timer_refused(request, ValidationError(services.TIMER_GONE, CONFLICT))
         messages.info(request, services.TIMER_GONE)
         return None, navigate(request, reverse("timesheets:week"))
     return timer, None
@@ -337,14 +368,17 @@ def _own_timer(request, pk):
 
 @require_POST
 @perms.role_required(perms.HOURS_LOG)
-def timer_stop(request, pk):
-    """ "Stopp": the time so far becomes an entry, opened for its description: in the
-    week's dialog with JavaScript, else on the entry's own form."""
-    timer, gone = _own_timer(request, pk)
+@once_per_form
+def timer_stop(request, key):
+    """ "Stopp": the time until the tap becomes an entry, opened for its description:
+    in the week's dialog with JavaScript, else on the entry's own form."""
+    timer, gone = _own_timer(request, key)
     if gone:
         return gone
     try:
-        entry = services.timer_stop(timer=timer, by=request.user, end=request.POST.get("end"))
+        entry = services.timer_stop(
+            timer=timer, by=request.user, end=request.POST.get("end"), at=_tapped_at(request)
+        )
     except ValidationError as error:
         return _timer_refused(request, error)
     week = _week_url(selectors.Week.of(entry.date))
@@ -353,21 +387,25 @@ def timer_stop(request, pk):
     else:
         edit = reverse("timesheets:entry_update", args=[entry.pk])
         url = f"{edit}?{urlencode({'describe': 1, 'next': week})}"
+    saved(request, url)
     message = _("The timer has stopped: %(hours)s h. Describe the work and save.") % {
         "hours": hours_shown(entry.hours)
     }
-    return after_write(request, url, message)
+    return after_write(request, url, _said(request, message))
 
 
 @require_POST
 @perms.role_required(perms.HOURS_LOG)
-def timer_discard(request, pk):
+@once_per_form
+def timer_discard(request, key):
     """ "Forkast": the timer is thrown away, no hours logged."""
-    timer, gone = _own_timer(request, pk)
+    timer, gone = _own_timer(request, key)
     if gone:
         return gone
     services.timer_discard(timer=timer, by=request.user)
-    return after_write(request, reverse("timesheets:week"), _("The timer has been discarded."))
+    url = reverse("timesheets:week")
+    saved(request, url)
+    return after_write(request, url, _said(request, _("The timer has been discarded.")))
 
 
 def _with_deleted(request, alive, everything):

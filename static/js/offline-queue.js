@@ -4,6 +4,10 @@
 // a page and from the worker, or after an answer that was lost) saves it once. Each is
 // its user's: only sent while that user is signed in (the "user" the pages last said,
 // which the worker forgets when the login page is shown), never as someone else.
+// A tap of the timer ("Start", "Stopp", "Forkast") is sent with how many milliseconds
+// ago it was tapped, by the phone's own count: the server takes its moment as its own
+// now less that, so the hours are the time between the taps, whenever they arrive and
+// whatever the phone's clock says.
 (function (scope) {
   "use strict";
   var DB = "svenn-offline";
@@ -52,6 +56,7 @@
   function send(item, login) {
     var body = new URLSearchParams();
     item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    if (item.timer) body.append("tapped_ms_ago", String(Math.max(0, Math.round(Date.now() - item.at))));
     return fetch(item.url, {
       method: "POST",
       body: body,
@@ -59,7 +64,7 @@
       credentials: "same-origin",
     }).then(function (response) {
       if (new URL(response.url).pathname === login) return { state: "waiting" };
-      if (response.ok) return { state: "saved" };
+      if (response.ok) return { state: "saved", location: response.headers.get("HX-Redirect") };
       if (response.status >= 500) return { state: "waiting" };
       return response.text().then(function (html) {
         return { state: "refused", status: response.status, answer: html.slice(0, 100000) };
@@ -69,13 +74,17 @@
     });
   }
 
-  // Every waiting write of ``user``, oldest first, one at a time; the first that
-  // cannot go keeps the rest waiting too. Resolves to {changed, waiting}.
+  // Every waiting write of ``user``, oldest first (a timer's start before its stop),
+  // one at a time; the first that cannot go keeps the rest waiting too. Resolves to
+  // {changed, waiting, timer: whether a tap of the timer was saved, described: where
+  // the entries of stopped timers are opened for their description}.
   var running = null;
   queue.replay = function (login, user) {
     if (running) return running;
     running = queue.all().then(function (items) {
       var changed = false;
+      var timer = false;
+      var described = [];
       var waiting = items.filter(function (i) { return i.state === "waiting" && user && i.user === user; });
       var left = waiting.length;
       return waiting.reduce(function (chain, item) {
@@ -85,7 +94,11 @@
             if (result.state === "waiting") return true;
             changed = true;
             left -= 1;
-            if (result.state === "saved") return queue.remove(item.id).then(function () { return false; });
+            if (result.state === "saved") {
+              timer = timer || Boolean(item.timer);
+              if (item.kind === "timer-stop" && result.location) described.push(result.location);
+              return queue.remove(item.id).then(function () { return false; });
+            }
             item.state = "refused";
             item.status = result.status;
             item.answer = result.answer;
@@ -93,7 +106,7 @@
           });
         });
       }, Promise.resolve(false)).then(function () {
-        return { changed: changed, waiting: left };
+        return { changed: changed, waiting: left, timer: timer, described: described };
       });
     });
     var done = function () { running = null; };

@@ -1,7 +1,9 @@
 // Svenn without a connection, for a signed-in user (base.html's #offline says the
 // words and addresses): the service worker, the writes kept on the phone while offline
 // ("Venter på nett" in the week), sent by themselves when the connection is back, and
-// logging out, which leaves nothing of the user's on the phone.
+// logging out, which leaves nothing of the user's on the phone. The timer too: a start
+// kept on the phone shows as running (its "Stopp" and "Forkast" kept in turn), a stop
+// as its hours in its day; the queue sends them with how long ago they were tapped.
 (function () {
   "use strict";
   var box = document.getElementById("offline");
@@ -10,22 +12,28 @@
   var say = box.dataset;
   var USER = Number(say.user);
   var WEEK = say.week;
-  var WRITE = new RegExp("^" + WEEK + "(?:(new)/|(\\d+)/(edit|delete)/)$");
+  var WRITE = new RegExp("^" + WEEK + "(?:(new)/|(\\d+)/(edit|delete)/|timer/(?:(start)|([0-9a-f-]{36})/(stop|discard))/)$");
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(say.worker, { scope: "/" }).catch(function () {});
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "queue") afterReplay(event.data.changed);
+      if (event.data && event.data.type === "queue") afterReplay(event.data.result);
     });
   }
 
-  function message(text, error) {
+  function message(text, error, link) {
     var region = document.getElementById("messages");
     if (!region) return;
     var p = document.createElement("p");
     p.className = "message " + (error ? "message-error" : "message-info");
     if (error) p.setAttribute("role", "alert");
     p.textContent = text;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link[0];
+      a.textContent = link[1];
+      p.append(" ", a);
+    }
     region.replaceChildren(p);
   }
 
@@ -87,15 +95,29 @@
     var item = {
       user: USER,
       url: url.pathname,
-      kind: match[1] ? "create" : match[3],
+      kind: match[1] ? "create" : match[3] || "timer-" + (match[4] || match[6]),
       entry: match[2] ? Number(match[2]) : null,
       fields: fields,
       shown: shown(config.elt),
       state: "waiting",
       at: Date.now(),
     };
-    queue.add(item).then(function () {
-      var dialog = config.elt.closest("dialog");
+    if (match[4]) {
+      item.timer = config.formData.get("timer_key") || null;
+      if (!item.timer) { message(say.noConnection, true); return; }
+      item.shown = startShown(config.elt, item.shown);
+    } else if (match[5]) {
+      item.timer = match[5];
+      var end = config.formData.get("end");
+      item.shown = match[6] === "stop" ? stoppedShown(serverTimer(match[5]), end, item.at) : {};
+    }
+    keep(item, config.elt);
+  });
+
+  function keep(item, elt) {
+    described = null;
+    return queue.add(item).then(function () {
+      var dialog = elt && elt.closest("dialog");
       if (dialog && dialog.open) dialog.close();
       render();
       message(say.queued);
@@ -104,8 +126,175 @@
           if (registration.sync) return registration.sync.register("svenn-queue");
         }).catch(function () {});
       }
+      replay();  // a tap on a timer started offline, perhaps with the connection back
+    });
+  }
+
+  // The timer ------------------------------------------------------------------
+  // What a start runs on: the entry form's project and customer, or the one-tap
+  // project's button ("Mine timer").
+  function startShown(form, typed) {
+    var field = form && form.elements && form.elements.project;
+    if (field && field.type === "hidden") {
+      var button = form.querySelector("button");
+      return { project: button ? button.textContent.trim() : "" };
+    }
+    return { project: typed.project, customer: typed.customer };
+  }
+
+  function isoDay(ms) {
+    var d = new Date(ms);
+    return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+  }
+
+  // The timer the server showed (_timer.html), as a stop needs it: its day, what it
+  // runs on, its seconds at ``at`` (as the page counts them, not by the phone's clock)
+  // and to midnight.
+  function serverTimer(key) {
+    var card = document.querySelector("#timer[data-timer-key='" + key + "']");
+    if (!card) return null;
+    var elapsed = card.querySelector("[data-timer-seconds]");
+    var seen = Number(elapsed.getAttribute("data-timer-seen")) || Date.now();
+    var text = function (selector) {
+      var e = card.querySelector(".timer-what " + selector);
+      return e ? e.textContent.trim() : "";
+    };
+    return {
+      day: card.getAttribute("data-timer-day"),
+      project: text(".entry-project"),
+      customer: text(".entry-customer"),
+      secondsAt: function (at) { return Number(elapsed.getAttribute("data-timer-seconds")) + (at - seen) / 1000; },
+      midnight: Number(card.getAttribute("data-midnight-seconds")),
+    };
+  }
+
+  // A timer started on the phone: its day and midnight by the phone's clock.
+  function keptTimer(start) {
+    var d = new Date(start.at);
+    var midnight = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+    return {
+      day: isoDay(start.at),
+      project: start.shown.project,
+      customer: start.shown.customer,
+      secondsAt: function (at) { return (at - start.at) / 1000; },
+      midnight: (midnight - start.at) / 1000,
+    };
+  }
+
+  // A stopped timer as the week shows its entry until the server has it: its hours
+  // to the hundredth (the server rounds them as the firm chooses).
+  function stoppedShown(timer, end, at) {
+    if (!timer) return {};
+    var seconds = end === "midnight" ? timer.midnight : timer.secondsAt(at);
+    var hours = Math.max(Math.round(seconds / 36), 1) / 100;
+    return {
+      date: timer.day,
+      hours: hours.toLocaleString(document.documentElement.lang || undefined, { maximumFractionDigits: 2 }),
+      project: timer.project,
+      customer: timer.customer,
+    };
+  }
+
+  function button(text, className, what, key, end) {
+    var b = element("button", "button " + className, text);
+    b.type = "button";
+    b.setAttribute("data-offline-timer", what);
+    b.setAttribute("data-key", key);
+    if (end) b.setAttribute("data-end", end);
+    return b;
+  }
+
+  // A start waiting for the network, drawn as _timer.html draws a running timer, its
+  // time counted from the tap; before today, the midnight rule's question.
+  function timerCard(start) {
+    var section = element("section", "card timer");
+    section.setAttribute("data-offline-item", "");
+    section.setAttribute("aria-labelledby", "timer-kept-title");
+    var title = element("h2", "timer-title", say.timerRunning);
+    title.id = "timer-kept-title";
+    section.appendChild(title);
+    var what = element("p", "timer-what");
+    if (start.shown.project) what.appendChild(element("span", "entry-project", start.shown.project));
+    if (start.shown.customer) what.appendChild(element("span", "entry-customer", start.shown.customer));
+    section.appendChild(what);
+    var when = element("p", "timer-when");
+    when.appendChild(element("span", "badge pending", say.waiting));
+    when.appendChild(document.createTextNode(" · "));
+    var elapsed = element("span", "timer-elapsed");
+    elapsed.setAttribute("data-timer-seconds", String(Math.max(0, Math.floor((Date.now() - start.at) / 1000))));
+    elapsed.setAttribute("data-hours-format", say.hoursFormat);
+    elapsed.setAttribute("data-minutes-format", say.minutesFormat);
+    when.appendChild(elapsed);
+    section.appendChild(when);
+    var actions = element("div", "timer-actions");
+    if (isoDay(start.at) < isoDay(Date.now())) {
+      section.classList.add("overnight");
+      section.appendChild(element("p", "", say.overnight));
+      actions.appendChild(button(say.stopMidnight, "primary", "stop", start.timer, "midnight"));
+      actions.appendChild(button(say.stopNow, "", "stop", start.timer, "now"));
+    } else {
+      actions.appendChild(button(say.stop, "primary", "stop", start.timer));
+    }
+    var discard = button(say.discard, "danger", "discard", start.timer);
+    discard.setAttribute("data-confirm", say.discardConfirm);
+    actions.appendChild(discard);
+    section.appendChild(actions);
+    return section;
+  }
+
+  // "Stopp" or "Forkast" of a timer started on the phone: kept after its start.
+  document.addEventListener("click", function (event) {
+    var tapped = event.target.closest("[data-offline-timer]");
+    if (!tapped) return;
+    var at = Date.now();
+    var key = tapped.getAttribute("data-key");
+    var what = tapped.getAttribute("data-offline-timer");
+    var end = tapped.getAttribute("data-end");
+    queue.all().then(function (items) {
+      var start = items.filter(function (i) { return i.user === USER && i.kind === "timer-start" && i.timer === key; })[0];
+      if (!start) return;
+      var csrf = start.fields.filter(function (pair) { return pair[0] === "csrfmiddlewaretoken"; })[0];
+      var fields = [["form_token", window.crypto.randomUUID()]];
+      if (csrf) fields.push(csrf);
+      if (end) fields.push(["end", end]);
+      keep({
+        user: USER,
+        url: WEEK + "timer/" + key + "/" + what + "/",
+        kind: "timer-" + what,
+        entry: null,
+        timer: key,
+        fields: fields,
+        shown: what === "stop" ? stoppedShown(keptTimer(start), end, at) : {},
+        state: "waiting",
+        at: at,
+      });
     });
   });
+
+  // After a tap of the timer was sent: the timer (or the taps that start one) and the
+  // header's pill as the server has them now.
+  function refreshTimer() {
+    return fetch(WEEK, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || new URL(response.url).pathname !== WEEK) return null;
+      return response.text();
+    }).then(function (html) {
+      if (!html) return;
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var area = document.getElementById("timer-area");
+      var now = fresh.getElementById("timer-area");
+      if (area && now) {
+        area.replaceWith(now);
+        if (window.htmx) window.htmx.process(now);
+      }
+      var pill = document.querySelector(".timer-pill");
+      var freshPill = fresh.querySelector(".timer-pill");
+      if (pill && freshPill) pill.replaceWith(freshPill);
+      else if (pill) pill.remove();
+      else if (freshPill && document.querySelector(".topbar .menu-toggle")) document.querySelector(".topbar .menu-toggle").before(freshPill);
+      document.dispatchEvent(new Event("svenn:timers"));
+      render();
+    }).catch(function () {});
+  }
 
   // The server's words for a refused write: its form's errors, else its message or
   // error page.
@@ -131,7 +320,7 @@
   // A waiting write where the week shows it: a new entry in its day, a change or a
   // delete on its entry. Returns false where the week does not show it.
   function place(item) {
-    if (item.kind === "create") {
+    if (item.kind === "create" || item.kind === "timer-stop") {
       var day = isoDate(item.shown && item.shown.date);
       var heading = day && document.getElementById("day-" + day);
       if (!heading) return false;
@@ -177,7 +366,8 @@
     items.forEach(function (item) {
       var li = element("li", "offline-write");
       var refused = item.state === "refused";
-      var what = item.kind === "delete" ? say.deleting : item.kind === "edit" ? say.changing : "";
+      var what = { "delete": say.deleting, edit: say.changing, "timer-start": say.timerStart,
+        "timer-stop": say.timerStop, "timer-discard": say.timerDiscard }[item.kind] || "";
       li.appendChild(element("span", "", [what, summary(item)].filter(Boolean).join(": ")));
       li.appendChild(document.createTextNode(" "));
       var mark = badge(refused ? say.refused : say.waiting, refused ? "danger" : "pending");
@@ -196,15 +386,51 @@
     return section;
   }
 
+  function hide(e) {
+    if (!e) return;
+    e.hidden = true;
+    e.setAttribute("data-offline-hid", "");
+  }
+
+  // The timer as the waiting taps leave it: a start drawn running until its stop or
+  // discard; the server's timer hidden once a stop or discard of it waits.
+  function placeTimer(item, items) {
+    var ended = items.some(function (i) {
+      return i.state === "waiting" && i.timer === item.timer && i.kind !== "timer-start";
+    });
+    if (item.kind === "timer-start") {
+      if (!ended) {
+        var area = document.getElementById("timer-area");
+        if (!area) return false;
+        hide(area.querySelector(".timer-start"));
+        area.appendChild(timerCard(item));
+      }
+      return true;
+    }
+    var card = document.querySelector("#timer[data-timer-key='" + item.timer + "']");
+    if (card) {
+      hide(card);
+      hide(document.querySelector(".timer-pill"));
+    }
+    return item.kind === "timer-discard" || place(item);
+  }
+
   function render() {
     return queue.all().then(function (items) {
       document.querySelectorAll("[data-offline-item]").forEach(function (e) { e.remove(); });
+      document.querySelectorAll("[data-offline-hid]").forEach(function (e) {
+        e.hidden = false;
+        e.removeAttribute("data-offline-hid");
+      });
       var week = document.getElementById("week");
       if (!week || !week.hasAttribute("data-own")) return;
+      items = items.filter(function (item) { return item.user === USER; });
       var rest = items.filter(function (item) {
-        return item.user === USER && !(item.state === "waiting" && place(item));
+        if (item.state !== "waiting") return true;
+        return !(item.timer ? placeTimer(item, items) : place(item));
       });
       if (rest.length) week.insertBefore(listBox(rest), week.querySelector(".days"));
+      document.dispatchEvent(new Event("svenn:timers"));
     }).catch(function () {});
   }
 
@@ -218,13 +444,22 @@
     if (event.detail.elt && event.detail.elt.id === "week") keepPages();  // another week shown
   });
 
-  function afterReplay(changed) {
+  // The entry of a stopped timer a replay saved, to be described: kept until the next
+  // write is kept, since the page and the worker may both replay, and the second finds
+  // the stop saved already.
+  var described = null;
+
+  function afterReplay(result) {
     render();
-    if (!changed) return;
+    if (!result || !result.changed) return;
+    if (result.described && result.described.length) described = result.described[result.described.length - 1];
     queue.all().then(function (items) {
-      var refused = items.some(function (i) { return i.state === "refused"; });
-      message(refused ? say.someRefused : say.sent, refused);
+      var refused = items.some(function (i) { return i.state === "refused" && i.user === USER; });
+      if (refused) message(say.someRefused, true);
+      else if (described) message(say.timerSent, false, [described, say.describe]);
+      else message(say.sent, false);
     });
+    if (result.timer) refreshTimer();
     var week = document.getElementById("week");
     if (week && window.htmx && week.hasAttribute("data-own")) {
       window.htmx.ajax("GET", window.location.pathname + window.location.search, { target: "#week", swap: "outerHTML" });
@@ -233,7 +468,7 @@
 
   function replay() {
     if (!navigator.onLine) return;
-    queue.replay(say.login, USER).then(function (result) { afterReplay(result.changed); }, function () {});
+    queue.replay(say.login, USER).then(afterReplay, function () {});
   }
   window.addEventListener("online", replay);
 

@@ -59,12 +59,13 @@
     return request.headers.get("HX-Request") === "true";
   }
 
-  // A kept page is shown with new one-time tokens: the kept ones may have been used
-  // (a form saved while online), and one form opened twice makes two entries. An entry
+  // A kept page is shown with new one-time tokens and timer keys: the kept ones may
+  // have been used (a form saved while online), and one form opened twice makes two
+  // entries. An entry
   // form kept for another day opens on the day asked for.
   function fromCache(response, url) {
     return response.text().then(function (html) {
-      html = html.replace(/(name="form_token" value=")[^"]*/g, function (m, start) {
+      html = html.replace(/(name="(?:form_token|timer_key)" value=")[^"]*/g, function (m, start) {
         return start + self.crypto.randomUUID();
       });
       var date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(url.searchParams.get("date") || "");
@@ -209,7 +210,7 @@
       return self.SvennQueue.replay(C.login, user);
     }).then(function (result) {
       return self.clients.matchAll({ type: "window" }).then(function (clients) {
-        clients.forEach(function (client) { client.postMessage({ type: "queue", changed: result.changed }); });
+        clients.forEach(function (client) { client.postMessage({ type: "queue", result: result }); });
         if (result.waiting) throw new Error("Still waiting for the connection");
       });
     }));

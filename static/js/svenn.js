@@ -265,6 +265,7 @@
     dropNoscript();
     tickTimers();
     window.setInterval(tickTimers, 10000);
+    document.addEventListener("svenn:timers", tickTimers);  // a timer drawn by a script
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setup);

@@ -1,12 +1,16 @@
 """ "Mine timer" on a building site without a connection: written on the phone, shown as
 "Venter på nett", sent by itself when the connection is back, each write saved once;
-a refusal is shown with the server's words; logging out leaves nothing behind."""
+a refusal is shown with the server's words; logging out leaves nothing behind. The
+timer too: started and stopped without a connection, its hours are the time between
+the taps."""
 
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
@@ -14,10 +18,10 @@ from accounts.demo import PASSWORD
 from accounts.models import Company
 from accounts.permissions import Role
 from timesheets import services
-from timesheets.models import TimeEntry
+from timesheets.models import TimeEntry, Timer, TimerEvent
 
 from ..factories import CustomerFactory, ProjectFactory, TimeEntryFactory, UserFactory
-from .conftest import PHONE
+from .conftest import PHONE, log_out
 
 EMAIL = "offline@example.no"
 
@@ -50,6 +54,43 @@ TWICE = """() => SvennQueue.all().then((items) => Promise.all(items.map((item) =
   delete copy.id;
   return SvennQueue.add(copy);
 })))"""
+
+
+# The start kept on the phone, moved back as if tapped this long before: the queue
+# sends how long ago each tap was by the phone's own count, page or service worker.
+EARLIER = """(ms) => SvennQueue.all().then((items) => {
+  const start = items.find((item) => item.kind === "timer-start");
+  start.at -= ms;
+  return SvennQueue.put(start);
+})"""
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A phone in Norway: its day is the server's (the midnight rule)."""
+    return {**browser_context_args, "timezone_id": "Europe/Oslo"}
+
+
+def log_in(page, live_server, user):
+    """Signed in, and "Mine timer" kept by the worker: once the phone has taken the
+    user as its own (which empties the pages kept for anyone before, and may take the
+    week the worker has just kept with them), the week is loaded again through the
+    worker, which keeps it."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-post").fill(EMAIL)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", name="Mine timer")).to_be_visible()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    for _ in range(200):
+        if page.evaluate("SvennQueue.user()") == user.pk:
+            break
+        page.wait_for_timeout(50)
+    page.reload()
+    for _ in range(200):
+        if "pages /timesheets/" in page.evaluate(KEPT):
+            break
+        page.wait_for_timeout(50)
 
 
 @pytest.fixture
@@ -171,3 +212,74 @@ def test_offline_writes_wait_on_the_phone_and_are_saved_once_when_the_connection
     expect(page.get_by_role("button", name="Logg inn")).to_be_visible()
     assert page.evaluate(STORED) == 0
     assert page.evaluate(KEPT) == []
+
+
+def test_a_timer_started_and_stopped_offline_logs_the_time_between_the_taps(
+    firm, page, context, live_server
+):
+    user, _admin, _entries = firm
+    since_midnight = timezone.localtime() - timezone.localtime().replace(hour=0, minute=0)
+    if since_midnight < datetime.timedelta(minutes=35):
+        pytest.skip("the half hour before the tap would be yesterday: the midnight rule's")
+    page.set_viewport_size(PHONE)
+    page.on("dialog", lambda dialog: dialog.accept())  # "Forkaste tidtakeren?"
+    log_in(page, live_server, user)
+    assert "pages /timesheets/" in page.evaluate(KEPT)
+
+    context.set_offline(True)
+    page.reload()
+    page.get_by_role("group", name="Start tidtaker").get_by_role("button", name="Loft").click()
+    timer = page.get_by_role("region", name="Tidtaker går")
+    expect(timer).to_contain_text("Loft")
+    expect(timer).to_contain_text("Venter på nett")
+    expect(page.get_by_role("group", name="Start tidtaker")).to_be_hidden()
+    # Half an hour on the site; the page counts it from the tap, also after a reload.
+    page.evaluate(EARLIER, 30 * 60 * 1000)
+    page.reload()
+    expect(timer).to_contain_text("30 min")
+    results = Axe().run(page, context={"include": [["#timer-area"]]})
+    assert results.violations_count == 0, results.generate_report()
+
+    timer.get_by_role("button", name="Stopp").click()
+    expect(timer).to_have_count(0)
+    stopped = page.locator(".entry.pending")
+    expect(stopped).to_contain_text("0,5 t")
+    expect(stopped).to_contain_text("Loft")
+    expect(stopped).to_contain_text("Venter på nett")
+    assert not Timer.objects.exists() and not TimerEvent.objects.exists()
+    page.evaluate(TWICE)  # the page and the worker both sending them
+
+    context.set_offline(False)
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text("Tidtakeren er stoppet og timene er lagret.")
+    expect(page.locator(".entry.pending")).to_have_count(0)
+    expect(page.get_by_role("group", name="Start tidtaker")).to_be_visible()
+    entry = TimeEntry.objects.exclude(description__in=["Rives", "Tavle", "Lister"]).get()
+    # The half hour between the taps (and the seconds the test took), not the moment
+    # the two arrived together.
+    assert Decimal("0.50") <= entry.hours <= Decimal("0.52"), entry.hours
+    assert entry.user == user and entry.project.name == "Loft"
+    assert not Timer.objects.exists()
+    assert page.evaluate(STORED) == 0
+
+    messages.get_by_role("link", name="Beskriv arbeidet").click()
+    dialog = page.get_by_role("dialog", name="Endre timer")
+    dialog.get_by_label("Beskrivelse").fill("Lekter på loftet")
+    dialog.get_by_role("button", name="Lagre").click()
+    expect(page.locator(".entry.highlight")).to_contain_text("Lekter på loftet")
+    assert TimeEntry.objects.get(pk=entry.pk).description == "Lekter på loftet"
+
+    # A timer started with the connection, stopped without it: its hours wait in its day.
+    page.get_by_role("group", name="Start tidtaker").get_by_role("button", name="Loft").click()
+    expect(timer).to_contain_text("Loft")
+    context.set_offline(True)
+    timer.get_by_role("button", name="Stopp").click()
+    expect(timer).to_be_hidden()
+    expect(page.locator(".timer-pill")).to_be_hidden()
+    expect(page.locator(".entry.pending")).to_contain_text("Venter på nett")
+    context.set_offline(False)
+    expect(page.locator(".entry.pending")).to_have_count(0)
+    expect(page.locator(".timer-pill")).to_have_count(0)
+    assert not Timer.objects.exists()
+    assert TimeEntry.objects.filter(user=user).count() == 5
+    log_out(page)  # nothing of the worker's still fetching under this session

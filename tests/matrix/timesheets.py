@@ -59,7 +59,7 @@ def own_timer(world):
         user=world.employee,
         defaults={"project": world.project, "started_at": timezone.now()},
     )
-    return [timer.pk]
+    return [timer.key]
 
 
 # Only its user sees or stops a timer: anyone else, in the firm or not, gets a 404.

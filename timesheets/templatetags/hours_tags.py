@@ -2,7 +2,10 @@
 svenn's ``hours`` filter; names that survive deletion are ``display_name``), and
 what a user may do with an entry."""
 
+import uuid
+
 from django import template
+from django.utils.html import format_html
 
 from timesheets import selectors, services
 
@@ -20,3 +23,10 @@ def approvable_by(entry, user):
     """``{% if entry|approvable_by:user %}``: an open entry the user may approve
     (services.may_approve: not one's own, unless an Administrator)."""
     return not entry.is_approved and services.may_approve(user, entry)
+
+
+@register.simple_tag
+def timer_key():
+    """A hidden key for the timer a start form starts (``Timer.key``): its "Stopp"
+    names it so, also while the start waits on the phone for the connection."""
+    return format_html('<input type="hidden" name="timer_key" value="{}">', uuid.uuid4())
