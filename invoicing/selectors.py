@@ -84,6 +84,18 @@ class ProjectGroup:
     full: "ProjectGroup | GroupSums | None" = None
 
     @property
+    def one_rate(self):
+        """Whether its lines of hours (as shown) share one price. A project of a
+        customer's basis has one (``hourly_rate_of_entry``): it is said once, with the
+        project, instead of on every line (a long PDF lays out a quarter fewer cells)."""
+        return len({line.rate for line in self.lines}) == 1
+
+    @property
+    def rate(self):
+        """The price of its first line of hours (None: no price)."""
+        return self.lines[0].rate if self.lines else None
+
+    @property
     def hours(self):
         if self.full:
             return self.full.hours

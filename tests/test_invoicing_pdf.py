@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import weasyprint
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
@@ -19,6 +20,7 @@ from core import pdf
 from core.models import Job
 from invoicing import exports
 from invoicing.models import Kind, Unit
+from invoicing.selectors import Basis, Line, ProjectGroup
 
 from .factories import JobLineFactory
 from .test_invoicing_basis import PERIOD, approved
@@ -68,8 +70,9 @@ def test_the_pdf_holds_the_firm_the_customer_the_period_the_lines_and_the_sums(f
     assert "Kari Nordmann" in text and "Org.nr. 987 654 325" in text
     assert "Postboks 12 Sentrum\n0101 Oslo" in text
     assert "Periode 01.10.2026–31.10.2026" in text
-    assert f"{firm.project.number} Nytt bad" in text
-    assert "01.10.2026 9,5 1 100,00 kr 10 450,00 kr" in text  # 7,5 + 2 h × 1 100 kr
+    # The project's one price is said with its name, not on each line.
+    assert f"{firm.project.number} Nytt bad · 1 100,00 kr per time" in text
+    assert "01.10.2026 9,5 10 450,00 kr" in text  # 7,5 + 2 h × 1 100 kr
     assert "Sum eks. MVA 10 450,00 kr" in text
     assert "MVA 25 % 2 612,50 kr" in text
     assert "Totalt inkl. MVA 13 062,50 kr" in text
@@ -104,8 +107,27 @@ def test_the_pdf_groups_by_employee_as_the_page_does(firm, client_for):
     (text,) = pages_of(download(client_for(firm.admin), firm, group="employee"))
 
     assert "Ansatt Timer Timepris Beløp" in text
-    assert "Per Hansen 7,5 1 100,00 kr 8 250,00 kr" in text
-    assert "Sofie Lie 2 1 100,00 kr 2 200,00 kr" in text
+    assert "Nytt bad · 1 100,00 kr per time" in text
+    assert "Per Hansen 7,5 8 250,00 kr" in text
+    assert "Sofie Lie 2 2 200,00 kr" in text
+
+
+def test_a_project_whose_lines_differ_in_price_shows_each_lines_price(firm):
+    def line(day, rate):
+        amount = Decimal("0.00") if rate is None else Decimal("7.5") * rate
+        return Line(datetime.date(2026, 10, day), Decimal("7.5"), rate, amount)
+
+    mixed = ProjectGroup(1, "Nytt bad", [line(1, Decimal("1100")), line(2, Decimal("950"))])
+    unpriced = ProjectGroup(2, "Garasje", [line(1, None), line(2, None)])
+    html = render_to_string(
+        "invoicing/_lines.html",
+        {"basis": Basis([mixed, unpriced], 0, 2), "sums": Basis([mixed], 0, 0), "by_date": True},
+    )
+
+    assert (mixed.one_rate, unpriced.one_rate) == (False, True)
+    assert "1\xa0100,00 kr" in html and "950,00 kr" in html  # on their lines
+    assert "per time" not in html.split("Garasje")[0]
+    assert 'Garasje<span class="group-rate"> · uten timepris</span>' in html
 
 
 def test_a_long_basis_numbers_its_pages_and_repeats_the_header_but_not_the_sums(firm, client_for):
