@@ -4,6 +4,7 @@ every page; the invoiced basis with its number; a long basis made by a job; mark
 a name printed as text, and nothing fetched but the app's own stylesheet."""
 
 import datetime
+import gc
 import io
 from decimal import Decimal
 
@@ -293,3 +294,17 @@ def test_the_pdfs_lay_out_with_the_apps_own_user_agent_stylesheet():
     # Head and hidden elements not printed; the heading is the document's outline.
     assert reader.pages[0].extract_text().split() == ["Fakturagrunnlag", "Dato", "7,5"]
     assert [item.title for item in reader.outline] == ["Fakturagrunnlag"]
+
+
+def test_a_pdf_is_laid_out_without_the_cycle_collector_which_is_on_again_after(monkeypatch):
+    during = []
+
+    def write_pdf(document):
+        during.append(gc.isenabled())
+        raise weasyprint.urls.URLFetchingError("a failed PDF")
+
+    monkeypatch.setattr(pdf.Document, "write_pdf", write_pdf)
+    with pytest.raises(weasyprint.urls.URLFetchingError):
+        pdf.pdf_bytes("<p>Fakturagrunnlag</p>")
+
+    assert during == [False] and gc.isenabled()
