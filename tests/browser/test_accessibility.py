@@ -44,6 +44,14 @@ def new_entry(email):
     )
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """No service worker: a page it controls sends its requests through it, and
+    Playwright's routes (``held``) see those only some of the time. Nothing here is
+    about working offline (tests/browser/test_offline.py is)."""
+    return {**browser_context_args, "service_workers": "block"}
+
+
 def held(page, url_pattern):
     """Hold every request to ``url_pattern`` until release(); returns (requests, release)."""
     requests, routes = [], []
