@@ -513,11 +513,13 @@
   }, true);
 
   // This user's phone now: what another user left (their kept pages, writes they did
-  // not send before their session ended) is not theirs to read, nor to send.
+  // not send before their session ended) is not theirs to read, nor to send. A phone
+  // nobody had (new, or logged out of, which emptied it) keeps what this first page
+  // of the user's is keeping already.
   function signIn() {
     return queue.user().then(function (last) {
       var work = [queue.setUser(USER)];
-      if (last !== USER) work.push(clearPages());
+      if (last != null && last !== USER) work.push(clearPages());
       work.push(queue.all().then(function (items) {
         return Promise.all(items.filter(function (i) { return i.user !== USER; }).map(function (i) {
           return queue.remove(i.id);

@@ -72,10 +72,9 @@ def browser_context_args(browser_context_args):
 
 
 def log_in(page, live_server, user):
-    """Signed in, and "Mine timer" kept by the worker: once the phone has taken the
-    user as its own (which empties the pages kept for anyone before, and may take the
-    week the worker has just kept with them), the week is loaded again through the
-    worker, which keeps it."""
+    """Signed in on a new phone, and "Mine timer" kept by the worker as the first page
+    after signing in keeps it: the phone taking the user as its own (which empties the
+    pages another user left) leaves it kept, as nobody had the phone before."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-post").fill(EMAIL)
     page.get_by_label("Passord").fill(PASSWORD)
@@ -86,11 +85,11 @@ def log_in(page, live_server, user):
         if page.evaluate("SvennQueue.user()") == user.pk:
             break
         page.wait_for_timeout(50)
-    page.reload()
     for _ in range(200):
         if "pages /timesheets/" in page.evaluate(KEPT):
             break
         page.wait_for_timeout(50)
+    assert "pages /timesheets/" in page.evaluate(KEPT), page.evaluate(KEPT)
 
 
 @pytest.fixture
