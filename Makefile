@@ -25,7 +25,7 @@ help:
 	@echo "make brreg-fake  recorded Enhetsregisteret answers on :8099 (BRREG_API_URL=http://127.0.0.1:8099 make run)"
 	@echo "make lint      ruff, the import layers (import-linter) and the templates' {% load %} layers"
 	@echo "make format    ruff format + fix"
-	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it)"
+	@echo "make bench-data  fill the benchmark database (FORCE=1 rebuilds it; SCALE=10 fills a second, ten times the firms)"
 	@echo "make bench     measure every everyday page over HTTP; writes bench/last.json"
 	@echo "make bench-import  time the check and import of a 20,000-row customer file (ROWS=n)"
 	@echo "make loadtest  two servers, 50 users for 60 s, PostgreSQL restarted midway; writes loadtest/last.json"
@@ -129,13 +129,18 @@ restore: install
 	@export DATABASE_URL="$(call DB_URL,$(or $(DB),svenn_restored))" DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py restore "$(FILE)"
 
-BENCH_DB = $${BENCH_DATABASE_URL:-$$($(PYTHON_BASE) -m svenn.devdb url svenn_bench)}
+# SCALE=10 loads ten times the firms into a database of its own, which `make bench`
+# measures beside the first when it is there.
+SCALE ?= 1
+BENCH_DB_1 = $${BENCH_DATABASE_URL:-$$($(PYTHON_BASE) -m svenn.devdb url svenn_bench)}
+BENCH_DB_10 = $${BENCH10_DATABASE_URL:-$$($(PYTHON_BASE) -m svenn.devdb url svenn_bench_x10)}
 
 .PHONY: bench-data
 bench-data: install
-	@export DATABASE_URL="$(BENCH_DB)" DEBUG=true; \
+	@case "$(SCALE)" in 1|10) ;; *) echo "SCALE is 1 or 10"; exit 2;; esac
+	@export DATABASE_URL="$(BENCH_DB_$(SCALE))" DEBUG=true; \
 	$(PY) manage.py migrate --noinput -v0; \
-	$(PY) manage.py bench_data $(if $(FORCE),--force)
+	$(PY) manage.py bench_data --scale $(SCALE) $(if $(FORCE),--force)
 
 # "Importer kunder" on a big file, in a database of its own (a new firm each run).
 IMPORT_BENCH_DB = $${IMPORT_BENCH_DATABASE_URL:-$$($(PYTHON_BASE) -m svenn.devdb url svenn_import_bench)}
@@ -149,7 +154,7 @@ bench-import: install
 
 .PHONY: bench
 bench: install pango
-	@export DATABASE_URL="$(BENCH_DB)"; $(PY) bench/run.py
+	@export DATABASE_URL="$(BENCH_DB_1)" BENCH10_DATABASE_URL="$(BENCH_DB_10)"; $(PY) bench/run.py
 
 # Its own database svenn_load in the project's cluster, which it restarts midway;
 # LOAD_DATABASE_URL points it at another (empty-able) database and skips the restart.

@@ -4,13 +4,16 @@ import io
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
 
 from accounts.models import Company, User
 from customers.models import ContactPerson, Customer
 from invoicing.models import JobLine, JobLineEvent, Kind, Unit
 from projects.models import Project, ProjectAccess
+from svenn.management.commands import bench_data
 from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX
-from timesheets.models import TimeEntry
+from timesheets.models import TimeEntry, TimeEntryEvent
 
 
 def run(**options):
@@ -20,7 +23,7 @@ def run(**options):
 
 
 def test_bench_data_produces_the_promised_counts_at_a_tiny_scale(db):
-    run(scale=0.005)
+    run(size=0.005)
 
     big = Company.objects.get(name=BIG_FIRM)
     assert Customer.objects.filter(company=big).count() == 100
@@ -46,7 +49,7 @@ def test_bench_data_produces_the_promised_counts_at_a_tiny_scale(db):
 
 
 def test_the_big_firm_has_prices_materials_driving_and_a_key_customer(db):
-    run(scale=0.005)
+    run(size=0.005)
 
     big = Company.objects.get(name=BIG_FIRM)
     assert (big.hourly_rate, big.rate_per_km) == (Decimal(950), Decimal("4.50"))
@@ -67,14 +70,79 @@ def test_the_big_firm_has_prices_materials_driving_and_a_key_customer(db):
     assert not lines.filter(entry__deleted_at__isnull=False).exists()
     # Their history starts as the entries' does: one insert event each.
     assert JobLineEvent.objects.filter(company=big, pgh_label="insert").count() == lines.count()
+    # The loader sets what the held-off trigger would: a line's customer is its entry's.
+    assert not lines.exclude(customer=F("entry__customer")).exists()
+
+
+def index_names(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table])
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_indexes_held_off_during_the_load_are_built_again(db):
+    tables = [TimeEntry._meta.db_table, JobLine._meta.db_table, TimeEntryEvent._meta.db_table]
+    before = {table: index_names(table) for table in tables}
+    assert len(before[TimeEntry._meta.db_table]) > 10
+
+    run(size=0.002)
+
+    assert {table: index_names(table) for table in tables} == before
+
+
+def test_without_superuser_rights_only_the_history_triggers_are_held_off(db, monkeypatch):
+    monkeypatch.setattr(bench_data, "is_superuser", lambda: False)
+
+    run(size=0.002)
+
+    big = Company.objects.get(name=BIG_FIRM)
+    entries = TimeEntry.objects.filter(company=big)
+    assert entries.count() == 4_000
+    assert TimeEntryEvent.objects.filter(company=big, pgh_label="insert").count() == 4_000
+    lines = JobLine.objects.filter(company=big)
+    assert lines.exists() and not lines.exclude(customer=F("entry__customer")).exists()
 
 
 def test_bench_data_is_deterministic_and_reused_without_force(transactional_db):
-    run(scale=0.002)
+    run(size=0.002)
     names = list(Customer.objects.order_by("company_id", "number").values_list("name", flat=True))
 
-    assert "already there" in run(scale=0.002)
-    run(scale=0.002, force=True)
+    assert "already there" in run(size=0.002)
+    run(size=0.002, force=True)
 
     again = list(Customer.objects.order_by("company_id", "number").values_list("name", flat=True))
     assert again == names
+
+
+def firm_rows(name):
+    company = Company.objects.get(name=name)
+    return (
+        list(Customer.objects.filter(company=company).order_by("number").values_list("name")),
+        list(
+            TimeEntry.objects.filter(company=company)
+            .order_by("id")
+            .values_list("user__email", "date", "hours", "project__number", "customer__number")
+        ),
+    )
+
+
+def test_a_larger_scale_adds_firms_of_the_same_shape_and_keeps_the_first(transactional_db):
+    run(size=0.002)
+    first_big, first_small = firm_rows(BIG_FIRM), firm_rows(f"{SMALL_FIRM_PREFIX} 1 AS")
+
+    run(size=0.002, scale=3, force=True)
+
+    # The firms measured are the same rows at either scale.
+    assert firm_rows(BIG_FIRM) == first_big
+    assert firm_rows(f"{SMALL_FIRM_PREFIX} 1 AS") == first_small
+    bigs = Company.objects.filter(name__startswith="Storbygg Entreprenør")
+    assert sorted(bigs.values_list("name", flat=True)) == [
+        "Storbygg Entreprenør 2 AS",
+        "Storbygg Entreprenør 3 AS",
+        BIG_FIRM,
+    ]
+    for company in bigs:
+        assert TimeEntry.objects.filter(company=company).count() == 4_000
+        assert Customer.objects.filter(company=company).count() == 40
+    assert Company.objects.filter(name__startswith=SMALL_FIRM_PREFIX).count() == 3
+    assert TimeEntry.objects.count() == 3 * (4_000 + 100)

@@ -2,7 +2,10 @@
 
 One big firm (20,000 customers, 40,000 contact persons, 2,000 projects, 300 users,
 2,000,000 time entries over five years) and 200 small firms (50 customers, 20
-projects, 10 users, 2,000 entries each); ``--scale`` multiplies every count.
+projects, 10 users, 2,000 entries each). ``--scale N`` loads N of that shape (N big
+firms, 200·N small ones): the first big and the first small firm are the same rows at
+every scale, so `make bench` compares the same pages over N times the data.
+``--size`` multiplies every count of the shape (the tests load a tiny one).
 Each firm has prices (its own, its first customer's, every tenth project's), a cost per
 hour for each employee, and materials and driving on some entries; its first customer
 ("the key customer") has ten projects and one in a hundred of the hours: 20,000 in the
@@ -536,20 +539,21 @@ class Loader:
             ],
             entry_rows(),
         )
-        self.job_lines(company)
         return company
 
-    def job_lines(self, company):
+    def job_lines(self):
         """Materials on one entry in MATERIAL_EVERY, driving on one in DRIVING_EVERY
-        (picked by id), made from the entries in the database."""
+        (picked by id), made from every firm's entries in one statement. The line's
+        customer is its entry's, as the trigger of invoicing 0006 would set it."""
         names = ", ".join(f"'{name}'" for name, _unit in MATERIALS)
         units = ", ".join(f"'{unit}'" for _name, unit in MATERIALS)
         columns = (
             "version, created_at, updated_at, created_by_id, updated_by_id, company_id, "
-            "user_id, entry_id, kind, description, quantity, unit, route, unit_price"
+            "user_id, entry_id, customer_id, kind, description, quantity, unit, route, unit_price"
         )
         common = (
-            "1, e.created_at, e.created_at, e.user_id, e.user_id, e.company_id, e.user_id, e.id"
+            "1, e.created_at, e.created_at, e.user_id, e.user_id, e.company_id, e.user_id, e.id,"
+            " e.customer_id"
         )
         n = len(MATERIALS)
         with connection.cursor() as cursor:
@@ -560,16 +564,13 @@ class Loader:
                        CASE WHEN e.id / {MATERIAL_EVERY} %% {UNPRICED_EVERY} = 0 THEN NULL
                             ELSE 49.90 + (e.id %% 13) * 10 END
                 FROM {TimeEntry._meta.db_table} e
-                WHERE e.company_id = %(company)s AND e.deleted_at IS NULL
-                  AND e.id %% {MATERIAL_EVERY} = 3
+                WHERE e.deleted_at IS NULL AND e.id %% {MATERIAL_EVERY} = 3
                 UNION ALL
                 SELECT {common}, %(driving)s, '', 5 + e.id %% 60, %(km)s,
                        'Lager – ' || e.description, NULL
                 FROM {TimeEntry._meta.db_table} e
-                WHERE e.company_id = %(company)s AND e.deleted_at IS NULL
-                  AND e.id %% {DRIVING_EVERY} = 5""",  # noqa: S608
+                WHERE e.deleted_at IS NULL AND e.id %% {DRIVING_EVERY} = 5""",  # noqa: S608
                 {
-                    "company": company.pk,
                     "material": Kind.MATERIAL,
                     "driving": Kind.DRIVING,
                     "km": Unit.KM,
@@ -578,13 +579,30 @@ class Loader:
             self.progress.update(cursor.rowcount)
 
 
-@contextmanager
-def history_triggers_off():
-    """The history triggers write one event per row as COPY loads it, which costs more
-    than the load; with them off (pgtrigger's ignore list, for this transaction), each
-    table's events are written afterwards in one INSERT ... SELECT instead."""
-    tables = [events.pgh_tracked_model._meta.db_table for events in event_models()]
+def is_superuser():
     with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        return cursor.fetchone()[0]
+
+
+@contextmanager
+def triggers_off():
+    """No trigger fires while the data set loads: each table's history events are
+    written afterwards in one INSERT ... SELECT, and the loader sets what the other
+    triggers would (a job line's customer).
+
+    As a superuser, ``session_replication_role = replica`` (as pg_restore's
+    --disable-triggers) holds off the foreign-key checks too, which on 20,000,000 rows
+    cost more than the load itself: the rows are made from the ids just read back, so
+    they hold. Otherwise only the history triggers are held off (pgtrigger's ignore
+    list) and the keys are checked."""
+    with connection.cursor() as cursor:
+        if is_superuser():
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            yield
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+            return
+        tables = [events.pgh_tracked_model._meta.db_table for events in event_models()]
         cursor.execute(
             "SELECT set_config('pgtrigger.ignore', array_agg(tgname)::text, true)"
             " FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text = ANY(%s)",
@@ -594,15 +612,49 @@ def history_triggers_off():
         cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
 
 
+# The tables of millions of rows, whose indexes are built after the load, once.
+BIG_TABLES = [TimeEntry, JobLine]
+
+
+@contextmanager
+def indexes_built_after():
+    """Drop the indexes of BIG_TABLES and their event tables that no constraint holds
+    (a unique or primary key stays), and build them again after the load: one sorted
+    build each instead of a random insert per row per index."""
+    events = [events for model in BIG_TABLES for events in event_models(tracks_model=model)]
+    tables = [model._meta.db_table for model in [*BIG_TABLES, *events]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid::regclass::text = ANY(%s) AND NOT EXISTS"
+            " (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        yield
+        # Deferred key checks still pending would forbid the build: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+
+
 class Command(BaseCommand):
     help = "Fill the database with the benchmark data set (a big firm and many small ones)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="Multiply every count.")
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Load this many of the firm shape."
+        )
+        parser.add_argument(
+            "--size", type=float, default=1.0, help="Multiply every count of the shape."
+        )
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--force", action="store_true", help="Replace existing data.")
 
-    def handle(self, *args, scale, seed, force, **options):
+    def handle(self, *args, scale, size, seed, force, **options):
         with scopes_disabled():
             if Company.objects.filter(name=BIG_FIRM).exists() and not force:
                 self.stdout.write(
@@ -613,7 +665,7 @@ class Command(BaseCommand):
                 call_command("flush", "--noinput", verbosity=0)
 
             def n(count, least=1):
-                return max(least, round(count * scale))
+                return max(least, round(count * size))
 
             small_firms = n(200)
             big = {
@@ -630,26 +682,43 @@ class Command(BaseCommand):
                 "users": 10,
                 "entries": n(2_000, 100),
             }
-            total = (
+            # Rows of each kind, and the customers' numbers read back; the job lines
+            # (about one entry in 13) follow the entries.
+            shape = (
                 sum(big.values())
                 + big["customers"]
                 + small_firms * (sum(small.values()) + small["customers"])
             )
+            entries = big["entries"] + small_firms * small["entries"]
+            total = scale * (shape + entries // 13)
             rng = random.Random(seed)
             with tqdm(total=total, unit="rows", unit_scale=True, desc="bench data") as progress:
                 loader = Loader(rng, make_password(PASSWORD), progress)
-                with pghistory.context(command="bench_data"), transaction.atomic():
-                    with history_triggers_off():
-                        User.objects.create_superuser(
-                            email=STAFF_EMAIL, password=PASSWORD, name="Plattform Drift"
+                with (
+                    pghistory.context(command="bench_data"),
+                    transaction.atomic(),
+                    triggers_off(),
+                    indexes_built_after(),
+                ):
+                    User.objects.create_superuser(
+                        email=STAFF_EMAIL, password=PASSWORD, name="Plattform Drift"
+                    )
+                    for copy in range(scale):
+                        # The first copy's names are those of scale 1.
+                        suffix = f" {copy + 1}" if copy else ""
+                        loader.firm(
+                            name=BIG_FIRM.replace(" AS", f"{suffix} AS"),
+                            domain=f"stor{copy + 1 if copy else ''}.no",
+                            **big,
                         )
-                        loader.firm(name=BIG_FIRM, domain="stor.no", **big)
-                        for number in range(1, small_firms + 1):
+                        numbers = range(copy * small_firms, (copy + 1) * small_firms)
+                        for number in numbers:
                             loader.firm(
-                                name=f"{SMALL_FIRM_PREFIX} {number} AS",
-                                domain=f"liten{number}.no",
+                                name=f"{SMALL_FIRM_PREFIX} {number + 1} AS",
+                                domain=f"liten{number + 1}.no",
                                 **small,
                             )
+                    loader.job_lines()
                     for events in event_models():
                         history.write_snapshots(
                             events.pgh_tracked_model,
