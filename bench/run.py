@@ -289,7 +289,72 @@ def client_for(user):
     return httpx.Client(base_url=BASE, headers=HEADERS, cookies=session_cookie(user), timeout=600)
 
 
+def measure_pages(t, label=""):
+    """Every page of the big and of a small firm: {"big": {name: figures}, "small": ...}."""
+    found = {}
+    for firm in ("big", "small"):
+        clients = {
+            "manager": client_for(t[firm]["manager"]),
+            "employee": client_for(t[firm]["employee"]),
+        }
+        found[firm] = {}
+        for name, path, who in pages(t[firm]):
+            print(f"  {label}{firm:5} {name} ...", file=sys.stderr, flush=True)
+            found[firm][name] = measure(clients[who], path)
+    return found
+
+
+def entry_count():
+    from django_scopes import scopes_disabled
+
+    from timesheets.models import TimeEntry
+
+    with scopes_disabled():
+        return TimeEntry.objects.count()
+
+
+def ten_times():
+    """The pages over the database of `make bench-data SCALE=10`, in a process of its
+    own (Django holds one DATABASE_URL): None when that database is not loaded."""
+    url = os.environ.get("BENCH10_DATABASE_URL")
+    if not url:
+        return None
+    out = ROOT / "bench" / "x10.json"
+    out.unlink(missing_ok=True)
+    subprocess.run(
+        [sys.executable, __file__, "--ten-times", str(out)],
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+    )
+    found = json.loads(out.read_text())
+    out.unlink()
+    return found
+
+
+def ten_times_child(out):
+    setup_django()
+    from django.db.utils import ProgrammingError
+
+    from accounts.models import Company
+    from svenn.management.commands.bench_data import BIG_FIRM
+
+    try:
+        loaded = Company.objects.filter(name=BIG_FIRM).exists()
+    except ProgrammingError:  # not migrated: never loaded
+        loaded = False
+    found = None
+    if loaded:
+        t = targets()
+        with server(workers=2):
+            found = measure_pages(t, label="x10 ")
+        found["entries"] = entry_count()
+    Path(out).write_text(json.dumps(found))
+
+
 def main():
+    if sys.argv[1:2] == ["--ten-times"]:
+        ten_times_child(sys.argv[2])
+        return
     setup_django()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -298,17 +363,11 @@ def main():
         check=True,
     )
     t = targets()
-    results = {"pages": {}, "export": {}}
-    small_results = {}
+    entries = entry_count()
+    results = {"export": {}}
     with server(workers=2):
-        for firm, store in (("big", results["pages"]), ("small", small_results)):
-            clients = {
-                "manager": client_for(t[firm]["manager"]),
-                "employee": client_for(t[firm]["employee"]),
-            }
-            for name, path, who in pages(t[firm]):
-                print(f"  {firm:5} {name} ...", file=sys.stderr, flush=True)
-                store[name] = measure(clients[who], path)
+        found = measure_pages(t)
+        results["pages"], small_results = found["big"], found["small"]
         results["phone"] = phone_figures(t["big"])
         big_manager = client_for(t["big"]["manager"])
         results["page_weight_kb"] = page_weight(big_manager, "/customers/")
@@ -341,10 +400,32 @@ def main():
         figures["big_vs_small"] = round(figures["median_ms"] / small_results[name]["median_ms"], 2)
         figures["small_median_ms"] = small_results[name]["median_ms"]
         figures["small_queries"] = small_results[name]["queries"]
+    x10 = ten_times()
+    if x10:
+        results["scales"] = {
+            "entries_x1": entries,
+            "entries_x10": x10.pop("entries"),
+            "pages": compare_scales(found, x10),
+        }
     report(results)
     out = ROOT / "bench" / "last.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nFigures written to {out.relative_to(ROOT)}")
+
+
+def compare_scales(ones, tens):
+    """Each page of each firm at ten times the data against the same page at one."""
+    return {
+        f"{firm} {name}": {
+            "x1_ms": one["median_ms"],
+            "x10_ms": tens[firm][name]["median_ms"],
+            "ratio": round(tens[firm][name]["median_ms"] / one["median_ms"], 2),
+            "queries_x1": one["queries"],
+            "queries_x10": tens[firm][name]["queries"],
+        }
+        for firm in ("big", "small")
+        for name, one in ones[firm].items()
+    }
 
 
 def report(results):
@@ -389,6 +470,20 @@ def report(results):
     pages = results["pages"]
     ratio = pages["invoice basis key"]["median_ms"] / pages["customer list"]["median_ms"]
     print(f"The key customer's basis page: {ratio:.2f}x the customer list's time")
+    scales = results.get("scales")
+    if not scales:
+        print("\nTen times the data: not loaded (make bench-data SCALE=10)")
+        return
+    head = f"{'page, firm':30} {'x1':>8} {'x10':>8} {'x10/x1':>7} {'queries':>9}"
+    print(
+        f"\nTen times the data ({scales['entries_x1']:,} and {scales['entries_x10']:,} "
+        f"entries; the same firms):\n{head}\n" + "-" * len(head)
+    )
+    for name, f in scales["pages"].items():
+        queries = f"{f['queries_x1']}/{f['queries_x10']}"
+        print(
+            f"{name:30} {f['x1_ms']:>6.1f}ms {f['x10_ms']:>6.1f}ms {f['ratio']:>7.2f} {queries:>9}"
+        )
 
 
 if __name__ == "__main__":

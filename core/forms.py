@@ -1,5 +1,6 @@
 """Form fields and widgets shared by the apps."""
 
+import html
 import re
 from decimal import Decimal
 
@@ -8,7 +9,8 @@ from django.core.validators import DecimalValidator
 from django.forms.utils import flatatt
 from django.shortcuts import render
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .validators import clean_phone, validate_date_in_range
@@ -154,19 +156,25 @@ class ListSelect(forms.Select):
 
 def select_html(widget):
     """The <select> of a Select's context ``widget`` as Django's templates write it (no
-    option groups), written by Python."""
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (option["value"], " selected" if option["selected"] else "", option["label"])
-            for _group, choices, _index in widget["optgroups"]
-            for option in choices
-        ),
+    option groups), written by Python: each option one f-string, its value and label
+    escaped as format_html would (which, per option, took half the time)."""
+    options = "".join(
+        f'<option value="{_escaped(option["value"])}"'
+        f"{' selected' if option['selected'] else ''}>{_escaped(option['label'])}</option>"
+        for _group, choices, _index in widget["optgroups"]
+        for option in choices
     )
     return format_html(
-        '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        '<select name="{}"{}>{}</select>',
+        widget["name"],
+        flatatt(widget["attrs"]),
+        SafeString(options),  # every part of it escaped above
     )
+
+
+def _escaped(value):
+    """conditional_escape without its lazy-string wrapper."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 # A picker never renders more options than this, however many rows the firm has.

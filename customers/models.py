@@ -109,11 +109,15 @@ class Customer(FirmModel):
                 opclasses=["int8_ops", "gin_trgm_ops"],
                 name="customer_search_trgm",
             ),
-            # The list's default order, per firm, without deleted customers.
+            # The list's default order, per firm, without deleted customers. With the id
+            # in it, a page far down ("?page=200") is read from the index alone: a walk
+            # through the heap made the planner sort the firm instead once the table
+            # held ten times the firms.
             models.Index(
                 fields=["company", "is_active", "name", "number"],
+                include=["id"],
                 condition=models.Q(deleted_at__isnull=True),
-                name="customer_list_order",
+                name="customer_list_page",
             ),
             # Pickers offer active and inactive customers by name (the basis's deleted
             # ones too: they may have hours to bill): walking this index they stop after

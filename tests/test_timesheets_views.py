@@ -504,3 +504,42 @@ def test_only_those_who_see_everyones_hours_get_the_overview_tab(world, client_f
     assert overview_url not in client_for(world.employee).get(WEEK_URL).content.decode()
     for user in (world.moderator, world.admin):
         assert f'href="{overview_url}"' in client_for(user).get(WEEK_URL).content.decode()
+
+
+def test_the_overview_lists_the_biggest_groups_and_the_rest_in_one_line(world, client_for):
+    for n in range(1, 23):  # 22 projects, the n-th with n hours
+        project = ProjectFactory(company=world.company, name=f"Prosjekt {n:02d}")
+        TimeEntryFactory(user=world.employee, date=THURSDAY, hours=Decimal(n), project=project)
+    client = client_for(world.moderator)
+    week = {"date_from": "2026-03-02", "date_to": "2026-03-08", "group": "project"}
+
+    response = overview(client, **week)
+
+    shown = [(row["name"], row["hours"]) for row in response.context["totals"]]
+    assert len(shown) == 20 and shown[0] == ("Prosjekt 22", Decimal(22))
+    assert shown[-1] == ("Prosjekt 03", Decimal(3))
+    assert response.context["rest"] == {"groups": 2, "hours": Decimal(3)}
+    assert response.context["total"] == Decimal(253)  # of every group, shown or not
+    totals = response.content.decode().split('class="list totals"')[1].split("</table>")[0]
+    assert "og 2 til" in totals and "Vis alle" in totals and "Prosjekt 02" not in totals
+
+    response = overview(client, **week, totals="all")
+    assert len(response.context["totals"]) == 22 and response.context["rest"] is None
+    totals = response.content.decode().split('class="list totals"')[1].split("</table>")[0]
+    assert "Prosjekt 01" in totals and "Vis de 20 største" in totals
+
+
+def test_the_overview_pages_its_rows_in_order_of_date_and_employee(world, client_for):
+    for day in range(3):
+        for user in (world.employee2, world.employee):  # Sofie Lie, Per Hansen
+            for _ in range(20):
+                TimeEntryFactory(user=user, date=THURSDAY - datetime.timedelta(days=day))
+    client = client_for(world.moderator)
+    week = {"date_from": "2026-03-02", "date_to": "2026-03-08"}
+
+    pages = [overview(client, **week, page=n).context["page"] for n in (1, 2, 3)]
+
+    rows = [(entry.date, entry.user.name) for page in pages for entry in page.object_list]
+    assert [len(page.object_list) for page in pages] == [50, 50, 20]
+    assert rows == sorted(rows) and len({e.pk for p in pages for e in p.object_list}) == 120
+    assert rows[0] == (THURSDAY - datetime.timedelta(days=2), "Per Hansen")

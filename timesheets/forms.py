@@ -324,7 +324,8 @@ class OverviewFilterForm(PickerForm):
             week = Week.of(today())
             data["date_from"], data["date_to"] = week.monday, week.sunday
         super().__init__(data)
-        self.fields["user"].queryset = users_of_company()
+        # What the option shows (str(user)): the name, or the e-mail without one.
+        self.fields["user"].queryset = users_of_company().only("name", "email")
         # Reports cover deleted customers and projects too: their hours happened.
         self.fields["customer"].queryset = Customer.objects.order_by("name", "number")
         self.fields["project"].queryset = Project.objects.select_related("customer")

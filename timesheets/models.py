@@ -118,6 +118,15 @@ class TimeEntry(FirmModel):
         indexes = [
             models.Index(fields=["company", "user", "date"], name="entry_company_user_date"),
             models.Index(fields=["company", "date"], name="entry_company_date"),
+            # "Timeoversikt"'s totals of a period from the index alone, and the order of
+            # its page of rows; filters by employee, customer, project and approval read
+            # it too.
+            models.Index(
+                fields=["company", "date"],
+                include=["user", "customer", "project", "hours", "approved_at", "approved_by"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="entry_alive_period",
+            ),
             # A customer's entries of a period (its invoice basis, its card's sums) from the
             # index alone: what those read of each entry is in it.
             models.Index(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import BadRequest
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -370,21 +370,31 @@ def group_totals(entries, group):
     """[{"key", "name", "deleted", "hours", "count"}] per employee / customer / project,
     biggest first, in one query. Every entry is in one group (those without a customer
     or project in the group without one), so the groups add up to all of ``entries``:
-    ``all_of`` gives that sum without counting them again."""
+    ``all_of`` gives that sum without counting them again.
+
+    The entries are summed from the index ``entry_alive_period`` alone; the groups'
+    names are looked up once per group, not joined to every entry."""
     key, name = GROUPS[group]
-    deleted = {"customer": "customer__deleted_at", "project": "project__deleted_at"}.get(group)
-    fields = [key, name] + ([deleted] if deleted else [])
+    relation, name_field = name.split("__")
+    related = TimeEntry._meta.get_field(relation).related_model
+    # The base manager: a key of the firm's entries names a row of the firm.
+    of_group = related._base_manager.filter(pk=OuterRef(key)).order_by()
+    deleted = group in ("customer", "project")
     rows = (
         entries.order_by()
-        .values(*fields)
+        .values(key)
         .annotate(total=Sum("hours"), count=Count("pk"))
-        .order_by("-total", name)
+        .annotate(
+            group_name=Subquery(of_group.values(name_field)),
+            **({"deleted": Exists(of_group.filter(deleted_at__isnull=False))} if deleted else {}),
+        )
+        .order_by("-total", "group_name")
     )
     return [
         {
             "key": row[key],
-            "name": row[name],
-            "deleted": bool(deleted and row[deleted]),
+            "name": row["group_name"],
+            "deleted": row.get("deleted", False),
             "hours": row["total"],
             "count": row["count"],
         }

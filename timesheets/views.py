@@ -42,6 +42,9 @@ from .forms import OverviewFilterForm, TimeEntryForm, TimerForm
 from .jobs import EXPORT_XLSX
 
 PAGE_SIZE = 50
+# "Timeoversikt" lists the biggest groups of its totals, the rest in one line, unless
+# asked for all (?totals=all): a firm of 300 employees is a long table on a phone.
+TOTALS_SHOWN = 20
 
 
 def _week_url(week, subject=None, request=None):
@@ -479,12 +482,23 @@ def overview(request):
     entries = selectors.filter_entries(selectors.entries_with_names(), **filters)
     totals = selectors.group_totals(entries, form.grouping)
     total, count = selectors.all_of(totals)
-    paginator = Paginator(entries.order_by("date", "user__name", "id"), PAGE_SIZE)
+    # The page's ids first, ordered over the index and the employees' names alone; then
+    # those 50 rows with what they show. In one query the database joins each entry of
+    # the sorted days to its customer and project before it cuts the page.
+    ordered = entries.order_by("date", "user__name", "id")
+    paginator = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = count  # the groups' sum: not counted a second time
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(ordered.filter(pk__in=list(page.object_list)))
+    all_totals = request.GET.get("totals") == "all"
+    rest = [] if all_totals else totals[TOTALS_SHOWN:]
     context = {
         "form": form,
-        "page": paginator.get_page(request.GET.get("page")),
-        "totals": totals,
+        "page": page,
+        "totals": totals if all_totals else totals[:TOTALS_SHOWN],
+        "rest": {"groups": len(rest), "hours": selectors.all_of(rest)[0]} if rest else None,
+        "all_totals": all_totals and len(totals) > TOTALS_SHOWN,
+        "totals_shown": TOTALS_SHOWN,
         "group": form.grouping,
         "total": total,
         "here": request.get_full_path(),
