@@ -2,7 +2,10 @@
 benchmark database (`make bench-data`) and measure every everyday page over HTTP.
 
 Prints one table and writes bench/last.json. Run through the Makefile, which sets
-DATABASE_URL to the benchmark database.
+DATABASE_URL to the benchmark database and BENCH10_DATABASE_URL to the one of
+`make bench-data SCALE=10`: when that is loaded, the same pages of the same firms are
+measured over it too, and each is compared with scale 1 (FLAT: within 1.3x, with as
+many queries).
 """
 
 import json
@@ -144,6 +147,8 @@ def export_path(t, days):
 
 
 PDF_LINES = 2000
+# A page is flat when ten times the data makes it at most this much slower.
+FLAT = 1.3
 
 
 def basis_pdf(t, lines=PDF_LINES):
@@ -484,6 +489,12 @@ def report(results):
         print(
             f"{name:30} {f['x1_ms']:>6.1f}ms {f['x10_ms']:>6.1f}ms {f['ratio']:>7.2f} {queries:>9}"
         )
+    steep = [
+        name
+        for name, f in scales["pages"].items()
+        if f["ratio"] > FLAT or f["queries_x1"] != f["queries_x10"]
+    ]
+    print(f"Not flat (over {FLAT}x, or other queries): {', '.join(steep) or 'none'}")
 
 
 if __name__ == "__main__":
