@@ -24,6 +24,7 @@ from .forms import (
     ImportUploadForm,
     RefreshForm,
 )
+from .models import CustomerKind
 
 PER_PAGE = 50
 
@@ -34,7 +35,11 @@ def _list_context(*, status, q, sort, page, highlight=None):
     paginator = Paginator(rows, PER_PAGE)
     paginator.count = counts[status]  # the tab's count (of matches) is the list's count
     page = paginator.get_page(page)
-    page.object_list = selectors.customer_page_rows(page.object_list, sort)
+    page.object_list = list(selectors.customer_page_rows(page.object_list, sort))
+    # Each row's kind in words: get_kind_display rebuilds the choices on every call.
+    kinds = {kind: str(label) for kind, label in CustomerKind.choices}
+    for customer in page.object_list:
+        customer.kind_label = kinds[customer.kind]
     tabs = [
         (selectors.ACTIVE, pgettext("customer list tab", "Active"), counts["active"]),
         (selectors.INACTIVE, pgettext("customer list tab", "Inactive"), counts["inactive"]),

@@ -286,9 +286,26 @@ def test_the_week_and_its_header_ask_for_the_timer_once(
         response = client.get(WEEK_URL)
 
     asked = [q["sql"] for q in queries.captured_queries if '"timesheets_timer"' in q["sql"]]
-    assert len(asked) == 1
+    # One query, with the project and customer the timer card names.
+    assert len(asked) == 1 and '"projects_project"' in asked[0]
     html = response.content.decode()
     assert 'class="timer-pill"' in html and 'id="timer"' in html
+    assert "Nytt bad" in html.split('id="timer"')[1].split("</section>")[0]
+
+
+def test_another_pages_header_asks_for_the_timer_without_its_names(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.employee)
+    running(world.employee, timezone.now(), project=world.project)
+    with django_assert_max_num_queries(20) as queries:
+        response = client.get(reverse("accounts:profile"))
+
+    asked = [q["sql"] for q in queries.captured_queries if '"timesheets_timer"' in q["sql"]]
+    assert len(asked) == 1 and '"projects_project"' not in asked[0]
+    assert 'class="timer-pill"' in response.content.decode()
+    # The pill shows the time only, so the names are never fetched.
+    assert not [q for q in queries.captured_queries if 'FROM "projects_project"' in q["sql"]]
 
 
 def test_one_tap_on_mine_timer_starts_a_timer_on_a_latest_project(world, client_for):

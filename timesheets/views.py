@@ -72,7 +72,7 @@ def _week_context(request, subject, week, highlight=None):
         "this_week": selectors.Week.of(selectors.today()),
         "week_url": _week_url(week, subject, request),
         "highlight": highlight,
-        "timer": selectors.running_timer(request) if subject == request.user else None,
+        "timer": selectors.running_timer(request, names=True) if subject == request.user else None,
     }
 
 
@@ -97,7 +97,7 @@ def week(request):
 
 def _timer_projects(request):
     """The user's latest projects, one tap each to start a timer on, while none runs."""
-    if selectors.running_timer(request) is not None:
+    if selectors.running_timer(request, names=True) is not None:
         return []
     return selectors.recent_projects(request.user, pickable_projects(request.user))
 
@@ -114,7 +114,7 @@ def _form_page(request, form):
         "history": selectors.entry_history(entry) if entry else [],
         "next": _safe_next(request, back),
         "back": back,
-        "timer": selectors.running_timer(request),
+        "timer": selectors.running_timer(request, names=True),
     }
     return page(request, "timesheets/entry_form.html", "form", context, status=form_status(form))
 
