@@ -1,6 +1,5 @@
 """Form fields and widgets shared by the apps."""
 
-import html
 import re
 from decimal import Decimal
 
@@ -9,7 +8,7 @@ from django.core.validators import DecimalValidator
 from django.forms.utils import flatatt
 from django.shortcuts import render
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -157,10 +156,11 @@ class ListSelect(forms.Select):
 def select_html(widget):
     """The <select> of a Select's context ``widget`` as Django's templates write it (no
     option groups), written by Python: each option one f-string, its value and label
-    escaped as format_html would (which, per option, took half the time)."""
+    escaped as format_html would (calling format_html per option took half the time)."""
     options = "".join(
-        f'<option value="{_escaped(option["value"])}"'
-        f"{' selected' if option['selected'] else ''}>{_escaped(option['label'])}</option>"
+        f'<option value="{conditional_escape(option["value"])}"'
+        f"{' selected' if option['selected'] else ''}>"
+        f"{conditional_escape(option['label'])}</option>"
         for _group, choices, _index in widget["optgroups"]
         for option in choices
     )
@@ -170,11 +170,6 @@ def select_html(widget):
         flatatt(widget["attrs"]),
         SafeString(options),  # every part of it escaped above
     )
-
-
-def _escaped(value):
-    """conditional_escape without its lazy-string wrapper."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 # A picker never renders more options than this, however many rows the firm has.

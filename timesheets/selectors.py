@@ -334,11 +334,9 @@ def entry_history(entry):
 # Overview ---------------------------------------------------------------------
 
 
-GROUPS = {
-    "employee": ("user_id", "user__name"),
-    "customer": ("customer_id", "customer__name"),
-    "project": ("project_id", "project__name"),
-}
+# The grouping of "Timeoversikt"'s totals: the entry's field whose rows (each with a
+# name) the hours are summed per.
+GROUPS = {"employee": "user", "customer": "customer", "project": "project"}
 
 
 def filter_entries(
@@ -379,9 +377,8 @@ def group_totals(entries, group):
 
     The entries are summed from the index ``entry_alive_period`` alone; the groups'
     names are looked up once per group, not joined to every entry."""
-    key, name = GROUPS[group]
-    relation, name_field = name.split("__")
-    related = TimeEntry._meta.get_field(relation).related_model
+    relation = TimeEntry._meta.get_field(GROUPS[group])
+    key, related = relation.attname, relation.related_model
     # The base manager: a key of the firm's entries names a row of the firm.
     of_group = related._base_manager.filter(pk=OuterRef(key)).order_by()
     deleted = group in ("customer", "project")
@@ -390,7 +387,7 @@ def group_totals(entries, group):
         .values(key)
         .annotate(total=Sum("hours"), count=Count("pk"))
         .annotate(
-            group_name=Subquery(of_group.values(name_field)),
+            group_name=Subquery(of_group.values("name")),
             **({"deleted": Exists(of_group.filter(deleted_at__isnull=False))} if deleted else {}),
         )
         .order_by("-total", "group_name")
