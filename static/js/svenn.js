@@ -38,7 +38,9 @@
   // heading of what it shows. A button marked autofocus ("Avbryt" before a delete)
   // takes the focus; else the first field does. Only content swapped into the dialog
   // (or its body) opens it: a late answer to a part of a closed dialog's form (a
-  // look-up as the user typed) leaves it closed.
+  // look-up as the user typed) leaves it closed. htmx would wire up the new fields
+  // when the swap settles, a moment after: wired up first, the first keys typed into a
+  // field that asks as it is typed in (the customer card's org. no.) ask.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     var dialog = target.closest("dialog");
@@ -46,6 +48,7 @@
     if (opening && !dialog.open && dialog.querySelector("form")) {
       var heading = dialog.querySelector("h1[id], h2[id]");
       if (heading) dialog.setAttribute("aria-labelledby", heading.id);
+      window.htmx.process(dialog);
       dialog.showModal();
     }
   });

@@ -58,3 +58,17 @@ def test_a_bankrupt_unit_is_not_filled_without_a_confirmation(
     page.get_by_role("button", name="Fyll ut likevel").click()
     expect(page.locator("#id_name")).to_have_value("SNEKKER KONKURS AS")
     expect(page.locator(".registry-filled")).to_contain_text("Konkurs.")
+
+
+def test_an_org_number_typed_the_moment_the_card_opens_is_looked_up(
+    demo, registry, page, login, live_server
+):
+    # A slow phone: htmx settles a swap a second after it. The card is ready when it
+    # shows, so the keys typed at once ask Brønnøysund all the same.
+    login("admin@demo.no")
+    page.goto(f"{live_server.url}/customers/")
+    page.evaluate("htmx.config.defaultSettleDelay = 1000")
+    page.get_by_role("link", name="Opprett kunde").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Organisasjonsnummer").press_sequentially("915333141")
+    expect(dialog.locator("#registry-results")).to_contain_text(UNIT)
