@@ -30,7 +30,9 @@ KEPT = """async () => {
   for (const name of await caches.keys()) {
     if (!/^svenn-(pages|parts)-/.test(name)) continue;
     for (const request of await (await caches.open(name)).keys()) {
-      urls.push(name.split("-")[1] + " " + new URL(request.url).pathname);
+      // The key's query too: "/timesheets/?week=…" (the last week) is not this week.
+      const url = new URL(request.url);
+      urls.push(name.split("-")[1] + " " + url.pathname + url.search);
     }
   }
   return urls.sort();
