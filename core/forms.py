@@ -144,31 +144,38 @@ class PhoneField(forms.CharField):
 
 
 class ListSelect(forms.Select):
-    """A <select> of a list that may be long (a firm's employees), its options written
-    by Python: Django renders a template for each option and another for its
-    attributes, 300 employees' worth of which took a third of "Timeoversikt"'s time.
-    The same markup as forms.Select (no option groups)."""
+    """A <select> of a list that may be long (a firm's employees), written by Python
+    (``select_html``): Django builds a dictionary for each option and renders a
+    template for it and another for its attributes, 300 employees' worth of which took
+    a third of "Timeoversikt"'s time. The same markup as forms.Select (no option
+    groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        return select_html(self.get_context(name, value, attrs)["widget"])
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        return select_html(name, widget["attrs"], self.choices, widget["value"])
 
 
-def select_html(widget):
-    """The <select> of a Select's context ``widget`` as Django's templates write it (no
-    option groups), written by Python: each option one f-string, its value and label
-    escaped as format_html would (calling format_html per option took half the time)."""
-    options = "".join(
-        f'<option value="{conditional_escape(option["value"])}"'
-        f"{' selected' if option['selected'] else ''}>"
-        f"{conditional_escape(option['label'])}</option>"
-        for _group, choices, _index in widget["optgroups"]
-        for option in choices
-    )
+def select_html(name, attrs, choices, value):
+    """The <select> forms.Select writes for ``choices`` ((value, label) pairs, no
+    groups) with the first option of ``value`` (a list of strings) selected, as one
+    f-string per option, its value and label escaped as format_html would (calling
+    format_html per option took half the time)."""
+    chosen = set(value)
+    parts = []
+    for option_value, label in choices:
+        option_value = "" if option_value is None else str(option_value)
+        selected = option_value in chosen
+        if selected:
+            chosen = ()  # one selected option, as Django's Select marks it
+        parts.append(
+            f'<option value="{conditional_escape(option_value)}"'
+            f"{' selected' if selected else ''}>{conditional_escape(label)}</option>"
+        )
     return format_html(
         '<select name="{}"{}>{}</select>',
-        widget["name"],
-        flatatt(widget["attrs"]),
-        SafeString(options),  # every part of it escaped above
+        name,
+        flatatt(attrs),
+        SafeString("".join(parts)),  # every part of it escaped above
     )
 
 
@@ -188,7 +195,8 @@ class SearchSelect(forms.Select):
     ``term`` comes along (``PickerForm``), only ``search(queryset, term)`` as options,
     the first match selected when nothing was chosen.
     Validation still uses the field's whole queryset, so any allowed object can be
-    chosen, and nothing else.
+    chosen, and nothing else. The options read only what their labels show when the
+    field says what that is (``for_labels(queryset)``).
     """
 
     template_name = "widgets/search_select.html"
@@ -202,18 +210,25 @@ class SearchSelect(forms.Select):
         self.pick_match = False  # the form is shown again after a search (PickerForm)
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["options_url"] = str(self.options_url)
-        context["widget"]["search_label"] = self.search_label
-        context["widget"]["term"] = self.term
-        context["widget"]["select"] = select_html(context["widget"])  # as ListSelect's
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        choices, value = self.shown_choices(widget["value"])
+        widget["options_url"] = str(self.options_url)
+        widget["search_label"] = self.search_label
+        widget["term"] = self.term
+        widget["select"] = select_html(name, widget["attrs"], choices, value)
         return context
 
-    def optgroups(self, name, value, attrs=None):
+    def shown_choices(self, value):
+        """The (value, label) options shown and the value selected among them: the
+        chosen object, then the first PICKER_LIMIT others (of the search, if any)."""
         iterator = self.choices
         queryset = getattr(iterator, "queryset", None)
         if queryset is None:
-            return super().optgroups(name, value, attrs)
+            return list(iterator), value
+        for_labels = getattr(iterator.field, "for_labels", None)
+        if for_labels is not None:
+            queryset = for_labels(queryset)
         # The submitted value may be anything; only an id can select an option.
         selected = [v for v in value if str(v).isdecimal()]
         chosen = list(queryset.filter(pk__in=selected)) if selected else []
@@ -228,11 +243,7 @@ class SearchSelect(forms.Select):
         choices = [iterator.choice(obj) for obj in chosen + others]
         if iterator.field.empty_label is not None:
             choices.insert(0, ("", iterator.field.empty_label))
-        full, self.choices = self.choices, choices
-        try:
-            return super().optgroups(name, value, attrs)
-        finally:
-            self.choices = full
+        return choices, value
 
 
 class PickerForm(forms.Form):

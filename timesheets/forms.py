@@ -63,11 +63,21 @@ class CustomerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.number})"
 
+    def for_labels(self, queryset):
+        """What the picker's options read (SearchSelect)."""
+        return queryset.only("company", "name", "number")
+
 
 class ProjectChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         customer = f" – {obj.customer.name}" if obj.customer_id else ""
         return f"{obj.number} {obj.name}{customer}"
+
+    def for_labels(self, queryset):
+        """What the picker's options read (SearchSelect), the customer's name joined."""
+        return queryset.select_related("customer").only(
+            "company", "number", "name", "customer__company", "customer__name"
+        )
 
 
 def project_picker(empty_label, **attrs):
