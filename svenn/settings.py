@@ -172,9 +172,15 @@ REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 # The history triggers (django-pgtrigger) read the setting `pgtrigger.ignore` on every
 # row they record; defined for the session (as "no trigger ignored"), that read does not
 # raise and recover, which makes each recorded write about ten times cheaper.
+# A page's queries read a customer's or a month's rows, a few thousand: PostgreSQL's
+# parallel workers cost more to start than they save there (4 to 8 ms on the customer
+# card), and under load they take the cores other requests need. Ten times the default
+# setup cost keeps them for what reads hundreds of thousands of rows (long exports).
 for _database in DATABASES.values():
     _options = _database["OPTIONS"]
-    _options["options"] = f"{_options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
+    _options["options"] = (
+        f"{_options.get('options', '')} -c pgtrigger.ignore={{}} -c parallel_setup_cost=10000"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The work queue (core/queue.py) uses the default database through Django's connection,

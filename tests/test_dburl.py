@@ -1,5 +1,8 @@
 """DATABASE_URL in every form libpq reads, several hosts included (svenn/dburl.py)."""
 
+import pytest
+from django.db import connection
+
 from svenn.dburl import database_settings
 from svenn.pgtools import environment
 
@@ -54,3 +57,14 @@ def test_pg_dump_and_pg_restore_look_for_the_primary_among_the_hosts():
     )
     assert env["PGHOST"] == "db1,db2"
     assert env["PGTARGETSESSIONATTRS"] == "read-write"
+
+
+@pytest.mark.django_db
+def test_every_connection_starts_with_the_apps_session_settings():
+    """No trigger ignored (a recorded write stays cheap), and parallel workers only for
+    queries far bigger than a page's (docs/operations.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('pgtrigger.ignore'), current_setting('parallel_setup_cost')"
+        )
+        assert cursor.fetchone() == ("{}", "10000")
