@@ -3,9 +3,9 @@ benchmark database (`make bench-data`) and measure every everyday page over HTTP
 
 Prints one table and writes bench/last.json. Run through the Makefile, which sets
 DATABASE_URL to the benchmark database and BENCH10_DATABASE_URL to the one of
-`make bench-data SCALE=10`: when that is loaded, the same pages of the same firms are
-measured over it too, and each is compared with scale 1 (FLAT: within 1.3x, with as
-many queries).
+`make bench-data SCALE=10`: when that is loaded, a second server serves it and the
+same pages of the same firms are asked of both servers alternately, each compared with
+scale 1 (FLAT: within 1.3x, with as many queries).
 """
 
 import json
@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urljoin
@@ -29,6 +30,8 @@ from svenn.tooling import PROXY_HEADERS, gunicorn, session_key_for  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
+# The server of the SCALE=10 database, beside the first one.
+PORT_X10 = PORT + 1
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "30"))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "4"))
 SERVER_ENV = {
@@ -190,9 +193,9 @@ def basis_pdf(t, lines=PDF_LINES):
     }
 
 
-def server(workers):
+def server(workers, port=PORT):
     return gunicorn(
-        PORT, {**os.environ, **SERVER_ENV}, args=["--workers", str(workers), "--timeout", "600"]
+        port, {**os.environ, **SERVER_ENV}, args=["--workers", str(workers), "--timeout", "600"]
     )
 
 
@@ -206,18 +209,30 @@ def peak_rss_mb(pid):
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def measure(client, path):
-    """Median and p95 at concurrency 1, requests/s at concurrency 4, queries."""
+def timed(client, path):
+    """(milliseconds, SQL queries) of one request."""
+    start = time.perf_counter()
+    response = client.get(path)
+    ms = (time.perf_counter() - start) * 1000
+    response.raise_for_status()
+    return ms, int(response.headers.get("X-Queries", "-1"))
+
+
+FLOOR = "/bench/floor/"
+
+
+def measure(client, path, floor=None):
+    """Median and p95 at concurrency 1, requests/s at concurrency 4, queries; with a
+    ``floor`` client, the floor page asked between the samples and its median too
+    (``floor_ms``), so that the page's ratio to the floor is of one moment."""
     for _ in range(3):
         client.get(path).raise_for_status()
-    timings = []
-    queries = None
+    timings, floors = [], []
     for _ in range(SAMPLES):
-        start = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - start) * 1000)
-        response.raise_for_status()
-        queries = int(response.headers.get("X-Queries", "-1"))
+        ms, queries = timed(client, path)
+        timings.append(ms)
+        if floor is not None:
+            floors.append(timed(floor, FLOOR)[0])
     timings.sort()
     done = []
     stop = time.monotonic() + LOAD_SECONDS
@@ -237,12 +252,15 @@ def measure(client, path):
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    return {
+    figures = {
         "median_ms": round(statistics.median(timings), 1),
         "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
         "rps": round(sum(done) / elapsed, 1),
         "queries": queries,
     }
+    if floors:
+        figures["floor_ms"] = round(statistics.median(floors), 1)
+    return figures
 
 
 def export_run(client, path):
@@ -294,8 +312,10 @@ def client_for(user):
     return httpx.Client(base_url=BASE, headers=HEADERS, cookies=session_cookie(user), timeout=600)
 
 
-def measure_pages(t, label=""):
-    """Every page of the big and of a small firm: {"big": {name: figures}, "small": ...}."""
+def measure_pages(t):
+    """Every page of the big and of a small firm: {"big": {name: figures}, "small": ...},
+    each with the floor asked between its samples, as the big firm's manager."""
+    floor = client_for(t["big"]["manager"])
     found = {}
     for firm in ("big", "small"):
         clients = {
@@ -304,8 +324,8 @@ def measure_pages(t, label=""):
         }
         found[firm] = {}
         for name, path, who in pages(t[firm]):
-            print(f"  {label}{firm:5} {name} ...", file=sys.stderr, flush=True)
-            found[firm][name] = measure(clients[who], path)
+            print(f"  {firm:5} {name} ...", file=sys.stderr, flush=True)
+            found[firm][name] = measure(clients[who], path, floor=floor)
     return found
 
 
@@ -318,22 +338,32 @@ def entry_count():
         return TimeEntry.objects.count()
 
 
+@contextmanager
 def ten_times():
-    """The pages over the database of `make bench-data SCALE=10`, in a process of its
-    own (Django holds one DATABASE_URL): None when that database is not loaded."""
+    """The database of `make bench-data SCALE=10` served beside the first (Django holds
+    one DATABASE_URL, so a process of its own starts that server): yields what asking
+    it for the same pages takes (``ten_times_child``), or None when it is not loaded."""
     url = os.environ.get("BENCH10_DATABASE_URL")
     if not url:
-        return None
+        yield None
+        return
     out = ROOT / "bench" / "x10.json"
     out.unlink(missing_ok=True)
-    subprocess.run(
+    child = subprocess.Popen(  # noqa: S603 - this benchmark, run again as the child
         [sys.executable, __file__, "--ten-times", str(out)],
         env={**os.environ, "DATABASE_URL": url},
-        check=True,
+        stdin=subprocess.PIPE,
     )
-    found = json.loads(out.read_text())
-    out.unlink()
-    return found
+    try:
+        while not out.exists():
+            if child.poll() is not None:
+                raise SystemExit("the SCALE=10 benchmark server did not start")
+            time.sleep(0.2)
+        yield json.loads(out.read_text())
+    finally:
+        child.stdin.close()  # the child stops its server and ends
+        child.wait(timeout=120)
+        out.unlink(missing_ok=True)
 
 
 def ten_times_child(out):
@@ -347,13 +377,62 @@ def ten_times_child(out):
         loaded = Company.objects.filter(name=BIG_FIRM).exists()
     except ProgrammingError:  # not migrated: never loaded
         loaded = False
-    found = None
-    if loaded:
-        t = targets()
-        with server(workers=2):
-            found = measure_pages(t, label="x10 ")
-        found["entries"] = entry_count()
-    Path(out).write_text(json.dumps(found))
+    if not loaded:
+        Path(out).write_text("null")
+        return
+    t = targets()
+    found = {
+        "entries": entry_count(),
+        "pages": {
+            firm: {
+                name: [path, session_key_for(t[firm][who])] for name, path, who in pages(t[firm])
+            }
+            for firm in ("big", "small")
+        },
+    }
+    with server(workers=2, port=PORT_X10):
+        written = Path(f"{out}.part")
+        written.write_text(json.dumps(found))
+        written.rename(out)  # whole, or not there yet
+        sys.stdin.read()  # until the parent has measured
+
+
+def compare_scales(t, x10):
+    """Each page of each firm at ten times the data against the same page at one, the
+    two asked alternately, one request each way per sample: a machine that slows down
+    meanwhile slows both, so the ratio measures the data, not the moment."""
+    from django.conf import settings
+
+    found = {}
+    for firm in ("big", "small"):
+        for name, path, who in pages(t[firm]):
+            path_x10, key_x10 = x10["pages"][firm][name]
+            one = client_for(t[firm][who])
+            ten = httpx.Client(
+                base_url=f"http://127.0.0.1:{PORT_X10}",
+                headers=HEADERS,
+                cookies={settings.SESSION_COOKIE_NAME: key_x10},
+                timeout=600,
+            )
+            print(f"  x1/x10 {firm:5} {name} ...", file=sys.stderr, flush=True)
+            for _ in range(3):
+                timed(one, path)
+                timed(ten, path_x10)
+            ones, tens = [], []
+            for _ in range(SAMPLES):
+                ms, queries_x1 = timed(one, path)
+                ones.append(ms)
+                ms, queries_x10 = timed(ten, path_x10)
+                tens.append(ms)
+            x1_ms, x10_ms = statistics.median(ones), statistics.median(tens)
+            found[f"{firm} {name}"] = {
+                "x1_ms": round(x1_ms, 1),
+                "x10_ms": round(x10_ms, 1),
+                "ratio": round(x10_ms / x1_ms, 2),
+                "queries_x1": queries_x1,
+                "queries_x10": queries_x10,
+            }
+    return found
 
 
 def main():
@@ -370,14 +449,20 @@ def main():
     t = targets()
     entries = entry_count()
     results = {"export": {}}
-    with server(workers=2):
+    with server(workers=2), ten_times() as x10:
+        if x10:
+            results["scales"] = {
+                "entries_x1": entries,
+                "entries_x10": x10["entries"],
+                "pages": compare_scales(t, x10),
+            }
         found = measure_pages(t)
         results["pages"], small_results = found["big"], found["small"]
         results["phone"] = phone_figures(t["big"])
         big_manager = client_for(t["big"]["manager"])
         results["page_weight_kb"] = page_weight(big_manager, "/customers/")
         staff = client_for(t["staff"])
-        floor = measure(big_manager, "/bench/floor/")
+        floor = measure(big_manager, FLOOR)
         admin_plain = measure(staff, "/admin/customers/customer/")
         admin_search = measure(staff, "/admin/customers/customer/?q=nord")
         rows, seconds = export_run(big_manager, export_path(t["big"], 31))
@@ -400,37 +485,16 @@ def main():
     results["baselines"] = {"floor": floor, "admin": admin_plain, "admin_search": admin_search}
     for name, figures in results["pages"].items():
         admin = admin_search if "search" in name else admin_plain
-        figures["vs_floor"] = round(figures["median_ms"] / floor["median_ms"], 2)
+        # Against the floor asked between this page's own samples.
+        figures["vs_floor"] = round(figures["median_ms"] / figures["floor_ms"], 2)
         figures["vs_admin"] = round(figures["median_ms"] / admin["median_ms"], 2)
         figures["big_vs_small"] = round(figures["median_ms"] / small_results[name]["median_ms"], 2)
         figures["small_median_ms"] = small_results[name]["median_ms"]
         figures["small_queries"] = small_results[name]["queries"]
-    x10 = ten_times()
-    if x10:
-        results["scales"] = {
-            "entries_x1": entries,
-            "entries_x10": x10.pop("entries"),
-            "pages": compare_scales(found, x10),
-        }
     report(results)
     out = ROOT / "bench" / "last.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nFigures written to {out.relative_to(ROOT)}")
-
-
-def compare_scales(ones, tens):
-    """Each page of each firm at ten times the data against the same page at one."""
-    return {
-        f"{firm} {name}": {
-            "x1_ms": one["median_ms"],
-            "x10_ms": tens[firm][name]["median_ms"],
-            "ratio": round(tens[firm][name]["median_ms"] / one["median_ms"], 2),
-            "queries_x1": one["queries"],
-            "queries_x10": tens[firm][name]["queries"],
-        }
-        for firm in ("big", "small")
-        for name, one in ones[firm].items()
-    }
 
 
 def report(results):
