@@ -173,9 +173,10 @@ REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 # row they record; defined for the session (as "no trigger ignored"), that read does not
 # raise and recover, which makes each recorded write about ten times cheaper.
 # A page's queries read a customer's or a month's rows, a few thousand: PostgreSQL's
-# parallel workers cost more to start than they save there (4 to 8 ms on the customer
-# card), and under load they take the cores other requests need. Ten times the default
-# setup cost keeps them for what reads hundreds of thousands of rows (long exports).
+# parallel workers cost more to start than they save there (the customer card's amounts
+# took 36 ms with them, 31 without), and under load they take the cores other requests
+# need. Ten times the default setup cost keeps them for what reads hundreds of thousands
+# of rows (long exports; docs/operations.md).
 for _database in DATABASES.values():
     _options = _database["OPTIONS"]
     _options["options"] = (

@@ -203,3 +203,37 @@ def test_a_project_without_access_fills_in_nothing(world, cast, client_for):
     )
     assert "selected>Inaktiv Lukket" not in response.content.decode()
     assert "Inaktiv Lukket" not in response.content.decode()
+
+
+def test_the_overview_filters_show_the_chosen_employee_customer_and_project_escaped(
+    world, client_for
+):
+    """The filters' pickers, written by Python (core.forms.select_html): the chosen
+    option selected and nothing else, every name escaped, a project with its customer."""
+    customer = CustomerFactory(company=world.company, name='<b>Bad & "Co"</b>')
+    project = ProjectFactory(company=world.company, customer=customer, name="<i>Tak</i>")
+    html = (
+        client_for(world.admin)
+        .get(
+            reverse("timesheets:overview"),
+            {"user": world.employee.pk, "customer": customer.pk, "project": project.pk},
+        )
+        .content.decode()
+    )
+
+    def select(name):
+        return html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+
+    assert select("user").count(" selected") == 1
+    assert f'<option value="{world.employee.pk}" selected>Per Hansen</option>' in select("user")
+    assert select("customer").count(" selected") == 1
+    assert (
+        f'<option value="{customer.pk}" selected>&lt;b&gt;Bad &amp; &quot;Co&quot;&lt;/b&gt;'
+        f" ({customer.number})</option>"
+    ) in select("customer")
+    assert select("project").count(" selected") == 1
+    assert (
+        f'<option value="{project.pk}" selected>{project.number} &lt;i&gt;Tak&lt;/i&gt; – '
+        "&lt;b&gt;Bad &amp; &quot;Co&quot;&lt;/b&gt;</option>"
+    ) in select("project")
+    assert "<b>" not in html and "<i>Tak" not in html
