@@ -57,12 +57,6 @@ def setup_django():
     django.setup()
 
 
-def session_cookie(user):
-    from django.conf import settings
-
-    return {settings.SESSION_COOKIE_NAME: session_key_for(user)}
-
-
 def targets():
     """Users, ids and dates the pages are measured with, for the big and a small firm."""
     from django.db.models import Count, Max, Min, Q
@@ -149,6 +143,9 @@ def export_path(t, days):
     return f"/timesheets/export.csv?date_from={start:%Y-%m-%d}&date_to={end:%Y-%m-%d}"
 
 
+# The firms and the users every page is measured for (targets()).
+FIRMS = ("big", "small")
+ROLES = ("manager", "employee")
 PDF_LINES = 2000
 # A page is flat when ten times the data makes it at most this much slower.
 FLAT = 1.3
@@ -309,7 +306,15 @@ def phone_figures(t):
 
 
 def client_for(user):
-    return httpx.Client(base_url=BASE, headers=HEADERS, cookies=session_cookie(user), timeout=600)
+    return session_client(BASE, session_key_for(user))
+
+
+def session_client(base, session_key):
+    """A client of the server at ``base`` signed in with ``session_key``."""
+    from django.conf import settings
+
+    cookies = {settings.SESSION_COOKIE_NAME: session_key}
+    return httpx.Client(base_url=base, headers=HEADERS, cookies=cookies, timeout=600)
 
 
 def measure_pages(t):
@@ -317,11 +322,8 @@ def measure_pages(t):
     each with the floor asked between its samples, as the big firm's manager."""
     floor = client_for(t["big"]["manager"])
     found = {}
-    for firm in ("big", "small"):
-        clients = {
-            "manager": client_for(t[firm]["manager"]),
-            "employee": client_for(t[firm]["employee"]),
-        }
+    for firm in FIRMS:
+        clients = {who: client_for(t[firm][who]) for who in ROLES}
         found[firm] = {}
         for name, path, who in pages(t[firm]):
             print(f"  {firm:5} {name} ...", file=sys.stderr, flush=True)
@@ -383,12 +385,8 @@ def ten_times_child(out):
     t = targets()
     found = {
         "entries": entry_count(),
-        "pages": {
-            firm: {
-                name: [path, session_key_for(t[firm][who])] for name, path, who in pages(t[firm])
-            }
-            for firm in ("big", "small")
-        },
+        "paths": {firm: {name: path for name, path, _who in pages(t[firm])} for firm in FIRMS},
+        "sessions": {firm: {who: session_key_for(t[firm][who]) for who in ROLES} for firm in FIRMS},
     }
     with server(workers=2, port=PORT_X10):
         written = Path(f"{out}.part")
@@ -401,19 +399,15 @@ def compare_scales(t, x10):
     """Each page of each firm at ten times the data against the same page at one, the
     two asked alternately, one request each way per sample: a machine that slows down
     meanwhile slows both, so the ratio measures the data, not the moment."""
-    from django.conf import settings
-
     found = {}
-    for firm in ("big", "small"):
+    for firm in FIRMS:
+        ones_by = {who: client_for(t[firm][who]) for who in ROLES}
+        tens_by = {
+            who: session_client(f"http://127.0.0.1:{PORT_X10}", key)
+            for who, key in x10["sessions"][firm].items()
+        }
         for name, path, who in pages(t[firm]):
-            path_x10, key_x10 = x10["pages"][firm][name]
-            one = client_for(t[firm][who])
-            ten = httpx.Client(
-                base_url=f"http://127.0.0.1:{PORT_X10}",
-                headers=HEADERS,
-                cookies={settings.SESSION_COOKIE_NAME: key_x10},
-                timeout=600,
-            )
+            one, ten, path_x10 = ones_by[who], tens_by[who], x10["paths"][firm][name]
             print(f"  x1/x10 {firm:5} {name} ...", file=sys.stderr, flush=True)
             for _ in range(3):
                 timed(one, path)
