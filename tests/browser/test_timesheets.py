@@ -178,12 +178,9 @@ def test_an_employee_logs_todays_hours_on_a_recent_project_in_three_taps(
     user = User.objects.get(email="ansatt@demo.no")
     # A new morning: nothing logged today yet (the demo has a full day).
     TimeEntry.objects.filter(user=user, date=timezone.localdate()).update(deleted_at=timezone.now())
-    recent = (
-        TimeEntry.objects.filter(user=user, project__isnull=False)
-        .exclude(project=TimeEntry.objects.filter(user=user).latest("created_at").project)
-        .latest("created_at")
-        .project
-    )
+    # Of what the dialog lists (hours not deleted), the second latest project.
+    alive = TimeEntry.objects.alive().filter(user=user, project__isnull=False)
+    recent = alive.exclude(project=alive.latest("created_at").project).latest("created_at").project
     page.set_viewport_size(PHONE)
     login("ansatt@demo.no")
     expect(page).to_have_url(re.compile(r"/timesheets/$"))  # "Mine timer", no tiles first
