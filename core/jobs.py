@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope, scopes_disabled
 
+from .headroom import with_headroom
 from .models import Job
 from .queue import RETRY, app
 
@@ -181,7 +182,7 @@ def run(job_id, *, last_attempt):
         # What report() checks against: deeper than this is the job's own transaction.
         job.atomic_depth = len(connection.atomic_blocks)
         try:
-            kind.run(job, **job.params)
+            with_headroom(kind.run, job, **job.params)
         except JobRefused as refused:
             _fail(job, refused.message)
             return

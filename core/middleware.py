@@ -1,6 +1,6 @@
-"""Middleware every page passes through: database outages, NUL bytes, caching for
-signed-in users, htmx fragments, messages on htmx pages, the user's language and the
-firm scope."""
+"""Middleware every page passes through: room on the frame stack, database outages,
+NUL bytes, caching for signed-in users, htmx fragments, messages on htmx pages, the
+user's language and the firm scope."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,8 +11,22 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_scopes import scope, scopes_disabled
 
+from core.headroom import with_headroom
+
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+
+
+class HeadroomMiddleware:
+    """Answers the request from a frame with room below it (core/headroom.py), so that
+    rendering a page's rows does not map and unmap a chunk of CPython's frame stack
+    for each call. First in MIDDLEWARE: everything after it runs in that room."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return with_headroom(self.get_response, request)
 
 
 def database_unavailable_response():

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Room on CPython's frame stack for everything below (core/headroom.py).
+    "core.middleware.HeadroomMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Compresses HTML (Django adds random padding against BREACH); static files come
     # pre-compressed from whitenoise.
