@@ -366,6 +366,52 @@ def test_the_overview_is_for_managers_and_shows_only_their_firm(world, client_fo
     assert "Per Hansen" not in html and "Ola Nilsen" in html
 
 
+def _row(html, entry):
+    start = html.index(f'<tr id="row-{entry.pk}">')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_each_overview_row_has_the_controls_of_its_state_for_each_role(world, client_for):
+    """Open: a box and "Godkjenn" named by day and employee; approved: "Endre" and
+    "Åpne igjen" for an Administrator, who may change approved hours; a Moderator's own
+    open entry says someone else approves it; employees and other firms get nothing."""
+    approved = TimeEntryFactory(
+        user=world.employee2, approved_at=timezone.now(), approved_by=world.admin
+    )
+    own = TimeEntryFactory(user=world.moderator)
+    day = timezone.localdate().strftime("%d.%m.%Y")
+    edit = reverse("timesheets:entry_update", args=[approved.pk])
+    reopen = reverse("timesheets:reopen", args=[approved.pk])
+    for actor in ("admin", "moderator"):
+        client = client_for(getattr(world, actor))
+        response = overview(client)
+        html = response.content.decode()
+        open_row = _row(html, world.entry)
+        assert f'aria-label="Velg {day} Per Hansen"' in open_row
+        assert f'name="entry" value="{world.entry.pk}"' in open_row and "Godkjenn" in open_row
+        approved_row = _row(html, approved)
+        assert "Godkjent" in approved_row and "Ingrid Berg" in approved_row
+        assert "checkbox" not in approved_row
+        if actor == "admin":
+            assert f'href="{edit}?next=' in approved_row and ">Endre<" in approved_row
+            assert f'formaction="{reopen}"' in approved_row and ">Åpne igjen<" in approved_row
+            assert client.get(edit).status_code == 200  # the link works
+        else:  # a Moderator does not change approved hours
+            assert "Endre" not in approved_row and "formaction" not in approved_row
+        own_row = _row(html, own)
+        if actor == "moderator":
+            assert "checkbox" not in own_row
+            assert "Din egen: noen andre godkjenner den" in own_row
+        else:
+            # An Administrator may approve the moderator's entry.
+            assert "checkbox" in own_row and "noen andre" not in own_row
+    assert client_for(world.admin).post(reopen).status_code == 302
+    approved.refresh_from_db()
+    assert approved.approved_at is None
+    assert overview(client_for(world.employee)).status_code == 403
+    assert "Per Hansen" not in overview(client_for(world.other_admin)).content.decode()
+
+
 def test_overview_query_count_does_not_grow_with_entries(
     world, client_for, django_assert_max_num_queries
 ):
