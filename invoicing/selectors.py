@@ -34,7 +34,7 @@ from core.templatetags.core import hours as quantity_shown
 from timesheets.models import TimeEntry
 
 from .models import InvoiceBasis, InvoicedEntry, InvoicedJobLine, JobLine, JobLineEvent, Kind, Unit
-from .prices import hourly_rate, hourly_rate_of_entry, line_price_of
+from .prices import hourly_rate, line_price_of, with_hourly_rates
 
 GROUPS = ("date", "employee")
 
@@ -86,7 +86,7 @@ class ProjectGroup:
     @property
     def one_rate(self):
         """Whether its lines of hours (as shown) share one price. A project of a
-        customer's basis has one (``hourly_rate_of_entry``): it is said once, with the
+        customer's basis has one (``with_hourly_rates``): it is said once, with the
         project, instead of on every line (a long PDF lays out a quarter fewer cells)."""
         return len({line.rate for line in self.lines}) == 1
 
@@ -283,13 +283,12 @@ def _hour_totals(company, entries, group):
     """Per project of ``entries``' basis: its hours, their amount, its lines of hours
     and how many of those have no price, from one query grouped by project only. A line
     is a day's (or an employee's: ``group``) hours at one price, and the price is the
-    project's or the customer's (``hourly_rate_of_entry``): one per project in a
+    project's or the customer's (``with_hourly_rates``): one per project in a
     customer's basis, so a project has a line a day (or an employee)."""
     label = "date" if group == "date" else "user__name"
     return (
-        open_entries(entries)
-        .annotate(rate=hourly_rate_of_entry(company))
-        .values("project", project_number=F("project__number"))
+        with_hourly_rates(open_entries(entries), company)
+        .values("project", project_number=F("firm_project__number"))
         .annotate(
             total_hours=Sum("hours"),
             amount=Sum(entry_amount()),
@@ -514,9 +513,7 @@ def open_entries(entries):
 def _hour_rows(company, entries, group):
     """The lines of hours of ``entries``' basis (``_lines_of_hours``), at today's
     prices."""
-    return _lines_of_hours(
-        open_entries(entries).annotate(rate=hourly_rate_of_entry(company)), group
-    )
+    return _lines_of_hours(with_hourly_rates(open_entries(entries), company), group)
 
 
 def _lines_of_hours(rows, group, prefix=""):
@@ -625,12 +622,7 @@ def amounts(*, company, with_costs=False, **of):
     if with_costs:
         sums["cost"] = Sum(F("hours") * F("user__hourly_cost"), output_field=money)
         sums["uncosted"] = Sum("hours", filter=Q(user__hourly_cost__isnull=True))
-    row = (
-        TimeEntry.objects.alive()
-        .filter(**of)
-        .annotate(rate=hourly_rate_of_entry(company))
-        .aggregate(**sums)
-    )
+    row = with_hourly_rates(TimeEntry.objects.alive().filter(**of), company).aggregate(**sums)
     billed = InvoicedEntry.objects.filter(
         released_at__isnull=True, **{f"entry__{name}": value for name, value in of.items()}
     ).aggregate(total=Sum(entry_amount(), output_field=money))

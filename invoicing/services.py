@@ -26,7 +26,7 @@ from timesheets.services import entries_set_invoiced
 
 from . import selectors
 from .models import InvoiceBasis, InvoicedEntry, InvoicedJobLine, JobLine, Kind, Unit
-from .prices import hourly_rate_of_entry, line_price_of
+from .prices import line_price_of, with_hourly_rates
 
 MAX_REASON = 1000
 # The largest amount a basis can hold (core.fields.MoneyField): 99 999 999,99.
@@ -64,9 +64,9 @@ def basis_mark_invoiced(*, company, by, customer, project=None, date_from, date_
     )
     # Read after the lock, so of the rows as they are now and will stay.
     rows = list(
-        TimeEntry.objects.filter(pk__in=ids)
-        .annotate(rate=hourly_rate_of_entry(company))
-        .values("pk", "user_id", "hours", "rate", amount=selectors.entry_amount())
+        with_hourly_rates(TimeEntry.objects.filter(pk__in=ids), company).values(
+            "pk", "user_id", "hours", "rate", amount=selectors.entry_amount()
+        )
     )
     # Then its materials and driving, in id order too (a line's writers lock its entry
     # first, then the line, as this does).

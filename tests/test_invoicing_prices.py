@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from accounts import services as account_services
 from core.money import format_money, line_amount, mva, to_ore
 from invoicing import services as invoicing_services
-from invoicing.prices import hourly_rate, hourly_rate_of_entry
+from invoicing.prices import hourly_rate, with_hourly_rates
 from projects.selectors import project_history
 from timesheets import services as entry_services
 from timesheets.models import TimeEntry
@@ -79,17 +79,23 @@ def test_the_query_prices_each_entry_as_the_one_by_one_rule_does(world):
     on_customer = TimeEntryFactory(user=world.employee, customer=world.customer)
     on_plain = TimeEntryFactory(user=world.employee, customer=plain_customer)
 
-    rates = dict(
-        TimeEntry.objects.filter(pk__in=[on_priced.pk, on_customer.pk, on_plain.pk])
-        .annotate(rate=hourly_rate_of_entry(world.company))
-        .values_list("pk", "rate")
-    )
+    entries = TimeEntry.objects.filter(pk__in=[on_priced.pk, on_customer.pk, on_plain.pk])
+    rates = dict(with_hourly_rates(entries, world.company).values_list("pk", "rate"))
 
     assert rates == {
         on_priced.pk: Decimal("1200.00"),
         on_customer.pk: Decimal("876.54"),
         on_plain.pk: Decimal("987.65"),
     }
+
+
+def test_the_query_joins_the_firms_own_projects_and_customers_only(world):
+    """So PostgreSQL hashes one firm's projects for the join, not the platform's: the
+    price of a customer's 20,000 entries then costs the same with ten times the firms."""
+    sql = str(with_hourly_rates(TimeEntry.objects.all(), world.company).values("rate").query)
+    company = world.company.pk
+    assert f'firm_project."company_id" = {company}' in sql
+    assert f'firm_customer."company_id" = {company}' in sql
 
 
 # Money
