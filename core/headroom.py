@@ -6,8 +6,8 @@ it unmaps it again. Code that calls in a loop right at a chunk's end, as renderi
 template's rows does at whatever depth the request reached, maps and unmaps a chunk
 for each call: python/cpython#142183, fixed in 3.13 and 3.14 by keeping one chunk,
 not in 3.11. On this project's pages that was 400 to 1,900 pairs of ``mmap`` and
-``munmap`` per request, and 10 to 25 % of their time (docs/operations.md, "Where a
-page's time went").
+``munmap`` per request, and up to 40 % of their time over HTTP (docs/operations.md,
+"Where a page's time went").
 
 ``with_headroom(call, ...)`` calls ``call`` from a frame of ``SLOTS`` slots (25 KB),
 too big for what is left of any chunk: CPython maps a chunk of 64 KB for it, and
