@@ -19,7 +19,10 @@ JOBS_PAGE_SIZE = 25
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    """ "Ingen tilgang", with the refusal's reason where it has one written for the user
+    (``user_message``: an entry handed in or approved), else the role message."""
+    reason = getattr(exception, "user_message", None)
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def csrf_failure(request, reason=""):

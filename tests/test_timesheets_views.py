@@ -254,7 +254,9 @@ def test_nobody_else_in_the_firm_may_edit_or_delete_an_open_entry_but_an_admin(w
 def test_an_approved_entry_is_locked_for_its_owner(world, client_for):
     approve(world.entry, world.moderator)
     client = client_for(world.employee)
-    assert client.get(reverse("timesheets:entry_update", args=[world.entry.pk])).status_code == 403
+    opened = client.get(reverse("timesheets:entry_update", args=[world.entry.pk]))
+    assert opened.status_code == 403  # with the reason, not the role message
+    assert "Denne timeføringen er godkjent og kan ikke lenger endres." in opened.text
     assert (
         client.post(
             reverse("timesheets:entry_update", args=[world.entry.pk]),

@@ -111,6 +111,28 @@ def test_the_employee_cannot_change_delete_or_log_hours_in_a_handed_in_week(worl
         timesheets.entry_delete(entry=entry, by=world.employee)
 
 
+def test_opening_an_entry_of_a_handed_in_week_says_why_it_cannot_be_changed(world, client_for):
+    """The overview offers "Endre" to an Administrator, also on their own entry of a week
+    they handed in: its page is refused with the reason, not with the role message."""
+    week = last_week()
+    own = TimeEntryFactory(user=world.admin, date=week.monday)
+    hand_in(world.admin)
+    overview = client_for(world.admin).get(
+        reverse("timesheets:overview"), {"date_from": week.monday, "date_to": week.sunday}
+    )
+    assert reverse("timesheets:entry_update", args=[own.pk]) in overview.content.decode()
+    for url_name in ("timesheets:entry_update", "timesheets:entry_delete"):
+        opened = client_for(world.admin).get(reverse(url_name, args=[own.pk]))
+        assert opened.status_code == 403
+        html = opened.content.decode()
+        assert LOCKED in html and "Rollen din gir ikke tilgang" not in html
+    # Someone else's entry that was never theirs to change: the role message, no reason.
+    other = client_for(world.moderator).get(reverse("timesheets:entry_update", args=[own.pk]))
+    assert other.status_code == 403
+    assert "Rollen din gir ikke tilgang" in other.content.decode()
+    assert LOCKED not in other.content.decode()
+
+
 def waiting_for_a_lock(count):
     """Whether ``count`` other sessions wait for a lock (a thread's save, here)."""
     with connection.cursor() as cursor:

@@ -27,8 +27,13 @@ HUNDREDTH = Decimal("0.01")
 
 
 class EntryLocked(PermissionDenied):
-    """The entry is approved and the user may not change approved entries, or it is
-    invoiced, and nobody may."""
+    """The entry is approved and the user may not change approved entries, handed in,
+    or invoiced, and nobody may. Its message is written for the user: the 403 page says
+    it instead of the role message (``user_message``, core.views.permission_denied)."""
+
+    @property
+    def user_message(self):
+        return str(self.args[0]) if self.args and self.args[0] else None
 
 
 INVOICED = gettext_lazy("This entry is invoiced and can no longer be changed.")

@@ -195,7 +195,9 @@ def entry_update(request, pk):
             # the input.
             refuse(form, refusal)
             return _form_page(request, form)
-        raise services.EntryLocked
+        # Opened (the overview links every entry for an Administrator): the 403 page
+        # says why, where it is the entry's state and not the user's role.
+        raise services.EntryLocked(refusal)
     if request.method == "POST" and form.is_valid():
         saved_entry = save(
             form,
@@ -227,7 +229,7 @@ def entry_delete(request, pk):
             return page(request, "timesheets/week.html", "week", context, status=409)
         return _invoiced_page(request, entry, refused=True)
     if not services.can_change(request.user, entry):
-        raise services.EntryLocked
+        raise services.EntryLocked(services.state_refusal(request.user, entry))
     if request.method == "GET":
         back = _week_url(selectors.Week.of(entry.date), entry.user, request)
         context = {"entry": entry, "next": _safe_next(request, back), "back": back}
