@@ -27,9 +27,10 @@ HUNDREDTH = Decimal("0.01")
 
 
 class EntryLocked(PermissionDenied):
-    """The entry is approved and the user may not change approved entries, handed in,
-    or invoiced, and nobody may. Its message is written for the user: the 403 page says
-    it instead of the role message (``user_message``, core.views.permission_denied)."""
+    """The user may not change the entry as it is: approved (and the user may not change
+    approved entries), in a week its owner handed in, or invoiced (nobody may). Its
+    message is written for the user: the 403 page says it instead of the role message
+    (``user_message``, core.views.permission_denied)."""
 
     @property
     def user_message(self):
