@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -64,6 +65,21 @@ def _scopes_disabled_in_test_body():
     middleware, which opens its own scope for the request's user."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _queue_emptied_after_transactional_tests(request, django_db_blocker):
+    """A test on a committed database (a real worker's) leaves the queue empty for the
+    next: the flush after it passes over procrastinate's tables, which are not
+    Django's, and a worker process defers the periodic tasks there (a job of
+    core.retry_stalled_jobs, found by the next test that counts the queue's jobs)."""
+    yield
+    if "transactional_db" in request.fixturenames:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE procrastinate_jobs, procrastinate_events, "
+                "procrastinate_periodic_defers, procrastinate_workers"
+            )
 
 
 @dataclass
