@@ -10,7 +10,7 @@ from projects.models import ProjectAccess, ProjectStatus
 from timesheets.forms import TimeEntryForm
 from timesheets.models import TimeEntry
 
-from .factories import CustomerFactory, ProjectFactory, ProjectMemberFactory
+from .factories import CustomerFactory, ProjectFactory, ProjectMemberFactory, UserFactory
 
 
 @pytest.fixture
@@ -237,3 +237,17 @@ def test_the_overview_filters_show_the_chosen_employee_customer_and_project_esca
         "&lt;b&gt;Bad &amp; &quot;Co&quot;&lt;/b&gt;</option>"
     ) in select("project")
     assert "<b>" not in html and "<i>Tak" not in html
+
+
+def test_the_overview_filters_name_an_employee_without_a_name_by_e_mail(world, client_for):
+    """The options are read as rows (core.forms.RowLabels) and named as the objects
+    name themselves: an employee by the name, or the e-mail without one; a project
+    without a customer by its number and name alone."""
+    nameless = UserFactory(company=world.company, name="", email="uten.navn@example.no")
+    alone = ProjectFactory(company=world.company, customer=None, name="Eget verksted")
+    html = client_for(world.admin).get(reverse("timesheets:overview")).content.decode()
+
+    assert f'<option value="{nameless.pk}">uten.navn@example.no</option>' in html
+    assert f'<option value="{world.employee.pk}">Per Hansen</option>' in html
+    assert f'<option value="{alone.pk}">{alone.number} Eget verksted</option>' in html
+    assert str(nameless) == "uten.navn@example.no"  # the same as the model says

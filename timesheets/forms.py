@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as perms
 from accounts.selectors import users_of_company
-from core.forms import DateField, DecimalField, ListSelect, PickerForm, SearchSelect
+from core.forms import DateField, DecimalField, ListSelect, PickerForm, RowLabels, SearchSelect
 from core.pages import id_from
 from customers.models import Customer
 from customers.selectors import search_customers
@@ -59,25 +59,28 @@ class HoursField(DecimalField):
         return super().to_python(value)
 
 
-class CustomerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.number})"
+class CustomerChoiceField(RowLabels, forms.ModelChoiceField):
+    label_values = ("name", "number")
 
-    def for_labels(self, queryset):
-        """What the picker's options read (SearchSelect)."""
-        return queryset.only("company", "name", "number")
+    def label_of(self, name, number):
+        return f"{name} ({number})"
 
 
-class ProjectChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        customer = f" – {obj.customer.name}" if obj.customer_id else ""
-        return f"{obj.number} {obj.name}{customer}"
+class ProjectChoiceField(RowLabels, forms.ModelChoiceField):
+    label_values = ("number", "name", "customer__name")
 
-    def for_labels(self, queryset):
-        """What the picker's options read (SearchSelect), the customer's name joined."""
-        return queryset.select_related("customer").only(
-            "company", "number", "name", "customer__company", "customer__name"
-        )
+    def label_of(self, number, name, customer_name):
+        customer = f" – {customer_name}" if customer_name is not None else ""
+        return f"{number} {name}{customer}"
+
+
+class UserChoiceField(RowLabels, forms.ModelChoiceField):
+    """An employee, named as ``str(user)`` names them: the name, or the e-mail."""
+
+    label_values = ("name", "email")
+
+    def label_of(self, name, email):
+        return name or email
 
 
 def project_picker(empty_label, **attrs):
@@ -316,7 +319,7 @@ class OverviewFilterForm(PickerForm):
 
     date_from = DateField(label=_("From date"), required=False)
     date_to = DateField(label=_("To date"), required=False)
-    user = forms.ModelChoiceField(
+    user = UserChoiceField(
         label=_("Employee"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -334,8 +337,7 @@ class OverviewFilterForm(PickerForm):
             week = Week.of(today())
             data["date_from"], data["date_to"] = week.monday, week.sunday
         super().__init__(data)
-        # What the option shows (str(user)): the name, or the e-mail without one.
-        self.fields["user"].queryset = users_of_company().only("name", "email")
+        self.fields["user"].queryset = users_of_company()
         # Reports cover deleted customers and projects too: their hours happened.
         self.fields["customer"].queryset = Customer.objects.order_by("name", "number")
         self.fields["project"].queryset = Project.objects.select_related("customer")
