@@ -107,6 +107,32 @@ def entries_with_names():
     return TimeEntry.objects.alive().select_related(*NAMES)
 
 
+# What a row of "Timeoversikt" shows of an entry and its names, and nothing else: the
+# whole rows of the entry and its four names (a user's password hash among them) took
+# four times as long to read and build as the query took to run.
+ROW_FIELDS = (
+    "date",
+    "hours",
+    "description",
+    "user_id",
+    "approved_at",
+    "approved_by_id",
+    "invoiced_at",
+    "user__name",
+    "customer__name",
+    "customer__deleted_at",
+    "project__number",
+    "project__name",
+    "project__deleted_at",
+    "approved_by__name",
+)
+
+
+def entries_as_rows(entries):
+    """``entries`` with what a row of "Timeoversikt" shows (``ROW_FIELDS``) read."""
+    return entries.select_related(*NAMES).only(*ROW_FIELDS)
+
+
 def entries_in_week(user, week):
     return TimeEntry.objects.alive().filter(user=user, date__range=(week.monday, week.sunday))
 
@@ -385,7 +411,8 @@ def group_totals(entries, group):
     rows = (
         entries.order_by()
         .values(key)
-        .annotate(total=Sum("hours"), count=Count("pk"))
+        # COUNT(*), not of the id: the index does not hold the id.
+        .annotate(total=Sum("hours"), count=Count("*"))
         .annotate(
             group_name=Subquery(of_group.values("name")),
             **({"deleted": Exists(of_group.filter(deleted_at__isnull=False))} if deleted else {}),

@@ -491,7 +491,8 @@ def overview(request):
     paginator = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = count  # the groups' sum: not counted a second time
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = list(ordered.filter(pk__in=list(page.object_list)))
+    rows = ordered.filter(pk__in=list(page.object_list))
+    page.object_list = list(selectors.entries_as_rows(rows))
     all_totals = request.GET.get("totals") == "all"
     rest = [] if all_totals else totals[TOTALS_SHOWN:]
     context = {
