@@ -8,7 +8,7 @@ from django.utils import timezone
 from timesheets.models import TimeEntry
 from timesheets.selectors import entry_history
 
-from .factories import ProjectFactory, TimeEntryFactory
+from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
 
 WEEK_URL = reverse("timesheets:week")
 THURSDAY = datetime.date(2026, 3, 5)  # week 10 of 2026: 02.03.-08.03.
@@ -412,6 +412,39 @@ def test_each_overview_row_has_the_controls_of_its_state_for_each_role(world, cl
     assert approved.approved_at is None
     assert overview(client_for(world.employee)).status_code == 403
     assert "Per Hansen" not in overview(client_for(world.other_admin)).content.decode()
+
+
+def test_an_overview_row_shows_its_names_as_text_and_its_description_cut(world, client_for):
+    """The rows are written by Python (timesheets/rows.py): what users typed is escaped,
+    a long description is cut at 80 characters, a deleted customer is named so, an
+    invoiced entry is only shown, and each link brings the user back to these filters."""
+    world.employee.name = "<i>Per</i> & Co"
+    world.employee.save()
+    customer = CustomerFactory(company=world.company, name='<b>"Bad"</b>')
+    long = "<script>alert(1)</script>" + "x" * 100
+    typed = TimeEntryFactory(user=world.employee, customer=customer, description=long)
+    customer.deleted_at = timezone.now()
+    customer.save()
+    invoiced = TimeEntryFactory(
+        user=world.employee2,
+        approved_at=timezone.now(),
+        approved_by=world.admin,
+        invoiced_at=timezone.now(),
+    )
+    client = client_for(world.admin)
+    html = overview(client, status="", group="employee").content.decode()
+
+    row = _row(html, typed)
+    assert "<script>" not in html and "<i>Per" not in html and "<b>" not in html
+    assert "&lt;i&gt;Per&lt;/i&gt; &amp; Co" in row
+    assert "&lt;b&gt;&quot;Bad&quot;&lt;/b&gt; (slettet)" in row
+    shown = ("<script>alert(1)</script>" + "x" * 100)[:79] + "…"
+    assert shown.replace("<", "&lt;").replace(">", "&gt;") in row
+    edit = reverse("timesheets:entry_update", args=[typed.pk])
+    assert f'href="{edit}?next=/timesheets/overview/%3Fstatus%3D%26group%3Demployee"' in row
+    invoiced_row = _row(html, invoiced)
+    assert "Fakturert" in invoiced_row and ">Vis<" in invoiced_row
+    assert ">Endre<" not in invoiced_row and "formaction" not in invoiced_row
 
 
 def test_overview_query_count_does_not_grow_with_entries(

@@ -40,6 +40,7 @@ from projects.selectors import pickable_customers, pickable_projects, search_pro
 from . import exports, selectors, services
 from .forms import OverviewFilterForm, TimeEntryForm, TimerForm
 from .jobs import EXPORT_XLSX
+from .rows import OverviewRows
 
 PAGE_SIZE = 50
 # "Timeoversikt" lists the biggest groups of its totals, the rest in one line, unless
@@ -498,6 +499,7 @@ def overview(request):
     context = {
         "form": form,
         "page": page,
+        "rows": OverviewRows(page.object_list, user=request.user, next_url=request.get_full_path()),
         "totals": totals if all_totals else totals[:TOTALS_SHOWN],
         "rest": {"groups": len(rest), "hours": selectors.all_of(rest)[0]} if rest else None,
         "all_totals": all_totals and len(totals) > TOTALS_SHOWN,
