@@ -113,6 +113,14 @@ def _user_field(verbose_name):
 AUDIT_FIELDS = ("company", "created_by", "updated_by", "deleted_by")
 
 
+def display_name(label, deleted_at):
+    """An object's label as other rows show it: "Kari Nordmann (deleted)" once it is
+    deleted, so history keeps the name and says why it is gone."""
+    if deleted_at is not None:
+        return _("%(name)s (deleted)") % {"name": label}
+    return label
+
+
 class FirmModel(CompanyOwned):
     """What every firm table repeats: who created, changed and deleted a row and when,
     soft delete, a version for optimistic locking, and the rules every write path
@@ -145,11 +153,8 @@ class FirmModel(CompanyOwned):
 
     @property
     def display_name(self):
-        """The object's label as other rows show it: "Kari Nordmann (deleted)" once it
-        is deleted, so history keeps the name and says why it is gone."""
-        if self.is_deleted:
-            return _("%(name)s (deleted)") % {"name": str(self)}
-        return str(self)
+        """The object's label as other rows show it (``display_name``)."""
+        return display_name(str(self), self.deleted_at)
 
     def check_version(self, version):
         """Raise StaleVersion unless this row (as saved) is at ``version``."""

@@ -135,7 +135,12 @@ class Project(FirmModel):
         ]
 
     def __str__(self):
-        return f"{self.number} {self.name}"
+        return self.label(self.number, self.name)
+
+    @staticmethod
+    def label(number, name):
+        """A project's label, "1042 Tak Storgata 5": ``str(project)``."""
+        return f"{number} {name}"
 
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.pk])

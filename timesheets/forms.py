@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as perms
 from accounts.selectors import users_of_company
-from core.forms import DateField, DecimalField, ListSelect, PickerForm, RowLabels, SearchSelect
+from core.forms import (
+    DateField,
+    DecimalField,
+    ListSelect,
+    PickerForm,
+    RowLabels,
+    SearchSelect,
+    WrittenInput,
+)
 from core.pages import id_from
 from customers.models import Customer
 from customers.selectors import search_customers
@@ -22,7 +30,7 @@ from .models import TimeEntry
 from .selectors import Week, last_entry, recent_projects, today
 
 
-class TimeInput(forms.TimeInput):
+class TimeInput(WrittenInput, forms.TimeInput):
     input_type = "time"
 
     def __init__(self, attrs=None):
@@ -328,8 +336,12 @@ class OverviewFilterForm(PickerForm):
     )
     customer = customer_picker(_("All"))
     project = project_picker(_("All"))
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    group = forms.ChoiceField(label=_("Totals per"), choices=GROUP_CHOICES, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, required=False, widget=ListSelect
+    )
+    group = forms.ChoiceField(
+        label=_("Totals per"), choices=GROUP_CHOICES, required=False, widget=ListSelect
+    )
 
     def __init__(self, data, *, user):
         data = data.copy()

@@ -30,8 +30,8 @@ DESCRIPTION_SHOWN = 80
 
 
 class OverviewRows:
-    """``{{ rows }}``: the <tr> of each of ``entries`` (read with
-    selectors.entries_as_rows) as ``user`` sees it, each link back to ``next_url``."""
+    """``{{ rows }}``: the <tr> of each of ``entries`` (selectors.EntryRow) as ``user``
+    sees it, each link back to ``next_url``."""
 
     def __init__(self, entries, *, user, next_url):
         self.entries, self.user = entries, user
@@ -75,7 +75,7 @@ class OverviewRows:
 
     def row(self, entry):
         w, pk = self.words, entry.pk
-        day, name = self.day(entry.date), escape(entry.user.name)
+        day, name = self.day(entry.date), escape(entry.user_name)
         approvable = not entry.is_approved and services.may_approve(self.user, entry)
         which = f'<span class="visually-hidden"> {day} {name}</span>'
         select = ""
@@ -94,20 +94,14 @@ class OverviewRows:
             f"<td>{select}</td>"
             f'<td data-label="{w["date"]}">{day}</td>'
             f'<td data-label="{w["employee"]}">{name}</td>'
-            f'<td data-label="{w["customer"]}">{self.name_of(entry.customer)}</td>'
-            f'<td data-label="{w["project"]}">{self.name_of(entry.project)}</td>'
+            f'<td data-label="{w["customer"]}">{escape(entry.customer)}</td>'
+            f'<td data-label="{w["project"]}">{escape(entry.project)}</td>'
             f'<td class="num" data-label="{w["hours"]}">{self.hours[entry.hours]}</td>'
             f'<td data-label="{w["description"]}">{escape(description)}</td>'
             f'<td data-label="{w["status"]}">{self.status(entry, approvable)}</td>'
             f'<td class="row-actions">{self.actions(entry, approvable, which)}</td>'
             "</tr>\n"
         )
-
-    @staticmethod
-    def name_of(named):
-        """A customer's or project's name as rows show it (``display_name``), or
-        nothing for an entry without one."""
-        return "" if named is None else escape(named.display_name)
 
     def status(self, entry, approvable):
         w = self.words
@@ -116,10 +110,7 @@ class OverviewRows:
             if self.may_approve and not approvable and entry.user_id == self.user.pk:
                 own = f' <small class="muted">{w["own"]}</small>'
             return f'<span class="badge warn">{w["not_approved"]}</span>{own}'
-        if entry.is_self_approved:
-            by = w["by_themselves"]
-        else:
-            by = escape(entry.approved_by.name) if entry.approved_by_id else ""
+        by = w["by_themselves"] if entry.is_self_approved else escape(entry.approved_by_name or "")
         on = self.day(timezone.localtime(entry.approved_at).date())
         invoiced = ""
         if entry.is_invoiced:

@@ -492,8 +492,7 @@ def overview(request):
     paginator = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = count  # the groups' sum: not counted a second time
     page = paginator.get_page(request.GET.get("page"))
-    rows = ordered.filter(pk__in=list(page.object_list))
-    page.object_list = list(selectors.entries_as_rows(rows))
+    page.object_list = selectors.entry_rows(ordered.filter(pk__in=list(page.object_list)))
     all_totals = request.GET.get("totals") == "all"
     rest = [] if all_totals else totals[TOTALS_SHOWN:]
     context = {
