@@ -24,7 +24,7 @@ from .forms import (
     ImportUploadForm,
     RefreshForm,
 )
-from .models import CustomerKind
+from .rows import CustomerRows
 
 PER_PAGE = 50
 
@@ -36,10 +36,6 @@ def _list_context(*, status, q, sort, page, highlight=None):
     paginator.count = counts[status]  # the tab's count (of matches) is the list's count
     page = paginator.get_page(page)
     page.object_list = list(selectors.customer_page_rows(page.object_list, sort))
-    # Each row's kind in words: get_kind_display rebuilds the choices on every call.
-    kinds = {kind: str(label) for kind, label in CustomerKind.choices}
-    for customer in page.object_list:
-        customer.kind_label = kinds[customer.kind]
     tabs = [
         (selectors.ACTIVE, pgettext("customer list tab", "Active"), counts["active"]),
         (selectors.INACTIVE, pgettext("customer list tab", "Inactive"), counts["inactive"]),
@@ -49,7 +45,9 @@ def _list_context(*, status, q, sort, page, highlight=None):
         "q": q,
         "sort": sort,
         "page": page,
-        "highlight": highlight,
+        "rows": CustomerRows(
+            page.object_list, list_url=reverse("customers:list"), highlight=highlight
+        ),
         "tabs": [
             {"key": k, "label": label, "count": n, "current": k == status} for k, label, n in tabs
         ],

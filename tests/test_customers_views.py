@@ -92,6 +92,39 @@ def test_admin_sees_active_customers_with_counts_on_both_tabs(world, client_for)
     ]
 
 
+def test_a_list_row_shows_the_customer_as_typed_escaped_and_how_to_reach_it(world, client_for):
+    """The rows are written by Python (customers/rows.py): the name escaped and a link
+    to the card, the first contact person and how many more, the phone number grouped
+    and the e-mail as links; "–" for what a customer lacks."""
+    marked = CustomerFactory(
+        company=world.company,
+        name='<b>"Bad" & Co</b>',
+        phone="+4791234567",
+        email="post@bad.no",
+    )
+    ContactPersonFactory(customer=marked, name="<i>Åse</i>")
+    ContactPersonFactory(customer=marked, name="Bjørn")
+    bare = CustomerFactory(company=world.company, name="Uten Kontakt", phone="", email="")
+    html = client_for(world.admin).get(LIST).content.decode()
+
+    def row(customer):
+        start = html.index(f'<tr id="customer-{customer.pk}">')
+        return html[start : html.index("</tr>", start)]
+
+    assert "<b>" not in html and "<i>" not in html
+    first = row(marked)
+    assert (
+        f'<a href="/customers/{marked.pk}/">&lt;b&gt;&quot;Bad&quot; &amp; Co&lt;/b&gt;</a>'
+        in first
+    )
+    assert '&lt;i&gt;Åse&lt;/i&gt; <span class="muted">+1</span>' in first
+    assert '<a href="tel:+4791234567">+47 91 23 45 67</a><br><a href="mailto:post@bad.no">' in first
+    assert f'class="num">{marked.number}</td>' in first
+    other = row(bare)
+    assert '<td data-label="Kontaktperson" class="blank">–</td>' in other
+    assert '<td data-label="Telefon / e-post">–</td>' in other
+
+
 def test_inactive_tab_lists_only_inactive_customers(world, client_for):
     CustomerFactory(company=world.company, name="Sovende Kunde", is_active=False)
     html = client_for(world.moderator).get(LIST + "?status=inactive").content.decode()
@@ -240,6 +273,10 @@ def test_htmx_create_from_the_list_swaps_in_the_list_with_the_new_customer(world
     assert "<html" not in html
     assert response["HX-Retarget"] == "#customer-list"
     assert "Bjørnstad Elektro AS" in html
+    created = Customer.objects.get(name="Bjørnstad Elektro AS")
+    assert f'<tr id="customer-{created.pk}" class="highlight">' in html
+    assert f'<a href="/customers/{created.pk}/" data-focus>' in html
+    assert html.count("data-focus") == 1
     assert "er opprettet" in html  # the confirmation message, swapped out of band
     assert "closeDialog" in response["HX-Trigger"]
 
