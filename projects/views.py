@@ -14,6 +14,7 @@ from core.pages import after_write, form_status, page, save
 from . import selectors, services
 from .forms import AccessForm, ProjectForm, customer_label
 from .models import ProjectStatus
+from .rows import ProjectRows
 
 PAGE_SIZE = 50
 
@@ -29,8 +30,11 @@ def project_list(request):
     paginator = Paginator(selectors.project_list(request.user, status=status, q=q), PAGE_SIZE)
     paginator.count = counts[status]  # known already: saves the COUNT query
     rows = paginator.get_page(request.GET.get("page"))
+    show_budget = request.user.has_perm(perms.PROJECTS_VIEW_ALL)
+    list_url = reverse("projects:list")
     context = {
         "page": rows,
+        "rows": ProjectRows(rows.object_list, list_url=list_url, show_budget=show_budget),
         "status": status,
         "q": q,
         "tabs": [(value, label, counts[value]) for value, label in ProjectStatus.choices],

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from projects.models import Project, ProjectAccess, ProjectStatus
 
-from .factories import CustomerFactory, ProjectFactory, ProjectMemberFactory
+from .factories import CustomerFactory, ProjectFactory, ProjectMemberFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,44 @@ def test_list_shows_badges(world, client_for):
 
     assert "Bak skjema" in text
     assert "Over budsjett" in text
+
+
+def test_a_list_row_shows_the_project_as_typed_escaped_and_hours_only_to_managers(
+    world, client_for
+):
+    """The rows are written by Python (projects/rows.py): names and the address escaped,
+    an inactive customer marked, "–" for what a project lacks, and the hours column (and
+    "Over budsjett") only for those who see everyone's hours."""
+    customer = CustomerFactory(company=world.company, name="<b>Kunde</b>", is_active=False)
+    typed = ProjectFactory(
+        company=world.company,
+        name="<i>Tak</i>",
+        customer=customer,
+        address="Storgata 5 & 7",
+        postal_code="0150",
+        postal_place="Oslo",
+        start_date=datetime.date(2026, 3, 2),
+        estimated_hours=5,
+    )
+    TimeEntryFactory(user=world.employee, project=typed, hours=8)
+    bare = ProjectFactory(company=world.company, name="Bar")
+
+    def row(html, project):
+        start = html.index(f'<a href="/projects/{project.pk}/">')
+        return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+
+    html = client_for(world.admin).get(LIST).text
+    first = row(html, typed)
+    assert "<i>" not in html and "<b>" not in html
+    assert f'<a href="/projects/{typed.pk}/">&lt;i&gt;Tak&lt;/i&gt;</a>' in first
+    assert "&lt;b&gt;Kunde&lt;/b&gt; (inaktiv)" in first
+    assert ">Storgata 5 &amp; 7, 0150 Oslo<" in first and ">02.03.2026<" in first
+    assert '<td class="num hours" data-label="Timer">8 / 5</td>' in first
+    assert '<span class="badge danger">Over budsjett</span>' in first
+    other = row(html, bare)
+    assert other.count(">–<") == 4  # customer, address, start and end
+    employees = client_for(world.employee).get(LIST).text
+    assert "Over budsjett" not in employees and 'class="num hours"' not in employees
 
 
 def test_list_query_count_does_not_grow_with_projects(world, client_for, django_assert_num_queries):

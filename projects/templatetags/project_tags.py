@@ -3,6 +3,7 @@ from django import template
 from accounts import permissions as perms
 from projects import selectors
 from projects.forms import customer_label as _customer_label
+from projects.rows import badges
 
 register = template.Library()
 
@@ -19,3 +20,11 @@ def project_history(context, project):
 def customer_label(customer):
     """A customer's name, marked when it is inactive or deleted."""
     return _customer_label(customer) if customer else ""
+
+
+@register.simple_tag(takes_context=True)
+def project_badges(context, project):
+    """``{% project_badges project %}``: its status, "Bak skjema" and, for whoever may see
+    hours, "Over budsjett" (projects.rows.badges)."""
+    show_budget = context["request"].user.has_perm(perms.PROJECTS_VIEW_ALL)
+    return badges(project, show_budget=show_budget)
