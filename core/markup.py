@@ -4,7 +4,7 @@ options of a long <select> (forms.select_html) and the rows of "Timeoversikt"
 
 import html
 
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, SafeString
 
 
 def escape(text):
@@ -13,3 +13,20 @@ def escape(text):
     if isinstance(text, SafeData):
         return text
     return html.escape(str(text))
+
+
+class Rows:
+    """What ``{{ rows }}`` writes in a list's <tbody>: ``row(item)`` of each of
+    ``items``, joined. A subclass writes ``row`` from parts escaped with ``escape``
+    (docs/architecture.md, "Rows written by Python")."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def row(self, item):
+        raise NotImplementedError
+
+    def __html__(self):
+        return SafeString("".join(self.row(item) for item in self.items))
+
+    __str__ = __html__

@@ -3,22 +3,22 @@
 template, more than the page's queries together. The markup is the one the template
 wrote, tested with the list (tests/test_customers_views.py)."""
 
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from core.markup import escape
+from core.markup import Rows, escape
 from core.validators import format_phone
 
 from .models import CustomerKind
 
 
-class CustomerRows:
+class CustomerRows(Rows):
     """``{{ rows }}``: the <tr> of each of ``customers`` (selectors.customer_page_rows),
     each name a link to its card under ``list_url``; the row of ``highlight`` (a
     customer's id) marked and given the focus."""
 
     def __init__(self, customers, *, list_url, highlight=None):
-        self.customers, self.highlight = customers, highlight
+        super().__init__(customers)
+        self.highlight = highlight
         self.list_url = escape(list_url)
         self.kinds = {kind: escape(label) for kind, label in CustomerKind.choices}
         self.labels = {
@@ -28,12 +28,6 @@ class CustomerRows:
             "contact": escape(_("Contact person")),
             "reach": escape(_("Phone / e-mail")),
         }
-
-    def __str__(self):
-        return SafeString("".join(self.row(customer) for customer in self.customers))
-
-    def __html__(self):
-        return str(self)
 
     def row(self, customer):
         label, pk = self.labels, customer.pk

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from core.markup import escape
+from core.markup import Rows, escape
 from core.templatetags.core import hours
 
 from .forms import customer_label
@@ -32,13 +32,14 @@ def badges(project, *, show_budget, computed_only=False):
     return SafeString(shown)
 
 
-class ProjectRows:
+class ProjectRows(Rows):
     """``{{ rows }}``: the <tr> of each of ``projects`` (selectors.project_list), each
     name a link to its card under ``list_url``; their hours for whoever may see them
     (``show_budget``)."""
 
     def __init__(self, projects, *, list_url, show_budget):
-        self.projects, self.show_budget = projects, show_budget
+        super().__init__(projects)
+        self.show_budget = show_budget
         self.list_url = escape(list_url)
         self.labels = {
             "number": escape(_("No.")),
@@ -50,12 +51,6 @@ class ProjectRows:
             "hours": escape(_("Hours")),
             "status": escape(_("Status")),
         }
-
-    def __str__(self):
-        return SafeString("".join(self.row(project) for project in self.projects))
-
-    def __html__(self):
-        return str(self)
 
     def row(self, project):
         label = self.labels

@@ -15,12 +15,11 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts import permissions as perms
-from core.markup import escape
+from core.markup import Rows, escape
 from core.templatetags.core import hours
 
 from . import services
@@ -29,12 +28,13 @@ from . import services
 DESCRIPTION_SHOWN = 80
 
 
-class OverviewRows:
+class OverviewRows(Rows):
     """``{{ rows }}``: the <tr> of each of ``entries`` (selectors.EntryRow) as ``user``
     sees it, each link back to ``next_url``."""
 
     def __init__(self, entries, *, user, next_url):
-        self.entries, self.user = entries, user
+        super().__init__(entries)
+        self.user = user
         self.may_approve = user.has_perm(perms.HOURS_APPROVE)
         self.may_change = user.has_perm(perms.HOURS_CHANGE_APPROVED)
         self.entries_url = escape(reverse("timesheets:week"))
@@ -60,12 +60,6 @@ class OverviewRows:
         }
         self.words = {key: escape(word) for key, word in words.items()}
         self.days, self.hours = {}, {}
-
-    def __str__(self):
-        return SafeString("".join(self.row(entry) for entry in self.entries))
-
-    def __html__(self):
-        return str(self)
 
     def day(self, date):
         """``date|date:"SHORT_DATE_FORMAT"``, escaped, once per date."""

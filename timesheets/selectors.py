@@ -121,68 +121,49 @@ class EntryRow:
     description: str
     user_id: int
     user_name: str
-    customer: str  # the names as rows show them (display_name), "" without one
-    project: str
     approved_at: datetime.datetime | None
     approved_by_id: int | None
     approved_by_name: str | None
     invoiced_at: datetime.datetime | None
+    customer: str  # the names as rows show them (display_name), "" without one
+    project: str
 
     is_approved = TimeEntry.is_approved
     is_invoiced = TimeEntry.is_invoiced
     is_self_approved = TimeEntry.is_self_approved
 
 
+# What entry_rows reads: EntryRow's fields as they are, then what its customer and
+# project are named from.
+_ROW_VALUES = (
+    *("pk", "date", "hours", "description", "user_id", "user__name"),
+    *("approved_at", "approved_by_id", "approved_by__name", "invoiced_at"),
+    *("customer_id", "customer__name", "customer__deleted_at"),
+    *("project_id", "project__number", "project__name", "project__deleted_at"),
+)
+
+
 def entry_rows(entries):
     """``entries`` as EntryRows, in their order."""
-    rows = entries.values_list(
-        "pk",
-        "date",
-        "hours",
-        "description",
-        "user_id",
-        "user__name",
-        "customer_id",
-        "customer__name",
-        "customer__deleted_at",
-        "project_id",
-        "project__number",
-        "project__name",
-        "project__deleted_at",
-        "approved_at",
-        "approved_by_id",
-        "approved_by__name",
-        "invoiced_at",
-    )
-    return [
-        EntryRow(
-            pk,
-            date,
-            hours,
-            description,
-            user_id,
-            user_name,
-            display_name(customer_name, customer_deleted) if customer_id else "",
-            display_name(Project.label(number, name), project_deleted) if project_id else "",
-            *approval,
+    rows = []
+    for (
+        *shown,
+        customer_id,
+        customer,
+        customer_deleted,
+        project_id,
+        number,
+        name,
+        deleted,
+    ) in entries.values_list(*_ROW_VALUES):
+        rows.append(
+            EntryRow(
+                *shown,
+                display_name(customer, customer_deleted) if customer_id else "",
+                display_name(Project.label(number, name), deleted) if project_id else "",
+            )
         )
-        for (
-            pk,
-            date,
-            hours,
-            description,
-            user_id,
-            user_name,
-            customer_id,
-            customer_name,
-            customer_deleted,
-            project_id,
-            number,
-            name,
-            project_deleted,
-            *approval,
-        ) in rows
-    ]
+    return rows
 
 
 def entries_in_week(user, week):
