@@ -1,6 +1,6 @@
 """HTML written by Python where a template costs more than the page can pay: the
-options of a long <select> (forms.select_html) and the rows of "Timeoversikt"
-(timesheets/rows.py). Such HTML is built with f-strings from escaped parts."""
+options of a long <select> (forms.select_html) and the rows of the long lists
+(``<app>/rows.py``). Such HTML is built with f-strings from escaped parts."""
 
 import html
 
