@@ -103,11 +103,6 @@ def today():
 NAMES = ("user", "project", "customer", "approved_by")
 
 
-def entries_with_names():
-    """Entries with what every list shows (one query, however many rows)."""
-    return TimeEntry.objects.alive().select_related(*NAMES)
-
-
 @dataclass(frozen=True, slots=True)
 class EntryRow:
     """An entry as a row of "Timeoversikt" shows it (timesheets/rows.py), read as

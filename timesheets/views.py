@@ -40,6 +40,7 @@ from projects.selectors import pickable_customers, pickable_projects, search_pro
 from . import exports, selectors, services
 from .forms import OverviewFilterForm, TimeEntryForm, TimerForm
 from .jobs import EXPORT_XLSX
+from .models import TimeEntry
 from .rows import OverviewRows
 
 PAGE_SIZE = 50
@@ -482,7 +483,7 @@ def overview(request):
     """ "Timeoversikt": everyone's entries, filtered, with totals per group."""
     form = OverviewFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    entries = selectors.filter_entries(selectors.entries_with_names(), **filters)
+    entries = selectors.filter_entries(TimeEntry.objects.alive(), **filters)
     totals = selectors.group_totals(entries, form.grouping)
     total, count = selectors.all_of(totals)
     # The page's ids first, ordered over the index and the employees' names alone; then
