@@ -68,18 +68,23 @@ def _scopes_disabled_in_test_body():
 
 
 @pytest.fixture(autouse=True)
-def _queue_emptied_after_transactional_tests(request, django_db_blocker):
+def _queue_emptied_after_transactional_tests(request):
     """A test on a committed database (a real worker's) leaves the queue empty for the
     next: the flush after it passes over procrastinate's tables, which are not
     Django's, and a worker process defers the periodic tasks there (a job of
-    core.retry_stalled_jobs, found by the next test that counts the queue's jobs)."""
+    core.retry_stalled_jobs, found by the next test that counts the queue's jobs).
+    Emptied while the test's database is still open to it: transactional_db, set up
+    from here, is torn down after this."""
+    if "transactional_db" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
     yield
-    if "transactional_db" in request.fixturenames:
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE procrastinate_jobs, procrastinate_events, "
-                "procrastinate_periodic_defers, procrastinate_workers"
-            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE procrastinate_jobs, procrastinate_events, "
+            "procrastinate_periodic_defers, procrastinate_workers"
+        )
 
 
 @dataclass
