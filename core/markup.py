@@ -4,7 +4,13 @@ options of a long <select> (forms.select_html) and the rows of the long lists
 
 import html
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeData, SafeString
+
+
+def short_date(value):
+    """What ``value|date:"SHORT_DATE_FORMAT"`` writes: 01.12.2026."""
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def escape(text):
@@ -22,6 +28,16 @@ class Rows:
 
     def __init__(self, items):
         self.items = items
+        self._shown = {}
+
+    def once(self, show, value):
+        """``show(value)`` escaped, worked out once for all the rows that show
+        ``value``: dates and numbers repeat from row to row, and formatting one costs
+        as much as writing a row."""
+        key = (show, value)
+        if key not in self._shown:
+            self._shown[key] = escape(show(value))
+        return self._shown[key]
 
     def row(self, item):
         raise NotImplementedError

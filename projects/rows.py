@@ -4,11 +4,10 @@ rows with an included template each for their badges took 8 ms as templates. The
 markup is the one the templates wrote, tested with the list and the card
 (tests/test_projects_views.py)."""
 
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from core.markup import Rows, escape
+from core.markup import Rows, escape, short_date
 from core.templatetags.core import hours
 
 from .forms import customer_label
@@ -57,9 +56,9 @@ class ProjectRows(Rows):
         customer = escape(customer_label(project.customer)) if project.customer else ""
         shown_hours = ""
         if self.show_budget:
-            logged = escape(hours(project.logged_hours))
+            logged = self.once(hours, project.logged_hours)
             if project.estimated_hours is not None:
-                logged += f" / {escape(hours(project.estimated_hours))}"
+                logged += f" / {self.once(hours, project.estimated_hours)}"
             shown_hours = f'<td class="num hours" data-label="{label["hours"]}">{logged}</td>'
         badges_shown = badges(project, show_budget=self.show_budget, computed_only=True)
         return (
@@ -87,6 +86,5 @@ class ProjectRows(Rows):
             shown += f"{', ' if address else ''}{escape(project.postal_code)} {escape(place)}"
         return shown
 
-    @staticmethod
-    def day(date):
-        return escape(date_format(date, "SHORT_DATE_FORMAT")) if date else "–"
+    def day(self, date):
+        return self.once(short_date, date) if date else "–"

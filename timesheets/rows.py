@@ -14,12 +14,11 @@ from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts import permissions as perms
-from core.markup import Rows, escape
+from core.markup import Rows, escape, short_date
 from core.templatetags.core import hours
 
 from . import services
@@ -59,17 +58,10 @@ class OverviewRows(Rows):
             "reopen": _("Reopen"),
         }
         self.words = {key: escape(word) for key, word in words.items()}
-        self.days, self.hours = {}, {}
-
-    def day(self, date):
-        """``date|date:"SHORT_DATE_FORMAT"``, escaped, once per date."""
-        if date not in self.days:
-            self.days[date] = escape(date_format(date, "SHORT_DATE_FORMAT"))
-        return self.days[date]
 
     def row(self, entry):
         w, pk = self.words, entry.pk
-        day, name = self.day(entry.date), escape(entry.user_name)
+        day, name = self.once(short_date, entry.date), escape(entry.user_name)
         approvable = not entry.is_approved and services.may_approve(self.user, entry)
         which = f'<span class="visually-hidden"> {day} {name}</span>'
         select = ""
@@ -78,8 +70,6 @@ class OverviewRows(Rows):
                 f'<input type="checkbox" name="entries" value="{pk}" id="select-{pk}"'
                 f' aria-label="{w["select"]} {day} {name}">'
             )
-        if entry.hours not in self.hours:
-            self.hours[entry.hours] = escape(hours(entry.hours))
         description = entry.description
         if len(description) > DESCRIPTION_SHOWN:  # shorter ones |truncatechars keeps
             description = Truncator(description).chars(DESCRIPTION_SHOWN)
@@ -90,7 +80,7 @@ class OverviewRows(Rows):
             f'<td data-label="{w["employee"]}">{name}</td>'
             f'<td data-label="{w["customer"]}">{escape(entry.customer)}</td>'
             f'<td data-label="{w["project"]}">{escape(entry.project)}</td>'
-            f'<td class="num" data-label="{w["hours"]}">{self.hours[entry.hours]}</td>'
+            f'<td class="num" data-label="{w["hours"]}">{self.once(hours, entry.hours)}</td>'
             f'<td data-label="{w["description"]}">{escape(description)}</td>'
             f'<td data-label="{w["status"]}">{self.status(entry, approvable)}</td>'
             f'<td class="row-actions">{self.actions(entry, approvable, which)}</td>'
@@ -105,7 +95,7 @@ class OverviewRows(Rows):
                 own = f' <small class="muted">{w["own"]}</small>'
             return f'<span class="badge warn">{w["not_approved"]}</span>{own}'
         by = w["by_themselves"] if entry.is_self_approved else escape(entry.approved_by_name or "")
-        on = self.day(timezone.localtime(entry.approved_at).date())
+        on = self.once(short_date, timezone.localtime(entry.approved_at).date())
         invoiced = ""
         if entry.is_invoiced:
             invoiced = f' <span class="badge invoiced">{w["invoiced"]}</span>'
