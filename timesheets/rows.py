@@ -62,6 +62,7 @@ class OverviewRows(Rows):
     def row(self, entry):
         w, pk = self.words, entry.pk
         day, name = self.once(short_date, entry.date), escape(entry.user_name)
+        # Open, and the user may approve it (not one's own, unless an Administrator).
         approvable = not entry.is_approved and services.may_approve(self.user, entry)
         which = f'<span class="visually-hidden"> {day} {name}</span>'
         select = ""

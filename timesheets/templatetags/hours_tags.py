@@ -1,13 +1,13 @@
 """The hours shown on a project's card (the number format is
-svenn's ``hours`` filter; names that survive deletion are ``display_name``), and
-what a user may do with an entry."""
+svenn's ``hours`` filter; names that survive deletion are ``display_name``), and the
+timer's hidden key."""
 
 import uuid
 
 from django import template
 from django.utils.html import format_html
 
-from timesheets import selectors, services
+from timesheets import selectors
 
 register = template.Library()
 
@@ -16,13 +16,6 @@ register = template.Library()
 def project_hours(project):
     """Hours logged on a project against its estimate, for the project's card."""
     return {"hours": selectors.project_hours(project)}
-
-
-@register.filter
-def approvable_by(entry, user):
-    """``{% if entry|approvable_by:user %}``: an open entry the user may approve
-    (services.may_approve: not one's own, unless an Administrator)."""
-    return not entry.is_approved and services.may_approve(user, entry)
 
 
 @register.simple_tag
