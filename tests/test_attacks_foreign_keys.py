@@ -41,7 +41,7 @@ def theirs(world):
 def project_form(w, **changes):
     return {
         "name": "Nytt kjøkken",
-        "number": "2001",
+        "number": "90001",  # above what ProjectFactory's 1000 + n reaches in a run
         "customer": "",
         "estimated_hours": "10",
         "version": w.project.version,

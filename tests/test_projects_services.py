@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def fields(**overrides):
     data = {
         "name": "Nytt kjøkken",
-        "number": 2001,
+        "number": 90001,  # above what ProjectFactory's 1000 + n reaches in a run
         "customer": None,
         "address": "Storgata 1",
         "postal_code": "0155",
