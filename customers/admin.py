@@ -5,7 +5,10 @@ admin cannot cascade into projects, time entries or history; staff restore a
 customer that a firm deleted with the "restore" action.
 """
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -52,7 +55,16 @@ class CustomerAdmin(admin.ModelAdmin):
     stays the firm's choice on the card."""
 
     form = VersionedAdminForm
-    list_display = ["number", "name", "kind", "company", "is_active", "deleted_at", "updated_at"]
+    list_display = [
+        "number",
+        "name",
+        "kind",
+        "company",
+        "is_active",
+        "logged_hours",
+        "deleted_at",
+        "updated_at",
+    ]
     list_display_links = ["number", "name"]
     list_filter = [DeletedFilter, "is_active", "kind", "company"]
     list_select_related = ["company"]
@@ -62,13 +74,20 @@ class CustomerAdmin(admin.ModelAdmin):
         "company",
         "is_active",
         "search_text",
+        "logged_hours",
         *FIRM_MODEL_FIELDS,
     ]
     inlines = [ContactPersonInline]
     actions = ["restore"]
 
     def get_queryset(self, request):
-        return Customer.objects.all().select_related("company")
+        customers = Customer.objects.all().select_related("company")
+        return customers.annotate(logged_hours=Coalesce("logged__hours", Decimal(0)))
+
+    @admin.display(description=_("Logged hours"), ordering="logged_hours")
+    def logged_hours(self, customer):
+        """The hours the database keeps for the customer (CustomerHours)."""
+        return customer.logged_hours
 
     def has_add_permission(self, request):
         # Customers belong to a firm: they are created in the app, where the firm is known.

@@ -148,6 +148,25 @@ class Customer(FirmModel):
         return format_phone(self.phone)
 
 
+class CustomerHours(models.Model):
+    """The hours logged for a customer (its time entries that are not deleted), kept by
+    the database as projects.ProjectHours is for a project (timesheets.models,
+    ``kept_hours_triggers``): what the customer card shows without summing the
+    customer's entries on every read. A customer without a row has none logged."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="logged"
+    )
+    hours = models.DecimalField(_("logged hours"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("logged hours of a customer")
+        verbose_name_plural = _("logged hours of customers")
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.hours}"
+
+
 class ContactPerson(CompanyOwned):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("customer")

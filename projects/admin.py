@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import FIRM_MODEL_FIELDS, EventAdmin, VersionedAdminForm
 
-from . import services
+from . import selectors, services
 from .models import Project, ProjectEvent, ProjectMember, ProjectMemberEvent
 
 
@@ -38,7 +39,16 @@ class ProjectAdmin(admin.ModelAdmin):
     are created and soft-deleted by the firms themselves."""
 
     form = ProjectAdminForm
-    list_display = ["number", "name", "company", "customer", "status", "access", "deleted_at"]
+    list_display = [
+        "number",
+        "name",
+        "company",
+        "customer",
+        "status",
+        "access",
+        "logged_hours",
+        "deleted_at",
+    ]
     list_filter = ["status", "access", "company"]
     search_fields = ["name", "number", "customer__name"]
     list_select_related = ["company", "customer"]
@@ -47,9 +57,17 @@ class ProjectAdmin(admin.ModelAdmin):
         "company",
         "status",
         "access",
+        "logged_hours",
         *FIRM_MODEL_FIELDS,
     ]
     inlines = [ProjectMemberInline]
+
+    def get_queryset(self, request):
+        return selectors.with_logged_hours(super().get_queryset(request))
+
+    @admin.display(description=_("Logged hours"), ordering="logged_hours")
+    def logged_hours(self, project):
+        return project.logged_hours
 
     def has_add_permission(self, request):
         return False

@@ -3,11 +3,8 @@
 from django.db.models import (
     Count,
     DecimalField,
-    FilteredRelation,
-    OuterRef,
+    F,
     Q,
-    Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -71,30 +68,11 @@ def customer_options(user, q=""):
 
 
 def with_logged_hours(projects):
-    """Annotate ``logged_hours``: the sum of the hours logged on each project (deleted
-    entries left out).
-
-    A correlated subquery through the reverse relation of the time entries, so a page
-    of projects stays one query and this app needs nothing from timesheets.
-    """
-    # "Not deleted" goes into the join's ON clause (FilteredRelation), where the
-    # partial index entry_project_hours answers it from the index alone; in WHERE,
-    # after a LEFT JOIN, PostgreSQL could not use that index.
-    alive = FilteredRelation("time_entries", condition=Q(time_entries__deleted_at__isnull=True))
-    per_project = (
-        Project.objects.filter(pk=OuterRef("pk"))
-        .annotate(alive_entries=alive)
-        .values("pk")
-        .annotate(total=Sum("alive_entries__hours"))
-        .values("total")
-    )
+    """Annotate ``logged_hours``: the hours logged on each project (deleted entries left
+    out), as the database keeps them (ProjectHours): one join, not a sum of the
+    project's entries per project shown."""
     zero = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
-    return projects.annotate(
-        logged_hours=Coalesce(
-            Subquery(per_project, output_field=DecimalField(max_digits=12, decimal_places=2)),
-            zero,
-        )
-    )
+    return projects.annotate(logged_hours=Coalesce(F("logged__hours"), zero))
 
 
 def search_projects(projects, q):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Sum
 
 from accounts.models import Company, User
 from customers.models import ContactPerson, Customer
@@ -13,7 +13,7 @@ from invoicing.models import JobLine, JobLineEvent, Kind, Unit
 from projects.models import Project, ProjectAccess
 from svenn.management.commands import bench_data
 from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX
-from timesheets.models import TimeEntry, TimeEntryEvent
+from timesheets.models import KEPT_HOURS, TimeEntry, TimeEntryEvent
 
 
 def run(**options):
@@ -101,6 +101,27 @@ def test_without_superuser_rights_only_the_history_triggers_are_held_off(db, mon
     assert TimeEntryEvent.objects.filter(company=big, pgh_label="insert").count() == 4_000
     lines = JobLine.objects.filter(company=big)
     assert lines.exists() and not lines.exclude(customer=F("entry__customer")).exists()
+    assert_hours_kept()
+
+
+def assert_hours_kept():
+    """The kept hours of projects and customers are those the entries' triggers would
+    have added up."""
+    for model, key in KEPT_HOURS:
+        sums = (
+            TimeEntry.objects.filter(deleted_at__isnull=True, **{f"{key}__isnull": False})
+            .values(key)
+            .annotate(total=Sum("hours"))
+            .values_list(key, "total")
+        )
+        assert dict(model.objects.values_list(key, "hours")) == dict(sums)
+        assert model.objects.count() > 5
+
+
+def test_the_hours_are_kept(db):
+    run(size=0.002, scale=2)
+
+    assert_hours_kept()
 
 
 def test_bench_data_is_deterministic_and_reused_without_force(transactional_db):

@@ -27,6 +27,10 @@ def test_staff_see_customers_of_every_firm(world, staff, client_for, django_asse
     assert client.get("/admin/customers/customer/?q=kari").status_code == 200
     card = client.get(f"/admin/customers/customer/{world.customer.pk}/change/")
     assert card.status_code == 200
+    # The hours the database keeps for each customer, in the list and on the customer.
+    rows = {c.pk: c.logged_hours for c in response.context["cl"].result_list}
+    assert rows[world.customer.pk] == world.entry.hours
+    assert "Førte timer" in html and '<div class="readonly">7.50</div>' in card.text
 
 
 def test_staff_restore_a_deleted_customer(world, staff, client_for):

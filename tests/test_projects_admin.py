@@ -71,3 +71,18 @@ def test_staff_edit_of_a_project_saved_since_it_was_opened_is_refused(world, sta
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors()
     assert Project.objects.get(pk=world.project.pk).name == "Nytt bad"
+
+
+def test_staff_see_each_projects_logged_hours_in_the_list_and_on_the_project(
+    world, staff, client_for
+):
+    client = client_for(staff)
+
+    listed = client.get("/admin/projects/project/")
+    shown = client.get(_change_url(world.project))
+
+    assert listed.status_code == shown.status_code == 200
+    row = next(r for r in listed.context["cl"].result_list if r.pk == world.project.pk)
+    assert row.logged_hours == world.entry.hours
+    assert "Førte timer" in listed.text and "Førte timer" in shown.text
+    assert '<div class="readonly">7.50</div>' in shown.text

@@ -10,6 +10,8 @@ from core import fields
 from core.history import events_of
 from core.models import FirmModel, FirmQuerySet
 from core.tenancy import CompanyOwned, scoped_manager
+from customers.models import CustomerHours
+from projects.models import ProjectHours
 
 
 def invoiced_triggers(*, locked, kept):
@@ -29,6 +31,53 @@ def invoiced_triggers(*, locked, kept):
             condition=pgtrigger.Q(old__invoiced_at__isnull=False),
         ),
     ]
+
+
+# The totals of hours the database keeps, and the entry's column each is kept per.
+KEPT_HOURS = [(ProjectHours, "project_id"), (CustomerHours, "customer_id")]
+
+
+def kept_hours_triggers():
+    """Keep projects.ProjectHours and customers.CustomerHours: after each statement
+    that inserts, changes or deletes time entries, the hours it added and took away
+    (of entries not deleted) are summed per project and per customer, and added to the
+    kept totals in one upsert each.
+
+    Per statement, not per row: a bulk change of 10,000 entries is one upsert each, and
+    the totals' rows are locked in the order of their keys, so two statements over the
+    same projects wait for each other instead of deadlocking."""
+    keys = ", ".join(key for _model, key in KEPT_HOURS)
+    upserts = "\n".join(
+        f"""WITH changed AS ({{changes}})
+        INSERT INTO {model._meta.db_table} AS kept ({key}, hours)
+        SELECT {key}, SUM(hours) FROM changed WHERE {key} IS NOT NULL
+        GROUP BY {key} HAVING SUM(hours) <> 0 ORDER BY {key}
+        ON CONFLICT ({key}) DO UPDATE SET hours = kept.hours + EXCLUDED.hours;"""  # noqa: S608
+        for model, key in KEPT_HOURS
+    )
+    signs = {  # the transition tables each operation has, and the sign of their hours
+        "insert": (pgtrigger.Insert, {"new": ""}),
+        "update": (pgtrigger.Update, {"old": "-", "new": ""}),
+        "delete": (pgtrigger.Delete, {"old": "-"}),
+    }
+    triggers = []
+    for name, (operation, sides) in signs.items():
+        changes = " UNION ALL ".join(
+            f"SELECT {keys}, {sign}hours AS hours FROM {side}_entries"  # noqa: S608
+            " WHERE deleted_at IS NULL"
+            for side, sign in sides.items()
+        )
+        triggers.append(
+            pgtrigger.Trigger(
+                name=f"kept_hours_{name}",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=operation,
+                referencing=pgtrigger.Referencing(**{side: f"{side}_entries" for side in sides}),
+                func=upserts.format(changes=changes) + "\nRETURN NULL;",
+            )
+        )
+    return triggers
 
 
 class TimeEntryQuerySet(FirmQuerySet):
@@ -114,7 +163,10 @@ class TimeEntry(FirmModel):
                 name="time_entry_hours_in_day",
             ),
         ]
-        triggers = invoiced_triggers(locked="invoiced_locked", kept="invoiced_kept")
+        triggers = [
+            *invoiced_triggers(locked="invoiced_locked", kept="invoiced_kept"),
+            *kept_hours_triggers(),
+        ]
         indexes = [
             models.Index(fields=["company", "user", "date"], name="entry_company_user_date"),
             models.Index(fields=["company", "date"], name="entry_company_date"),
@@ -143,9 +195,9 @@ class TimeEntry(FirmModel):
                 name="entry_customer_period",
             ),  # fmt: skip
             models.Index(fields=["company", "project", "date"], name="entry_company_project"),
-            # A project's logged hours (project list, card, "Over budsjett") from the
-            # index alone, without visiting each entry's row: only entries not deleted,
-            # as every sum asks (deleted_at IS NULL), so an index-only scan answers it.
+            # A project's entries not deleted (deleted_at IS NULL, as every sum asks):
+            # the lookups by project, and its hours from the index alone (the kept
+            # ProjectHours were counted from it; "Slett" asks whether there are any).
             models.Index(
                 fields=["project"],
                 include=["hours"],

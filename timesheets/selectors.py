@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import BadRequest
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -472,16 +472,24 @@ def total_hours(entries):
 
 
 def customer_hours(customer, *, on=None):
-    """Total hours on ``customer`` and this month's, in one query."""
+    """Total hours on ``customer``, as the database keeps them (customers.CustomerHours),
+    and this month's, summed from the days of the month: one query, which reads the
+    month's entries and not the customer's years of them."""
     on = on or today()
-    this_month = Q(date__year=on.year, date__month=on.month)
-    return (
+    first = on.replace(day=1)
+    after = (first + datetime.timedelta(days=31)).replace(day=1)
+    month = (
         TimeEntry.objects.alive()
-        .filter(customer=customer)
-        .aggregate(
-            total=Coalesce(Sum("hours"), ZERO),
-            month=Coalesce(Sum("hours", filter=this_month), ZERO),
-        )
+        .filter(customer=OuterRef("pk"), date__gte=first, date__lt=after)
+        .values("customer")
+        .annotate(hours=Sum("hours"))
+        .values("hours")
+    )
+    return (
+        Customer.objects.filter(pk=customer.pk)
+        .annotate(total=Coalesce("logged__hours", ZERO), month=Coalesce(Subquery(month), ZERO))
+        .values("total", "month")
+        .get()
     )
 
 

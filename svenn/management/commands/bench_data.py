@@ -36,7 +36,7 @@ from core import history
 from customers.models import ContactPerson, Customer, CustomerKind, search_key
 from invoicing.models import JobLine, Kind, Unit
 from projects.models import Project, ProjectAccess, ProjectMember, ProjectStatus
-from timesheets.models import TimeEntry
+from timesheets.models import KEPT_HOURS, TimeEntry
 
 BIG_FIRM = "Storbygg Entreprenør AS"
 SMALL_FIRM_PREFIX = "Småbygg"
@@ -578,6 +578,20 @@ class Loader:
             )
             self.progress.update(cursor.rowcount)
 
+    def kept_hours(self):
+        """The hours the database keeps per project and per customer (KEPT_HOURS), as
+        the held-off triggers of the entries would have added them up: one grouped
+        INSERT each over every firm."""
+        entries = TimeEntry._meta.db_table
+        with connection.cursor() as cursor:
+            for model, key in KEPT_HOURS:
+                cursor.execute(
+                    f"""INSERT INTO {model._meta.db_table} ({key}, hours)
+                    SELECT {key}, SUM(hours) FROM {entries}
+                    WHERE deleted_at IS NULL AND {key} IS NOT NULL
+                    GROUP BY {key}"""  # noqa: S608
+                )
+
 
 def is_superuser():
     with connection.cursor() as cursor:
@@ -719,6 +733,7 @@ class Command(BaseCommand):
                                 **small,
                             )
                     loader.job_lines()
+                    loader.kept_hours()
                     for events in event_models():
                         history.write_snapshots(
                             events.pgh_tracked_model,

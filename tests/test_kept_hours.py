@@ -1,0 +1,188 @@
+"""The hours logged on a project and for a customer, kept by the database
+(projects.ProjectHours, customers.CustomerHours): whatever writes the time entries, each
+kept total is the sum of the entries that are not deleted."""
+
+import random
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from customers.models import CustomerHours
+from projects import selectors
+from projects.models import Project, ProjectHours
+from timesheets import selectors as timesheet_selectors
+from timesheets.models import KEPT_HOURS, TimeEntry, TimeEntryEvent
+
+from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
+
+
+def kept(model, key):
+    """{key: hours} as kept (without the rows that came back to 0), and as summed from
+    the entries."""
+    with scopes_disabled():
+        totals = dict(model.objects.exclude(hours=0).values_list(key, "hours"))
+        sums = dict(
+            TimeEntry.objects.filter(deleted_at__isnull=True, **{f"{key}__isnull": False})
+            .values(key)
+            .annotate(total=Sum("hours"))
+            .values_list(key, "total")
+        )
+    return totals, sums
+
+
+def assert_kept():
+    for model, key in KEPT_HOURS:
+        totals, sums = kept(model, key)
+        assert totals == sums, model
+
+
+@pytest.mark.django_db
+def test_every_kind_of_write_to_the_entries_keeps_the_projects_totals(world):
+    other = ProjectFactory(company=world.company)
+    entry = TimeEntryFactory(user=world.employee, project=world.project, hours=Decimal("2.25"))
+    assert_kept()
+    with scopes_disabled():
+        entries = TimeEntry.objects.filter(pk=entry.pk)
+        writes = [
+            lambda: entries.update(hours=Decimal("3.50")),  # hours changed
+            lambda: entries.update(project=other),  # moved to another project
+            lambda: entries.update(project=None),  # and off any project
+            lambda: entries.update(project=world.project),
+            lambda: entries.update(customer=None),  # and off any customer
+            lambda: entries.update(customer=world.customer),
+            lambda: entries.update(deleted_at=timezone.now()),  # deleted (soft)
+            lambda: entries.update(deleted_at=None),  # restored
+            lambda: entries.update(approved_at=timezone.now()),  # no hours change
+            lambda: TimeEntry.objects.filter(project=world.project).update(hours=Decimal(1)),
+            lambda: _delete_for_good(entry),
+        ]
+        for write in writes:
+            write()
+            assert_kept()
+        TimeEntry.objects.bulk_create(
+            [TimeEntry(**_fields(world, other, Decimal("0.5"))) for _ in range(3)]
+        )
+    assert_kept()
+    assert ProjectHours.objects.get(project=other).hours == Decimal("1.50")
+
+
+def _delete_for_good(entry):
+    """Nothing in the app deletes an entry for good; the database may, with its history
+    first (which is append-only and refers to it) and no event of the delete."""
+    held_off = ("pgtrigger_append_only_%", "pgtrigger_delete_delete_%")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pgtrigger.ignore', array_agg(tgname)::text, true)"
+            " FROM pg_trigger WHERE tgname LIKE ANY(%s)",
+            [list(held_off)],
+        )
+        TimeEntryEvent.objects.filter(pgh_obj=entry).delete()
+        TimeEntry.objects.filter(pk=entry.pk).delete()
+        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+
+
+def _fields(world, project, hours):
+    return {
+        "company": world.company,
+        "user": world.employee,
+        "customer": project.customer,
+        "project": project,
+        "date": timezone.localdate(),
+        "hours": hours,
+        "created_by": world.employee,
+        "updated_by": world.employee,
+    }
+
+
+@pytest.mark.django_db
+def test_a_long_run_of_random_writes_leaves_every_total_right(world):
+    projects = [world.project, *(ProjectFactory(company=world.company) for _ in range(3)), None]
+    customers = [world.customer, CustomerFactory(company=world.company), None]
+    rng = random.Random(15)
+    for _ in range(20):
+        TimeEntryFactory(user=world.employee, project=rng.choice(projects[:-1]))
+    with scopes_disabled():
+        for _ in range(150):
+            ids = list(TimeEntry.objects.filter(company=world.company).values_list("pk", flat=True))
+            some = TimeEntry.objects.filter(pk__in=rng.sample(ids, rng.randint(1, 4)))
+            write = rng.randrange(5)
+            if write == 0:
+                some.update(hours=Decimal(rng.randint(1, 32)) / 4)
+            elif write == 1:
+                some.update(project=rng.choice(projects))
+            elif write == 2:
+                some.update(customer=rng.choice(customers))
+            elif write == 3:
+                some.update(deleted_at=rng.choice([None, timezone.now()]))
+            else:
+                TimeEntryFactory(user=world.employee, project=rng.choice(projects))
+    assert_kept()
+
+
+@pytest.mark.django_db
+def test_the_project_list_shows_the_kept_hours_in_one_query(world, django_assert_num_queries):
+    TimeEntryFactory(user=world.employee2, project=world.project, hours=Decimal("2.25"))
+    empty = ProjectFactory(company=world.company)
+
+    with scopes_disabled(), django_assert_num_queries(1):
+        shown = {p.pk: p.logged_hours for p in selectors.with_logged_hours(Project.objects.all())}
+
+    assert shown[world.project.pk] == kept(ProjectHours, "project_id")[1][world.project.pk]
+    assert shown[empty.pk] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_employees_logging_on_the_same_project_at_once_both_count(world):
+    """Two transactions whose first entries on a new project overlap: the second's
+    upsert waits for the first's row and then adds to it."""
+    project = ProjectFactory(company=world.company)
+    start = threading.Barrier(2)
+    failures = []
+
+    def log(user):
+        try:
+            start.wait(timeout=10)
+            with transaction.atomic():
+                TimeEntryFactory(user=user, project=project, hours=Decimal("7.5"))
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_sleep(0.2)")
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=log, args=(u,)) for u in (world.employee, world.admin)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert ProjectHours.objects.get(project=project).hours == Decimal("15.00")
+    assert_kept()
+
+
+@pytest.mark.django_db
+def test_the_customer_card_shows_the_kept_total_and_the_hours_of_this_month(world):
+    """This month is its first to its last day: 31.12 counts, 30.11 and 01.01 do not."""
+    for day, logged in [((2025, 11, 30), "1"), ((2025, 12, 1), "2"), ((2025, 12, 31), "3")]:
+        TimeEntryFactory(
+            user=world.employee, customer=world.customer, date=date(*day), hours=Decimal(logged)
+        )
+    TimeEntryFactory(user=world.employee, customer=world.customer, date=date(2026, 1, 1))
+    empty = CustomerFactory(company=world.company)
+
+    with scopes_disabled():
+        shown = timesheet_selectors.customer_hours(world.customer, on=date(2025, 12, 31))
+        none = timesheet_selectors.customer_hours(empty, on=date(2025, 12, 31))
+
+    total = kept(CustomerHours, "customer_id")[1][world.customer.pk]
+    assert shown == {"total": total, "month": Decimal("5.00")}
+    assert total == world.entry.hours + Decimal("6") + Decimal("7.50")
+    assert none == {"total": 0, "month": 0}
