@@ -28,11 +28,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from .headroom import with_headroom
 from .models import Job
 from .queue import RETRY, app
+from .tenancy import firm_scope
 
 __all__ = [
     "Job",
@@ -172,7 +173,7 @@ def run(job_id, *, last_attempt):
         return
     kind = KINDS.get(job.kind)
     language = job.user.language or settings.LANGUAGE_CODE
-    with scope(company=job.company), translation.override(language):
+    with firm_scope(job.company), translation.override(language):
         if kind is None:
             logger.error("Job %s has the kind %r, which is not registered", job.pk, job.kind)
             _fail(job, _("This kind of job is no longer available."))

@@ -9,9 +9,10 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from core.headroom import with_headroom
+from core.tenancy import firm_scope
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
@@ -205,5 +206,5 @@ class CompanyScopeMiddleware:
         user = request.user
         company_id = (user.company_id if user.is_authenticated else None) or NO_COMPANY
         request.company_id = company_id
-        with scope(company=company_id):
+        with firm_scope(company_id):
             return self.get_response(request)

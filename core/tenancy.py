@@ -8,7 +8,22 @@ tests that need every firm use ``django_scopes.scopes_disabled()``.
 """
 
 from django.db import models
-from django_scopes import ScopedManager
+from django.db.models.functions import Cast
+from django_scopes import ScopedManager, scope
+
+
+def firm_scope(company):
+    """``scope(company=...)`` for the firm ``company`` (a Company or its id): every query
+    of a firm-owned model inside it is filtered to that firm.
+
+    The firm's id is compared as the column's own type, ``bigint``: a plain ``= 1`` is
+    an ``integer``, for which btree_gin's ``int8_ops`` has no operator, so the firm
+    column of a GIN index (the customer search's ``customer_search_trgm``) could not
+    narrow a search to the firm, and PostgreSQL checked every firm's matches instead
+    (17,701 for "nord" at ten times the data, where the firm has 1,135). A btree index
+    serves either form alike."""
+    pk = company.pk if isinstance(company, models.Model) else company
+    return scope(company=Cast(models.Value(pk), models.BigIntegerField()))
 
 
 def scoped_manager(queryset_class=models.QuerySet, company="company"):

@@ -37,9 +37,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from django_scopes import scope
 
 from accounts.models import Company
+from core.tenancy import firm_scope
 from timesheets.selectors import Week
 
 from . import selectors
@@ -85,7 +85,7 @@ def _remind_firms(switch, kind, period, due, mail):
     firm for the hourly runs after the first)."""
     sent = 0
     for company in Company.objects.order_by("pk"):
-        with scope(company=company):
+        with firm_scope(company):
             if not getattr(selectors.firm_rules(), switch):
                 continue
             settled = _settled(kind, period)
