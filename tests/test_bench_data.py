@@ -1,6 +1,7 @@
 """`manage.py bench_data` (behind `make bench-data`) at a tiny scale."""
 
 import io
+import itertools
 from decimal import Decimal
 
 from django.core.management import call_command
@@ -118,10 +119,17 @@ def assert_hours_kept():
         assert model.objects.count() > 5
 
 
-def test_the_hours_are_kept(db):
+def test_the_hours_are_kept_and_the_firms_customers_interleaved(db):
     run(size=0.002, scale=2)
 
     assert_hours_kept()
+    # In the table, one firm's customers lie among the other firms', as years of firms
+    # growing side by side leave them: never more than a few of one firm in a row.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT company_id FROM {Customer._meta.db_table} ORDER BY ctid")
+        firms = [company for (company,) in cursor.fetchall()]
+    runs = [len(list(run)) for _firm, run in itertools.groupby(firms)]
+    assert len(firms) == 100 and max(runs) <= 10
 
 
 def test_bench_data_is_deterministic_and_reused_without_force(transactional_db):

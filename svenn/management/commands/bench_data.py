@@ -592,6 +592,19 @@ class Loader:
                     GROUP BY {key}"""  # noqa: S608
                 )
 
+    def interleave_customers(self):
+        """Lay the customers out as firms that grew side by side over years leave them:
+        every firm's customer 1, then every firm's customer 2, and so on. Loaded firm by
+        firm, a firm's customers lay together (a correlation of 1 with the firm), so the
+        planner costed reading all 20,000 of a big firm as cheap and walked them for a
+        search instead of taking the trigram index; no firm's table looks like that."""
+        table = Customer._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # CLUSTER wants none pending
+            cursor.execute(f"CREATE INDEX bench_interleave ON {table} (number, company_id)")
+            cursor.execute(f"CLUSTER {table} USING bench_interleave")
+            cursor.execute("DROP INDEX bench_interleave")
+
 
 def is_superuser():
     with connection.cursor() as cursor:
@@ -734,6 +747,7 @@ class Command(BaseCommand):
                             )
                     loader.job_lines()
                     loader.kept_hours()
+                    loader.interleave_customers()
                     for events in event_models():
                         history.write_snapshots(
                             events.pgh_tracked_model,
