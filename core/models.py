@@ -121,6 +121,21 @@ def display_name(label, deleted_at):
     return label
 
 
+class KeptHours(models.Model):
+    """Hours of the time entries not deleted, kept by the database for one row of
+    another table (a project, a customer): the triggers on the time entries add what
+    each statement changed (timesheets.models, ``kept_hours_triggers``), and nothing
+    in the app writes it. A row without its kept hours has none logged."""
+
+    hours = models.DecimalField(gettext_lazy("logged hours"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.pk}: {self.hours}"
+
+
 class FirmModel(CompanyOwned):
     """What every firm table repeats: who created, changed and deleted a row and when,
     soft delete, a version for optimistic locking, and the rules every write path

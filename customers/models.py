@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import MoneyField, OrgNumberField, PhoneNumberField, PostalCodeField
 from core.history import events_of
-from core.models import FirmModel, FirmQuerySet
+from core.models import FirmModel, FirmQuerySet, KeptHours
 from core.tenancy import CompanyOwned, scoped_manager
 from core.validators import format_org_number, format_phone
 
@@ -148,23 +148,16 @@ class Customer(FirmModel):
         return format_phone(self.phone)
 
 
-class CustomerHours(models.Model):
-    """The hours logged for a customer (its time entries that are not deleted), kept by
-    the database as projects.ProjectHours is for a project (timesheets.models,
-    ``kept_hours_triggers``): what the customer card shows without summing the
-    customer's entries on every read. A customer without a row has none logged."""
+class CustomerHours(KeptHours):
+    """The hours logged for a customer: the customer card's "Totalt"."""
 
     customer = models.OneToOneField(
         Customer, on_delete=models.CASCADE, primary_key=True, related_name="logged"
     )
-    hours = models.DecimalField(_("logged hours"), max_digits=12, decimal_places=2)
 
     class Meta:
         verbose_name = _("logged hours of a customer")
         verbose_name_plural = _("logged hours of customers")
-
-    def __str__(self):
-        return f"{self.customer_id}: {self.hours}"
 
 
 class ContactPerson(CompanyOwned):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import DateField, DecimalField, MoneyField, PostalCodeField
 from core.history import events_of
-from core.models import FirmModel, FirmQuerySet
+from core.models import FirmModel, FirmQuerySet, KeptHours
 from core.tenancy import CompanyOwned, scoped_manager
 
 
@@ -186,26 +186,17 @@ class Project(FirmModel):
         return bool(self.estimated_hours is not None and logged and logged > self.estimated_hours)
 
 
-class ProjectHours(models.Model):
-    """The hours logged on a project (its time entries that are not deleted), kept by
-    the database: each statement that writes time entries adds what it changed, in
-    one grouped upsert (timesheets.models, ``kept_hours_triggers``). The project list
-    and card read it instead of summing the project's entries on every read.
-
-    A project without a row has no hours logged. Only the triggers write these rows,
-    never the app."""
+class ProjectHours(KeptHours):
+    """The hours logged on a project: what the project list, the project page and
+    "Over budsjett" read instead of summing the project's entries on every read."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, primary_key=True, related_name="logged"
     )
-    hours = models.DecimalField(_("logged hours"), max_digits=12, decimal_places=2)
 
     class Meta:
         verbose_name = _("logged hours of a project")
         verbose_name_plural = _("logged hours of projects")
-
-    def __str__(self):
-        return f"{self.project_id}: {self.hours}"
 
 
 class ProjectMember(CompanyOwned):
