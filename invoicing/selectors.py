@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum
+from django.db.models import Case, Count, DecimalField, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Round
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions as perms
 from core import history
 from core.fields import MONEY_DECIMALS, MoneyField
-from core.money import ZERO, format_money, mva, to_ore
+from core.money import ZERO, format_money, line_amount, mva, to_ore
 from core.templatetags.core import hours as quantity_shown
 from timesheets.models import TimeEntry
 
@@ -601,41 +601,80 @@ class Amounts:
         return None if self.cost is None else self.value - self.cost
 
 
+MONEY_SUM = DecimalField(max_digits=20, decimal_places=6)  # a sum of many amounts
+
+# What ``amounts`` groups the entries and the lines by: billable and not invoiced,
+# approved (what a basis takes now) or not yet; or neither.
+READY, WAITING, DONE = 1, 2, 0
+
+
+def _billing_state(unbilled, approved):
+    return Case(
+        When(unbilled & approved, then=Value(READY)),
+        When(unbilled, then=Value(WAITING)),
+        default=Value(DONE),
+    )
+
+
 def amounts(*, company, with_costs=False, **of):
     """The Amounts of the entries ``of`` names (``customer=`` or ``project=``), priced
     and rounded per entry as the basis prices them (``entry_amount``), with the
     employees' cost when ``with_costs``; with the materials and driving lines of their
     work: one grouped query over the entries, one over the lines and one each over
-    what standing bases billed of them, whatever their number."""
-    money = DecimalField(max_digits=20, decimal_places=6)
-    unbilled = Q(billable=True, invoiced_at__isnull=True)
-    ready = unbilled & Q(approved_at__isnull=False)
-    waiting = unbilled & Q(approved_at__isnull=True)
-    sums = {
-        "logged": Sum("hours"),
-        "open": Sum(entry_amount(), filter=ready, output_field=money),
-        "open_from": Min("date", filter=ready),
-        "open_to": Max("date", filter=ready),
-        "waiting": Sum(entry_amount(), filter=waiting, output_field=money),
-        "unpriced": Sum("hours", filter=unbilled & Q(rate__isnull=True)),
+    what standing bases billed of them, whatever their number.
+
+    The entries come grouped by their state, their price and their hours (a few dozen
+    groups of 20,000 entries): n entries of the same hours at the same price come to
+    n × that rounded amount, so the sums are those of each entry's amount, and
+    PostgreSQL prices groups, not entries (the customer card's 20,000 entries: 19 ms
+    priced one by one, 10 ms grouped)."""
+    keys = {
+        "state": _billing_state(
+            Q(billable=True, invoiced_at__isnull=True), Q(approved_at__isnull=False)
+        )
     }
     if with_costs:
-        sums["cost"] = Sum(F("hours") * F("user__hourly_cost"), output_field=money)
-        sums["uncosted"] = Sum("hours", filter=Q(user__hourly_cost__isnull=True))
-    row = with_hourly_rates(TimeEntry.objects.alive().filter(**of), company).aggregate(**sums)
+        keys["cost"] = F("user__hourly_cost")
+    groups = (
+        with_hourly_rates(TimeEntry.objects.alive().filter(**of), company)
+        .values("rate", "hours", **keys)
+        .annotate(n=Count("*"), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    sums = {"logged": ZERO, "open": ZERO, "waiting": ZERO, "unpriced": ZERO}
+    costs = {"cost": ZERO, "uncosted": ZERO} if with_costs else {}
+    ready_days = []
+    for group in groups:
+        hours = group["hours"] * group["n"]
+        sums["logged"] += hours
+        if group["state"] != DONE:
+            amount = group["n"] * line_amount(group["hours"], group["rate"])
+            sums["open" if group["state"] == READY else "waiting"] += amount
+            if group["rate"] is None:
+                sums["unpriced"] += hours
+        if group["state"] == READY:
+            ready_days += (group["first"], group["last"])
+        if with_costs:
+            if group["cost"] is None:
+                costs["uncosted"] += hours
+            else:
+                costs["cost"] += hours * group["cost"]
     billed = InvoicedEntry.objects.filter(
         released_at__isnull=True, **{f"entry__{name}": value for name, value in of.items()}
-    ).aggregate(total=Sum(entry_amount(), output_field=money))
+    ).aggregate(total=Sum(entry_amount(), output_field=MONEY_SUM))
     lines = _line_amounts(company, **of)
-    days = {name: row.pop(name) for name in ("open_from", "open_to")}
-    for name, pick in (("open_from", min), ("open_to", max)):
-        found = [day for day in (days[name], lines.pop(name)) if day is not None]
-        days[name] = pick(found) if found else None
-    sums = {name: total or ZERO for name, total in row.items()}  # a sum of no rows is NULL
-    for name in ("open", "waiting"):
-        sums[name] += lines.pop(name) or ZERO
-    invoiced = (billed["total"] or ZERO) + (lines.pop("invoiced") or ZERO)
-    return Amounts(invoiced=invoiced, **days, **sums, unpriced_lines=lines["unpriced_lines"])
+    ready_days += lines.ready_days
+    return Amounts(
+        invoiced=(billed["total"] or ZERO) + lines.invoiced,
+        open_from=min(ready_days, default=None),
+        open_to=max(ready_days, default=None),
+        logged=sums["logged"],
+        open=sums["open"] + lines.open,
+        waiting=sums["waiting"] + lines.waiting,
+        unpriced=sums["unpriced"],
+        unpriced_lines=lines.unpriced,
+        **costs,
+    )
 
 
 def _lines_of(prefix="", *, customer=None, project=None):
@@ -655,35 +694,49 @@ def either_of(on_entries, on_projects):
     return on_entries.values("pk").union(on_projects.values("pk"), all=True)
 
 
+@dataclass
+class _LineAmounts:
+    open: Decimal = ZERO
+    waiting: Decimal = ZERO
+    invoiced: Decimal = ZERO
+    unpriced: int = 0  # lines of ``open`` and ``waiting`` without a price
+    ready_days: list = field(default_factory=list)  # the first and last day of ``open``
+
+
 def _line_amounts(company, **of):
-    """The lines' part of ``amounts``: two grouped queries."""
-    money = DecimalField(max_digits=20, decimal_places=6)
+    """The lines' part of ``amounts``: two queries, the first grouped by the lines'
+    state (``_billing_state``)."""
     unbilled = _billable_lines() & Q(invoiced_at__isnull=True)
-    ready = unbilled & _approved_lines()
-    waiting = unbilled & (
-        Q(entry__isnull=False, entry__approved_at__isnull=True)
-        | Q(entry__isnull=True, approved_at__isnull=True)
-    )
-    day = Coalesce(F("date"), F("entry__date"))
-    row = (
+    groups = (
         JobLine.objects.alive()
         .filter(_lines_of(**of))
         .filter(Q(entry__isnull=True) | Q(entry__deleted_at__isnull=True))
         .annotate(price=line_price_of(company))
-        .aggregate(
-            open=Sum(job_line_amount(), filter=ready, output_field=money),
-            open_from=Min(day, filter=ready),
-            open_to=Max(day, filter=ready),
-            waiting=Sum(job_line_amount(), filter=waiting, output_field=money),
-            unpriced_lines=Count("pk", filter=unbilled & Q(price__isnull=True)),
+        .values(state=_billing_state(unbilled, _approved_lines()), priced=Q(price__isnull=False))
+        .annotate(
+            amount=Sum(job_line_amount(), output_field=MONEY_SUM),
+            first=Min(Coalesce(F("date"), F("entry__date"))),
+            last=Max(Coalesce(F("date"), F("entry__date"))),
+            n=Count("*"),
         )
+        .order_by()
     )
+    found = _LineAmounts()
+    for group in groups:
+        if group["state"] == DONE:
+            continue
+        if group["amount"] is not None:
+            name = "open" if group["state"] == READY else "waiting"
+            setattr(found, name, getattr(found, name) + group["amount"])
+        if not group["priced"]:
+            found.unpriced += group["n"]
+        if group["state"] == READY:
+            found.ready_days += (group["first"], group["last"])
     billed = InvoicedJobLine.objects.filter(
         _lines_of("line__", **of), released_at__isnull=True
-    ).aggregate(
-        total=Sum(job_line_amount(price="unit_price"), output_field=money),
-    )
-    return {**row, "invoiced": billed["total"]}
+    ).aggregate(total=Sum(job_line_amount(price="unit_price"), output_field=MONEY_SUM))
+    found.invoiced = billed["total"] or ZERO
+    return found
 
 
 @dataclass

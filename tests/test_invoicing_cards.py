@@ -274,3 +274,25 @@ def test_the_card_sums_what_the_basis_takes(billed):
         date_to=found.open_to,
     )
     assert taken.net == found.open
+
+
+def test_entries_of_the_same_hours_are_rounded_one_by_one_as_the_basis_rounds_them(world):
+    """Three half hours at 999,99 kr are 499,995 kr each, 500,00 kr to the øre: the card
+    says 1 500,00 kr as the basis does, not the 1 499,99 kr of the rounded sum."""
+    world.project.hourly_rate = Decimal("999.99")
+    world.project.save()
+    for _ in range(3):
+        approved(world, project=world.project, hours=Decimal("0.5"), date=NOVEMBER_20)
+
+    found = amounts(company=world.company, project=world.project)
+
+    assert found.open == Decimal("1500.00")
+    assert (found.open_from, found.open_to) == (NOVEMBER_20, NOVEMBER_20)
+    taken = basis(
+        company=world.company,
+        customer=world.customer,
+        project=world.project,
+        date_from=NOVEMBER_20,
+        date_to=NOVEMBER_20,
+    )
+    assert taken.net == found.open
