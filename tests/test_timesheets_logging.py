@@ -125,6 +125,18 @@ def test_log_hours_opens_on_today_with_the_last_project_and_customer(world, clie
     assert [p.name for p in form.recent_projects] == ["Nytt bad", "Garasje"]
 
 
+def test_a_last_entry_without_project_or_customer_costs_no_question_of_either(
+    world, django_assert_num_queries
+):
+    TimeEntryFactory(user=world.employee, project=None, customer=None)
+
+    # The latest projects (their rows, then the projects) and the last entry.
+    with django_assert_num_queries(3):
+        form = TimeEntryForm(user=world.employee)
+
+    assert (form["project"].value(), form["customer"].value()) == (None, None)
+
+
 def test_log_hours_for_someone_new_starts_without_project(world, client_for):
     form = client_for(world.moderator).get(CREATE).context["form"]
     assert form["project"].value() is None and form.recent_projects == []

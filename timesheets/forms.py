@@ -209,9 +209,10 @@ class TimeEntryForm(PickerForm):
         last = last_entry(self.user)
         if last is None:
             return
-        if project_field.queryset.filter(pk=last.project_id).exists():
+        # Each still one the user may pick? (Nothing to ask of an entry without one.)
+        if last.project_id and project_field.queryset.filter(pk=last.project_id).exists():
             self.initial["project"] = last.project_id
-        if customer_field.queryset.filter(pk=last.customer_id).exists():
+        if last.customer_id and customer_field.queryset.filter(pk=last.customer_id).exists():
             self.initial["customer"] = last.customer_id
 
     def clean(self):
