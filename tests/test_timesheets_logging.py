@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from timesheets import selectors
 from timesheets.forms import HoursField, TimeEntryForm
 from timesheets.models import TimeEntry
 
@@ -135,6 +136,17 @@ def test_a_last_entry_without_project_or_customer_costs_no_question_of_either(
         form = TimeEntryForm(user=world.employee)
 
     assert (form["project"].value(), form["customer"].value()) == (None, None)
+
+
+def test_the_latest_projects_are_those_of_the_latest_entries(world, monkeypatch):
+    monkeypatch.setattr(selectors, "RECENT_ENTRIES", 2)
+    earlier = ProjectFactory(company=world.company, customer=None, name="Garasje")
+    TimeEntryFactory(user=world.employee, project=earlier)
+    TimeEntryFactory.create_batch(2, user=world.employee, project=world.project)
+
+    form = TimeEntryForm(user=world.employee)
+
+    assert [p.name for p in form.recent_projects] == ["Nytt bad"]
 
 
 def test_log_hours_for_someone_new_starts_without_project(world, client_for):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import BadRequest
-from django.db.models import Count, Exists, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -175,8 +175,11 @@ def entries_by_ids(ids):
     return TimeEntry.objects.alive().filter(pk__in=[pk for pk in ids if pk is not None])
 
 
-# "Før timer" offers this many of the user's latest projects as one-tap choices.
+# "Før timer" offers this many of the user's latest projects as one-tap choices, found
+# among the projects of their latest RECENT_ENTRIES entries (two months of a working day's
+# three or four).
 RECENT_PROJECTS = 4
+RECENT_ENTRIES = 200
 
 
 def last_entry(user):
@@ -184,19 +187,28 @@ def last_entry(user):
     return TimeEntry.objects.alive().filter(user=user).order_by("-created_at", "-id").first()
 
 
+@dataclass(frozen=True)
+class RecentProject:
+    """One of a user's latest projects, as its one-tap button shows it."""
+
+    pk: int
+    name: str
+
+
 def recent_projects(user, projects):
     """Of ``projects`` (what the user may pick), the ones ``user`` logged hours on
-    latest, latest first."""
+    latest, latest first: two queries of a fixed size, however many entries the user
+    has. The latest entries' projects come newest first from their index
+    (entry_user_latest); grouping all of a user's years by project cost twice as much."""
     latest = (
         TimeEntry.objects.alive()
-        .filter(user=user, project__in=projects)
-        .values("project")
-        .annotate(last=Max("created_at"))
-        .order_by("-last")[:RECENT_PROJECTS]
+        .filter(user=user, project__isnull=False)
+        .order_by("-created_at", "-id")
+        .values_list("project_id", flat=True)[:RECENT_ENTRIES]
     )
-    order = [row["project"] for row in latest]
-    found = {p.pk: p for p in projects.filter(pk__in=order)}
-    return [found[pk] for pk in order if pk in found]
+    order = list(dict.fromkeys(latest))
+    names = dict(projects.filter(pk__in=order).values_list("pk", "name"))
+    return [RecentProject(pk, names[pk]) for pk in order if pk in names][:RECENT_PROJECTS]
 
 
 def day_entries(user, day):
