@@ -222,6 +222,11 @@ class Day:
     entries: list
     total: Decimal
 
+    @property
+    def iso(self):
+        """The date as the page's ids and addresses write it: 2026-03-05."""
+        return self.date.isoformat()
+
 
 def week_days(entries, week):
     """The seven days of ``week`` with their entries and totals."""
