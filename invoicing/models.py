@@ -208,9 +208,14 @@ class JobLine(FirmModel):
         blank=True,
         editable=False,
         related_name="+",
-        db_index=False,  # jobline_customer serves lookups by customer
+        db_index=False,  # jobline_customer_day serves lookups by customer
         verbose_name=_("customer"),
     )
+    # The day of the work: its entry's date, or for a line on a project its own
+    # ``date``. Kept by the database as ``customer`` is (invoicing.0007), so that the
+    # lines of a customer's period are found by the index of both, not by joining each of
+    # the customer's lines to its entry to read the entry's date.
+    day = models.DateField(_("day"), null=True, blank=True, editable=False)
 
     stale_message = _("Someone else changed this line while you were editing it.")
 
@@ -254,7 +259,7 @@ class JobLine(FirmModel):
         )
         indexes = [
             models.Index(fields=["company", "project", "date"], name="jobline_project_date"),
-            models.Index(fields=["company", "customer"], name="jobline_customer"),
+            models.Index(fields=["company", "customer", "day"], name="jobline_customer_day"),
         ]
 
     def __str__(self):
@@ -292,7 +297,7 @@ class JobLine(FirmModel):
 class JobLineEvent(
     events_of(
         JobLine,
-        exclude=["customer"],  # the entry's or project's, whose own history has it
+        exclude=["customer", "day"],  # the entry's or project's, whose own history has them
         verbose_name=_("materials or driving line event"),
         verbose_name_plural=_("materials and driving line events"),
         indexes=[models.Index(fields=["company", "pgh_obj"], name="joblineevent_obj")],

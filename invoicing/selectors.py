@@ -434,16 +434,11 @@ def period_lines(*, customer, project=None, date_from, date_to):
     """The materials and driving lines of the customer's work in the period (not
     deleted): those on its entries (of the entry's day), and those directly on its
     projects (of the line's own day); of one project if given. Found by the line's
-    customer (kept by the database: JobLine.customer)."""
+    customer and day (kept by the database: JobLine.customer, JobLine.day)."""
     lines = (
         JobLine.objects.alive()
-        .filter(customer=customer)
-        .filter(
-            Q(entry__isnull=True, date__gte=date_from, date__lte=date_to)
-            | Q(
-                entry__date__gte=date_from, entry__date__lte=date_to, entry__deleted_at__isnull=True
-            )
-        )
+        .filter(customer=customer, day__gte=date_from, day__lte=date_to)
+        .filter(Q(entry__isnull=True) | Q(entry__deleted_at__isnull=True))
     )
     if project is not None:
         lines = lines.filter(Q(entry__project=project) | Q(project=project))
@@ -474,20 +469,18 @@ def _job_line_values(lines, *, prefix="", price):
     ``_grouped`` reads, priced by ``price`` (an expression), ordered by project, day and
     line."""
     p = prefix
-    names = ["kind", "description", "route", "unit"]
+    names = ["kind", "description", "route", "unit", "day"]
     # A model's own fields by name; through ``prefix`` under the same names.
     renamed = {name: F(f"{p}{name}") for name in names} if p else {}
     return (
         lines.annotate(
             price=price,
-            day=Coalesce(F(f"{p}date"), F(f"{p}entry__date")),
             project_number=Coalesce(F(f"{p}project__number"), F(f"{p}entry__project__number")),
             project_name=Coalesce(F(f"{p}project__name"), F(f"{p}entry__project__name")),
         )
         .annotate(amount=job_line_amount())
         .values(
             "price",
-            "day",
             "project_number",
             "project_name",
             "amount",
@@ -715,8 +708,8 @@ def _line_amounts(company, **of):
         .values(state=_billing_state(unbilled, _approved_lines()), priced=Q(price__isnull=False))
         .annotate(
             amount=Sum(job_line_amount(), output_field=MONEY_SUM),
-            first=Min(Coalesce(F("date"), F("entry__date"))),
-            last=Max(Coalesce(F("date"), F("entry__date"))),
+            first=Min("day"),
+            last=Max("day"),
             n=Count("*"),
         )
         .order_by()
@@ -873,7 +866,6 @@ def driving_km(user_ids, start, end):
     lines = (
         JobLine.objects.alive()
         .filter(alive, kind=Kind.DRIVING, user__in=user_ids)
-        .annotate(day=Coalesce("date", "entry__date"))
         .filter(day__range=(start, end))
         .values("user", "day")
         .annotate(km=Sum("quantity"))

@@ -71,8 +71,10 @@ def test_the_big_firm_has_prices_materials_driving_and_a_key_customer(db):
     assert not lines.filter(entry__deleted_at__isnull=False).exists()
     # Their history starts as the entries' does: one insert event each.
     assert JobLineEvent.objects.filter(company=big, pgh_label="insert").count() == lines.count()
-    # The loader sets what the held-off trigger would: a line's customer is its entry's.
+    # The loader sets what the held-off triggers would: a line's customer and day are
+    # its entry's.
     assert not lines.exclude(customer=F("entry__customer")).exists()
+    assert not lines.exclude(day=F("entry__date")).exists()
 
 
 def index_names(table):

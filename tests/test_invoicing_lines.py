@@ -407,6 +407,44 @@ def test_a_write_cannot_point_a_line_at_another_customer_of_any_firm(world):
     assert customer_of(line) == world.customer.pk
 
 
+# The line's day, kept by the database
+
+
+def day_of(line):
+    return JobLine.objects.values_list("day", flat=True).get(pk=line.pk)
+
+
+def test_a_line_is_of_its_entrys_day_or_of_its_own(world):
+    line = add(world)
+    assert day_of(line) == line.entry.date
+    assert day_of(on_project(world)) == DECEMBER
+
+
+def test_a_line_follows_its_entry_to_another_day_and_its_basis(billed):
+    entry = billed.approved_entry
+    later = OCTOBER_END + datetime.timedelta(days=1)
+
+    TimeEntry.objects.filter(pk=entry.pk).update(date=later)
+
+    assert day_of(billed.material) == day_of(billed.driving) == later
+    assert not basis_of(billed).has_lines
+    moved = selectors.basis(
+        company=billed.company, customer=billed.customer, date_from=later, date_to=later
+    )
+    assert moved.materials_net == Decimal("249.75")
+
+
+def test_a_projects_line_moves_with_its_own_date_and_no_write_sets_another_day(world):
+    line = on_project(world)
+    line.date = OCTOBER_END
+    line.save()
+    assert day_of(line) == OCTOBER_END
+
+    JobLine.objects.filter(pk=line.pk).update(day=DECEMBER)
+
+    assert day_of(line) == OCTOBER_END
+
+
 # The basis
 
 
