@@ -124,7 +124,7 @@ def display_name(label, deleted_at):
 class KeptHours(models.Model):
     """Hours of the time entries not deleted, kept by the database for one row of
     another table (a project, a customer): the triggers on the time entries add what
-    each statement changed (timesheets.models, ``kept_hours_triggers``), and nothing
+    each statement changed (timesheets.models, ``kept_totals_triggers``), and nothing
     in the app writes it. A row without its kept hours has none logged."""
 
     hours = models.DecimalField(gettext_lazy("logged hours"), max_digits=12, decimal_places=2)

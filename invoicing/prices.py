@@ -19,8 +19,10 @@ def hourly_rate(*, company, customer=None, project=None):
 
 
 def with_hourly_rates(entries, company):
-    """Time entries with ``rate``: ``hourly_rate`` as a database expression, for a query
-    that prices many at once (the entry's own customer, as the basis is per customer).
+    """Time entries (or the tally of them, timesheets.EntryTally: rows with a project and
+    a customer as entries have) with ``rate``: ``hourly_rate`` as a database expression,
+    for a query that prices many at once (the entry's own customer, as the basis is per
+    customer).
 
     The project and the customer are joined as the firm's own (they always are: the
     same-firm keys): PostgreSQL then hashes the firm's projects for the join, not every

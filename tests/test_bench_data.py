@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, Sum
 
 from accounts.models import Company, User
 from customers.models import ContactPerson, Customer
@@ -14,7 +14,7 @@ from invoicing.models import JobLine, JobLineEvent, Kind, Unit
 from projects.models import Project, ProjectAccess
 from svenn.management.commands import bench_data
 from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX
-from timesheets.models import KEPT_HOURS, TimeEntry, TimeEntryEvent
+from timesheets.models import KEPT_HOURS, READY, WAITING, EntryTally, TimeEntry, TimeEntryEvent
 
 
 def run(**options):
@@ -119,6 +119,20 @@ def assert_hours_kept():
         )
         assert dict(model.objects.values_list(key, "hours")) == dict(sums)
         assert model.objects.count() > 5
+    # And the tally of the entries, per customer, project, hours and billing state.
+    counted = (
+        TimeEntry.objects.filter(deleted_at__isnull=True)
+        .values("customer", "project", "hours", approved=Q(approved_at__isnull=False))
+        .annotate(n=Count("*"))
+    )
+    states = {False: WAITING, True: READY}  # every entry the loader makes is billable
+    assert {
+        (row["customer"], row["project"], row["hours"], states[row["approved"]]): row["n"]
+        for row in counted
+    } == {
+        (row.customer_id, row.project_id, row.hours, row.state): row.entries
+        for row in EntryTally.objects.all()
+    }
 
 
 def test_the_hours_are_kept_and_the_firms_customers_interleaved(db):

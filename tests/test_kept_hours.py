@@ -1,6 +1,7 @@
-"""The hours logged on a project and for a customer, kept by the database
-(projects.ProjectHours, customers.CustomerHours): whatever writes the time entries, each
-kept total is the sum of the entries that are not deleted."""
+"""The hours logged on a project and for a customer, and the tally of the entries by
+hours and billing state, kept by the database (projects.ProjectHours,
+customers.CustomerHours, timesheets.EntryTally): whatever writes the time entries, each
+kept total is that of the entries that are not deleted."""
 
 import random
 import threading
@@ -17,7 +18,15 @@ from customers.models import CustomerHours
 from projects import selectors
 from projects.models import Project, ProjectHours
 from timesheets import selectors as timesheet_selectors
-from timesheets.models import KEPT_HOURS, TimeEntry, TimeEntryEvent
+from timesheets.models import (
+    DONE,
+    KEPT_HOURS,
+    READY,
+    WAITING,
+    EntryTally,
+    TimeEntry,
+    TimeEntryEvent,
+)
 
 from .factories import CustomerFactory, ProjectFactory, TimeEntryFactory
 
@@ -36,10 +45,34 @@ def kept(model, key):
     return totals, sums
 
 
+def tally():
+    """{(customer, project, hours, state): entries} as kept (without the rows that came
+    back to 0), and as counted from the entries."""
+    key = ["customer_id", "project_id", "hours"]
+    with scopes_disabled():
+        kept = {
+            (*row[:-1],): row[-1]
+            for row in EntryTally.objects.exclude(entries=0).values_list(*key, "state", "entries")
+        }
+        alive = TimeEntry.objects.filter(deleted_at__isnull=True)
+        counted = {}
+        for entry in alive.values(*key, "billable", "invoiced_at", "approved_at"):
+            if entry["billable"] and entry["invoiced_at"] is None:
+                state = WAITING if entry["approved_at"] is None else READY
+            else:
+                state = DONE
+            if entry["customer_id"] or entry["project_id"]:
+                found = (*(entry[name] for name in key), state)
+                counted[found] = counted.get(found, 0) + 1
+    return kept, counted
+
+
 def assert_kept():
     for model, key in KEPT_HOURS:
         totals, sums = kept(model, key)
         assert totals == sums, model
+    kept_tally, counted = tally()
+    assert kept_tally == counted
 
 
 @pytest.mark.django_db
@@ -59,6 +92,10 @@ def test_every_kind_of_write_to_the_entries_keeps_the_projects_totals(world):
             lambda: entries.update(deleted_at=timezone.now()),  # deleted (soft)
             lambda: entries.update(deleted_at=None),  # restored
             lambda: entries.update(approved_at=timezone.now()),  # no hours change
+            lambda: entries.update(billable=False),  # out of the basis
+            lambda: entries.update(billable=True),
+            lambda: entries.update(invoiced_at=timezone.now()),  # invoiced
+            lambda: _reopen(entry),
             lambda: TimeEntry.objects.filter(project=world.project).update(hours=Decimal(1)),
             lambda: _delete_for_good(entry),
         ]
@@ -87,6 +124,12 @@ def _delete_for_good(entry):
         cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
 
 
+def _reopen(entry):
+    """A reopened basis empties its entries' ``invoiced_at``: the one change an invoiced
+    entry's lock lets through."""
+    TimeEntry.objects.filter(pk=entry.pk).update(invoiced_at=None)
+
+
 def _fields(world, project, hours):
     return {
         "company": world.company,
@@ -111,7 +154,7 @@ def test_a_long_run_of_random_writes_leaves_every_total_right(world):
         for _ in range(150):
             ids = list(TimeEntry.objects.filter(company=world.company).values_list("pk", flat=True))
             some = TimeEntry.objects.filter(pk__in=rng.sample(ids, rng.randint(1, 4)))
-            write = rng.randrange(5)
+            write = rng.randrange(7)
             if write == 0:
                 some.update(hours=Decimal(rng.randint(1, 32)) / 4)
             elif write == 1:
@@ -120,6 +163,10 @@ def test_a_long_run_of_random_writes_leaves_every_total_right(world):
                 some.update(customer=rng.choice(customers))
             elif write == 3:
                 some.update(deleted_at=rng.choice([None, timezone.now()]))
+            elif write == 4:
+                some.update(approved_at=rng.choice([None, timezone.now()]))
+            elif write == 5:
+                some.update(billable=rng.choice([True, False]))
             else:
                 TimeEntryFactory(user=world.employee, project=rng.choice(projects))
     assert_kept()

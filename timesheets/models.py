@@ -36,26 +36,91 @@ def invoiced_triggers(*, locked, kept):
 # The totals of hours the database keeps, and the entry's column each is kept per.
 KEPT_HOURS = [(ProjectHours, "project_id"), (CustomerHours, "customer_id")]
 
+# Where an entry stands for the invoice basis (invoicing): billable and not invoiced,
+# approved (what a basis takes now) or not approved yet; or neither (invoiced, or not
+# billable). EntryTally counts the entries in each.
+DONE, READY, WAITING = 0, 1, 2
+BILLING_STATE_SQL = (
+    "CASE WHEN billable AND invoiced_at IS NULL"
+    f" THEN CASE WHEN approved_at IS NOT NULL THEN {READY} ELSE {WAITING} END ELSE {DONE} END"
+)
 
-def kept_hours_triggers():
-    """Keep projects.ProjectHours and customers.CustomerHours: after each statement
-    that inserts, changes or deletes time entries, the hours it added and took away
-    (of entries not deleted) are summed per project and per customer, and added to the
-    kept totals in one upsert each.
+
+class EntryTally(models.Model):
+    """How many time entries (not deleted) of a customer and a project have the same
+    hours and the same billing state (DONE, READY, WAITING): kept by the database (the
+    triggers of ``kept_totals_triggers``), never written by the app.
+
+    What the customer card and the project card price (invoicing.selectors.amounts): n
+    entries of the same hours at the same price come to n times that hour's amount to
+    the øre, so the sum of a few dozen rows is the sum of each entry's rounded amount, at
+    the prices of now. A row whose entries have all gone counts 0."""
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,  # the key's unique index serves lookups by customer
+        verbose_name=_("customer"),
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    hours = fields.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    state = models.PositiveSmallIntegerField(_("billing state"))
+    entries = models.IntegerField(_("time entries"))
+
+    class Meta:
+        verbose_name = _("tally of time entries")
+        verbose_name_plural = _("tallies of time entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "project", "hours", "state"],
+                nulls_distinct=False,
+                name="entrytally_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["project"], name="entrytally_project")]
+
+    def __str__(self):
+        return f"{self.customer_id}/{self.project_id}: {self.entries} × {self.hours}"
+
+
+TALLY_KEY = "customer_id, project_id, hours, state"
+
+
+def kept_totals_triggers():
+    """Keep projects.ProjectHours, customers.CustomerHours and EntryTally: after each
+    statement that inserts, changes or deletes time entries, what it added and took
+    away (of entries not deleted) is summed per project, per customer and per tally key,
+    and added to the kept totals in one upsert each.
 
     Per statement, not per row: a bulk change of 10,000 entries is one upsert each, and
     the totals' rows are locked in the order of their keys, so two statements over the
     same projects wait for each other instead of deadlocking."""
-    keys = ", ".join(key for _model, key in KEPT_HOURS)
-    upserts = "\n".join(
+    upserts = [
         f"""WITH changed AS ({{changes}})
         INSERT INTO {model._meta.db_table} AS kept ({key}, hours)
-        SELECT {key}, SUM(hours) FROM changed WHERE {key} IS NOT NULL
-        GROUP BY {key} HAVING SUM(hours) <> 0 ORDER BY {key}
+        SELECT {key}, SUM(d_hours) FROM changed WHERE {key} IS NOT NULL
+        GROUP BY {key} HAVING SUM(d_hours) <> 0 ORDER BY {key}
         ON CONFLICT ({key}) DO UPDATE SET hours = kept.hours + EXCLUDED.hours;"""  # noqa: S608
         for model, key in KEPT_HOURS
+    ]
+    upserts.append(
+        f"""WITH changed AS ({{changes}})
+        INSERT INTO {EntryTally._meta.db_table} AS kept ({TALLY_KEY}, entries)
+        SELECT {TALLY_KEY}, SUM(d_entries) FROM changed
+        WHERE customer_id IS NOT NULL OR project_id IS NOT NULL
+        GROUP BY {TALLY_KEY} HAVING SUM(d_entries) <> 0 ORDER BY {TALLY_KEY}
+        ON CONFLICT ({TALLY_KEY}) DO UPDATE SET entries = kept.entries + EXCLUDED.entries;"""  # noqa: S608
     )
-    signs = {  # the transition tables each operation has, and the sign of their hours
+    signs = {  # the transition tables each operation has, and the sign of what they add
         "insert": (pgtrigger.Insert, {"new": ""}),
         "update": (pgtrigger.Update, {"old": "-", "new": ""}),
         "delete": (pgtrigger.Delete, {"old": "-"}),
@@ -63,18 +128,20 @@ def kept_hours_triggers():
     triggers = []
     for name, (operation, sides) in signs.items():
         changes = " UNION ALL ".join(
-            f"SELECT {keys}, {sign}hours AS hours FROM {side}_entries"  # noqa: S608
+            f"SELECT project_id, customer_id, hours, {BILLING_STATE_SQL} AS state,"  # noqa: S608
+            f" {sign}hours AS d_hours, {sign}1 AS d_entries FROM {side}_entries"
             " WHERE deleted_at IS NULL"
             for side, sign in sides.items()
         )
         triggers.append(
             pgtrigger.Trigger(
-                name=f"kept_hours_{name}",
+                name=f"kept_totals_{name}",
                 level=pgtrigger.Statement,
                 when=pgtrigger.After,
                 operation=operation,
                 referencing=pgtrigger.Referencing(**{side: f"{side}_entries" for side in sides}),
-                func=upserts.format(changes=changes) + "\nRETURN NULL;",
+                func="\n".join(upsert.format(changes=changes) for upsert in upserts)
+                + "\nRETURN NULL;",
             )
         )
     return triggers
@@ -165,7 +232,7 @@ class TimeEntry(FirmModel):
         ]
         triggers = [
             *invoiced_triggers(locked="invoiced_locked", kept="invoiced_kept"),
-            *kept_hours_triggers(),
+            *kept_totals_triggers(),
         ]
         indexes = [
             models.Index(fields=["company", "user", "date"], name="entry_company_user_date"),

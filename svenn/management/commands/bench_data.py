@@ -36,7 +36,13 @@ from core import history
 from customers.models import ContactPerson, Customer, CustomerKind, search_key
 from invoicing.models import JobLine, Kind, Unit
 from projects.models import Project, ProjectAccess, ProjectMember, ProjectStatus
-from timesheets.models import KEPT_HOURS, TimeEntry
+from timesheets.models import (
+    BILLING_STATE_SQL,
+    KEPT_HOURS,
+    TALLY_KEY,
+    EntryTally,
+    TimeEntry,
+)
 
 BIG_FIRM = "Storbygg Entreprenør AS"
 SMALL_FIRM_PREFIX = "Småbygg"
@@ -580,9 +586,9 @@ class Loader:
             self.progress.update(cursor.rowcount)
 
     def kept_hours(self):
-        """The hours the database keeps per project and per customer (KEPT_HOURS), as
-        the held-off triggers of the entries would have added them up: one grouped
-        INSERT each over every firm."""
+        """The hours the database keeps per project and per customer (KEPT_HOURS) and
+        its tally of the entries (EntryTally), as the held-off triggers of the entries
+        would have added them up: one grouped INSERT each over every firm."""
         entries = TimeEntry._meta.db_table
         with connection.cursor() as cursor:
             for model, key in KEPT_HOURS:
@@ -592,6 +598,13 @@ class Loader:
                     WHERE deleted_at IS NULL AND {key} IS NOT NULL
                     GROUP BY {key}"""  # noqa: S608
                 )
+            cursor.execute(
+                f"""INSERT INTO {EntryTally._meta.db_table} ({TALLY_KEY}, entries)
+                SELECT customer_id, project_id, hours, {BILLING_STATE_SQL}, COUNT(*)
+                FROM {entries}
+                WHERE deleted_at IS NULL AND (customer_id IS NOT NULL OR project_id IS NOT NULL)
+                GROUP BY 1, 2, 3, 4"""  # noqa: S608
+            )
 
     def interleave_customers(self):
         """Lay the customers out as firms that grew side by side over years leave them:
