@@ -131,11 +131,25 @@ def test_a_last_entry_without_project_or_customer_costs_no_question_of_either(
 ):
     TimeEntryFactory(user=world.employee, project=None, customer=None)
 
-    # The latest projects (their rows, then the projects) and the last entry.
-    with django_assert_num_queries(3):
+    # The latest entries (the last one first), then their projects the user may pick.
+    with django_assert_num_queries(2):
         form = TimeEntryForm(user=world.employee)
 
     assert (form["project"].value(), form["customer"].value()) == (None, None)
+
+
+def test_the_last_project_and_customer_cost_one_question_besides_the_latest_entries(
+    world, django_assert_num_queries
+):
+    # The latest entries, their projects the user may pick, and whether the user may
+    # still pick the last entry's customer.
+    with django_assert_num_queries(3):
+        form = TimeEntryForm(user=world.employee)
+
+    assert (form["project"].value(), form["customer"].value()) == (
+        world.project.pk,
+        world.customer.pk,
+    )
 
 
 def test_the_latest_projects_are_those_of_the_latest_entries(world, monkeypatch):

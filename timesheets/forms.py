@@ -27,7 +27,7 @@ from projects.selectors import pickable_customers, pickable_projects, search_pro
 
 from . import services
 from .models import TimeEntry
-from .selectors import Week, last_entry, recent_projects, today
+from .selectors import Week, latest_work, today
 
 
 class TimeInput(WrittenInput, forms.TimeInput):
@@ -184,7 +184,8 @@ class TimeEntryForm(PickerForm):
                 customers = customers | Customer.objects.filter(pk=entry.customer_id)
         self.fields["project"].queryset = projects.select_related("customer").order_by("-number")
         self.fields["customer"].queryset = customers.order_by("name", "number")
-        self.recent_projects = [] if entry else recent_projects(user, projects)
+        self.latest = None if entry else latest_work(user, projects)
+        self.recent_projects = self.latest.projects if self.latest else []
         if entry is not None and not self.is_bound and self.initial.get("describe"):
             # Made by the timer just now: what is left is to say what the work was.
             self.fields["description"].widget.attrs["autofocus"] = True
@@ -206,14 +207,14 @@ class TimeEntryForm(PickerForm):
             if chosen is not None and not self.initial.get("customer"):
                 self.initial["customer"] = chosen.customer_id
             return
-        last = last_entry(self.user)
-        if last is None:
-            return
-        # Each still one the user may pick? (Nothing to ask of an entry without one.)
-        if last.project_id and project_field.queryset.filter(pk=last.project_id).exists():
-            self.initial["project"] = last.project_id
-        if last.customer_id and customer_field.queryset.filter(pk=last.customer_id).exists():
-            self.initial["customer"] = last.customer_id
+        latest = self.latest  # the last entry's project is among what may be picked
+        if latest.project is not None:
+            self.initial["project"] = latest.project
+        if (
+            latest.customer is not None
+            and customer_field.queryset.filter(pk=latest.customer).exists()
+        ):
+            self.initial["customer"] = latest.customer
 
     def clean(self):
         data = super().clean()

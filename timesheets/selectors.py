@@ -182,11 +182,6 @@ RECENT_PROJECTS = 4
 RECENT_ENTRIES = 200
 
 
-def last_entry(user):
-    """The entry ``user`` logged last (not deleted), or None."""
-    return TimeEntry.objects.alive().filter(user=user).order_by("-created_at", "-id").first()
-
-
 @dataclass(frozen=True)
 class RecentProject:
     """One of a user's latest projects, as its one-tap button shows it."""
@@ -195,20 +190,41 @@ class RecentProject:
     name: str
 
 
-def recent_projects(user, projects):
-    """Of ``projects`` (what the user may pick), the ones ``user`` logged hours on
-    latest, latest first: two queries of a fixed size, however many entries the user
-    has. The latest entries' projects come newest first from their index
-    (entry_user_latest); grouping all of a user's years by project cost twice as much."""
-    latest = (
+@dataclass(frozen=True)
+class LatestWork:
+    """What a user's latest entries offer "Før timer": their latest projects the user
+    may pick (RecentProject rows, latest first), and the project and the customer of
+    the very last entry, the project only while the user may pick it."""
+
+    projects: list
+    project: int | None
+    customer: int | None
+
+
+def latest_work(user, projects):
+    """LatestWork of ``user`` among ``projects`` (what the user may pick): two queries
+    of a fixed size, however many entries the user has. The latest entries come newest
+    first from their index (entry_user_latest); grouping all of a user's years by
+    project cost twice as much."""
+    latest = list(
         TimeEntry.objects.alive()
-        .filter(user=user, project__isnull=False)
+        .filter(user=user)
         .order_by("-created_at", "-id")
-        .values_list("project_id", flat=True)[:RECENT_ENTRIES]
+        .values_list("project_id", "customer_id")[:RECENT_ENTRIES]
     )
-    order = list(dict.fromkeys(latest))
+    order = list(dict.fromkeys(project for project, _customer in latest if project is not None))
     names = dict(projects.filter(pk__in=order).values_list("pk", "name"))
-    return [RecentProject(pk, names[pk]) for pk in order if pk in names][:RECENT_PROJECTS]
+    last_project, last_customer = latest[0] if latest else (None, None)
+    return LatestWork(
+        projects=[RecentProject(pk, names[pk]) for pk in order if pk in names][:RECENT_PROJECTS],
+        project=last_project if last_project in names else None,
+        customer=last_customer,
+    )
+
+
+def recent_projects(user, projects):
+    """Of ``projects``, the ones ``user`` logged hours on latest (``latest_work``)."""
+    return latest_work(user, projects).projects
 
 
 def day_entries(user, day):
