@@ -271,12 +271,12 @@ class TimeEntry(FirmModel):
                 condition=models.Q(deleted_at__isnull=True),
                 name="entry_project_hours",
             ),
-            # A user's latest entry (what "Før timer" starts from) as the first of the
-            # index read backwards, and the projects of their latest entries from the
-            # index alone, not by sorting all their years of entries.
+            # A user's latest entries (what "Før timer" starts from: their projects, the
+            # last one's customer) from the index alone, read backwards, not by sorting
+            # all their years of entries.
             models.Index(
                 fields=["company", "user", "created_at", "id"],
-                include=["project"],
+                include=["project", "customer"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="entry_user_latest",
             ),
