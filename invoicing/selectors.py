@@ -617,9 +617,9 @@ def amounts(*, company, with_costs=False, **of):
     how many of each hours and billing state there are per customer and project. n
     entries of the same hours at the same price come to n × that hour's rounded amount,
     so the sums are those of each entry's amount, at the prices of now (the key
-    customer's 20,000 entries: 19 ms priced one by one, a few dozen rows of the tally
-    now). The first and last day of what a basis takes are read from the entries'
-    index."""
+    customer's 20,000 entries: 19 ms of SQL priced one by one, 146 rows of the tally
+    and 1 ms now). The first and last day of what a basis takes are read from the
+    entries' index."""
     groups = (
         with_hourly_rates(EntryTally.objects.filter(**of), company)
         .values("rate", "hours", "state")
@@ -718,13 +718,14 @@ def _line_amounts(company, **of):
     for group in groups:
         if group["state"] == DONE:
             continue
-        if group["amount"] is not None:
-            name = "open" if group["state"] == READY else "waiting"
-            setattr(found, name, getattr(found, name) + group["amount"])
+        amount = group["amount"] or ZERO  # no price: in no sum
+        if group["state"] == READY:
+            found.open += amount
+            found.ready_days += (group["first"], group["last"])
+        else:
+            found.waiting += amount
         if not group["priced"]:
             found.unpriced += group["n"]
-        if group["state"] == READY:
-            found.ready_days += (group["first"], group["last"])
     billed = InvoicedJobLine.objects.filter(
         _lines_of("line__", **of), released_at__isnull=True
     ).aggregate(total=Sum(job_line_amount(price="unit_price"), output_field=MONEY_SUM))
