@@ -698,11 +698,12 @@ class _LineAmounts:
 
 def _line_amounts(company, **of):
     """The lines' part of ``amounts``: two queries, the first grouped by the lines'
-    state (``_billing_state``)."""
+    state (``_billing_state``) over the lines not invoiced, so that the years a firm
+    has invoiced are not joined to their entries for a state they cannot have."""
     unbilled = _billable_lines() & Q(invoiced_at__isnull=True)
     groups = (
         JobLine.objects.alive()
-        .filter(_lines_of(**of))
+        .filter(_lines_of(**of), invoiced_at__isnull=True)
         .filter(Q(entry__isnull=True) | Q(entry__deleted_at__isnull=True))
         .annotate(price=line_price_of(company))
         .values(state=_billing_state(unbilled, _approved_lines()), priced=Q(price__isnull=False))
