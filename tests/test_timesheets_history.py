@@ -13,7 +13,7 @@ from core import panels
 from customers.services import customer_delete
 from timesheets.models import TimeEntry
 
-from .factories import ProjectFactory, TimeEntryFactory
+from .factories import TimeEntryFactory
 
 START = datetime.date(2026, 3, 2)
 
@@ -121,15 +121,6 @@ def test_customer_card_shows_total_and_this_months_hours(world):
     # world.entry (7,5 today) + 2,5 this month; 10 more last month.
     assert "Denne måneden" in html and "10 t" in html
     assert "Totalt" in html and "20 t" in html
-
-
-def test_project_card_shows_hours_against_the_estimate(world):
-    project = ProjectFactory(company=world.company, estimated_hours=Decimal("40"))
-    TimeEntryFactory.create_batch(4, user=world.employee, project=project, hours=Decimal("7.5"))
-    html = render("{% project_hours project %}", project=project)
-    assert "30 t" in html and "40 t" in html and "75 %" in html
-    html = render("{% project_hours project %}", project=ProjectFactory(company=world.company))
-    assert "0 t" in html and "Estimat" not in html
 
 
 def test_hours_are_shown_the_norwegian_way(world):

@@ -497,10 +497,6 @@ def all_of(totals):
     return sum((row["hours"] for row in totals), ZERO), sum(row["count"] for row in totals)
 
 
-def total_hours(entries):
-    return entries.order_by().aggregate(total=Coalesce(Sum("hours"), ZERO))["total"]
-
-
 # Cards ------------------------------------------------------------------------
 
 
@@ -524,11 +520,3 @@ def customer_hours(customer, *, on=None):
         .values("total", "month")
         .get()
     )
-
-
-def project_hours(project):
-    """Hours logged on ``project`` against its estimate."""
-    total = total_hours(TimeEntry.objects.alive().filter(project=project))
-    estimate = project.estimated_hours
-    percent = int(total * 100 / estimate) if estimate else None
-    return {"total": total, "estimate": estimate, "percent": percent}

@@ -1,21 +1,11 @@
-"""The hours shown on a project's card (the number format is
-svenn's ``hours`` filter; names that survive deletion are ``display_name``), and the
-timer's hidden key."""
+"""The timer's hidden key (the number format of hours is core's ``hours`` filter)."""
 
 import uuid
 
 from django import template
 from django.utils.html import format_html
 
-from timesheets import selectors
-
 register = template.Library()
-
-
-@register.inclusion_tag("timesheets/_project_hours.html")
-def project_hours(project):
-    """Hours logged on a project against its estimate, for the project's card."""
-    return {"hours": selectors.project_hours(project)}
 
 
 @register.simple_tag
