@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -134,6 +135,13 @@ class KeptHours(models.Model):
 
     def __str__(self):
         return f"{self.pk}: {self.hours}"
+
+    @classmethod
+    def of_row(cls):
+        """The kept hours of a project or a customer as an expression over its rows
+        (through its ``logged`` relation), 0 for a row without any."""
+        zero = models.Value(0, output_field=models.DecimalField(max_digits=12, decimal_places=2))
+        return Coalesce(models.F("logged__hours"), zero)
 
 
 class FirmModel(CompanyOwned):

@@ -5,17 +5,14 @@ admin cannot cascade into projects, time entries or history; staff restore a
 customer that a firm deleted with the "restore" action.
 """
 
-from decimal import Decimal
-
 from django.contrib import admin, messages
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import FIRM_MODEL_FIELDS, EventAdmin, VersionedAdminForm
 
 from . import services
-from .models import ContactPerson, ContactPersonEvent, Customer, CustomerEvent
+from .models import ContactPerson, ContactPersonEvent, Customer, CustomerEvent, CustomerHours
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -82,7 +79,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         customers = Customer.objects.all().select_related("company")
-        return customers.annotate(logged_hours=Coalesce("logged__hours", Decimal(0)))
+        return customers.annotate(logged_hours=CustomerHours.of_row())
 
     @admin.display(description=_("Logged hours"), ordering="logged_hours")
     def logged_hours(self, customer):

@@ -1,13 +1,6 @@
 """Reads of projects, and the customer selector that depends on project access."""
 
-from django.db.models import (
-    Count,
-    DecimalField,
-    F,
-    Q,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +18,7 @@ from .models import (
     Project,
     ProjectAccess,
     ProjectEvent,
+    ProjectHours,
     ProjectMember,
     ProjectMemberEvent,
     ProjectStatus,
@@ -71,8 +65,7 @@ def with_logged_hours(projects):
     """Annotate ``logged_hours``: the hours logged on each project (deleted entries left
     out), as the database keeps them (ProjectHours): one join, not a sum of the
     project's entries per project shown."""
-    zero = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
-    return projects.annotate(logged_hours=Coalesce(F("logged__hours"), zero))
+    return projects.annotate(logged_hours=ProjectHours.of_row())
 
 
 def search_projects(projects, q):

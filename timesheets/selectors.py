@@ -18,7 +18,7 @@ from accounts import permissions as perms
 from core import history
 from core.models import display_name
 from core.validators import FIRST_DATE, LAST_DATE
-from customers.models import Customer
+from customers.models import Customer, CustomerHours
 from projects.models import Project
 
 from .models import TimeEntry, TimeEntryEvent, Timer, TimerEvent
@@ -516,7 +516,7 @@ def customer_hours(customer, *, on=None):
     )
     return (
         Customer.objects.filter(pk=customer.pk)
-        .annotate(total=Coalesce("logged__hours", ZERO), month=Coalesce(Subquery(month), ZERO))
+        .annotate(total=CustomerHours.of_row(), month=Coalesce(Subquery(month), ZERO))
         .values("total", "month")
         .get()
     )
