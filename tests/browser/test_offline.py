@@ -94,6 +94,17 @@ def log_in(page, live_server, user):
     assert "pages /timesheets/" in page.evaluate(KEPT), page.evaluate(KEPT)
 
 
+def expect_all_saved(page):
+    """The phone says everything that waited is saved; if not, the failure quotes the
+    server's words for each write it refused (shown under "Lagret på telefonen")."""
+    try:
+        expect(page.locator("#messages")).to_contain_text("Det som ventet på nett er lagret.")
+    except AssertionError as error:
+        kept = page.get_by_role("region", name="Lagret på telefonen")
+        why = kept.inner_text() if kept.count() else "nothing shown"
+        raise AssertionError(f"{error}\nLagret på telefonen: {why}") from error
+
+
 @pytest.fixture
 def firm(transactional_db):
     company = Company.objects.create(name="Offline AS")
@@ -163,7 +174,7 @@ def test_offline_writes_wait_on_the_phone_and_are_saved_once_when_the_connection
     page.evaluate(TWICE)
 
     context.set_offline(False)
-    expect(page.locator("#messages")).to_contain_text("Det som ventet på nett er lagret.")
+    expect_all_saved(page)
     expect(page.locator(".entry.pending")).to_have_count(0)
     expect(page.locator("#week")).to_contain_text("Revet uten nett")
     assert TimeEntry.objects.filter(description="Ny uten nett").get().hours == Decimal("2.5")
