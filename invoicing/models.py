@@ -216,6 +216,13 @@ class JobLine(FirmModel):
     # lines of a customer's period are found by the index of both, not by joining each of
     # the customer's lines to its entry to read the entry's date.
     day = models.DateField(_("day"), null=True, blank=True, editable=False)
+    # Where the line stands for the invoice basis, as an entry's billing state
+    # (timesheets.models: DONE, READY, WAITING): billable and not invoiced, approved or not
+    # yet, by its entry (its billable and approval) or for a line on a project by its
+    # project's billable and its own approval; None while its entry is deleted. Kept by
+    # the database as ``customer`` is (invoicing.0008), so that the cards sum a customer's
+    # lines without joining each to its entry and its project.
+    state = models.SmallIntegerField(_("billing state"), null=True, blank=True, editable=False)
 
     stale_message = _("Someone else changed this line while you were editing it.")
 
@@ -297,7 +304,8 @@ class JobLine(FirmModel):
 class JobLineEvent(
     events_of(
         JobLine,
-        exclude=["customer", "day"],  # the entry's or project's, whose own history has them
+        # The entry's or project's, whose own history has them.
+        exclude=["customer", "day", "state"],
         verbose_name=_("materials or driving line event"),
         verbose_name_plural=_("materials and driving line events"),
         indexes=[models.Index(fields=["company", "pgh_obj"], name="joblineevent_obj")],

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Case, Count, DecimalField, F, Max, Min, Q, Sum, Value, When
+from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, Round
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -597,16 +597,6 @@ class Amounts:
 MONEY_SUM = DecimalField(max_digits=20, decimal_places=6)  # a sum of many amounts
 
 
-def _billing_state(unbilled, approved):
-    """A line's billing state (timesheets.models: DONE, READY, WAITING) as an entry's
-    is: billable and not invoiced, approved or not yet; or neither."""
-    return Case(
-        When(unbilled & approved, then=Value(READY)),
-        When(unbilled, then=Value(WAITING)),
-        default=Value(DONE),
-    )
-
-
 def amounts(*, company, with_costs=False, **of):
     """The Amounts of the entries ``of`` names (``customer=`` or ``project=``), priced
     and rounded per entry as the basis prices them (``entry_amount``), with the
@@ -697,16 +687,15 @@ class _LineAmounts:
 
 
 def _line_amounts(company, **of):
-    """The lines' part of ``amounts``: two queries, the first grouped by the lines'
-    state (``_billing_state``) over the lines not invoiced, so that the years a firm
-    has invoiced are not joined to their entries for a state they cannot have."""
-    unbilled = _billable_lines() & Q(invoiced_at__isnull=True)
+    """The lines' part of ``amounts``: two queries, the first grouped by the state the
+    database keeps on each line (JobLine.state) over the lines still to bill, so that
+    neither the years a firm has invoiced nor each line's entry and project are read
+    for it."""
     groups = (
         JobLine.objects.alive()
-        .filter(_lines_of(**of), invoiced_at__isnull=True)
-        .filter(Q(entry__isnull=True) | Q(entry__deleted_at__isnull=True))
+        .filter(_lines_of(**of), state__in=[READY, WAITING])
         .annotate(price=line_price_of(company))
-        .values(state=_billing_state(unbilled, _approved_lines()), priced=Q(price__isnull=False))
+        .values("state", priced=Q(price__isnull=False))
         .annotate(
             amount=Sum(job_line_amount(), output_field=MONEY_SUM),
             first=Min("day"),
@@ -717,8 +706,6 @@ def _line_amounts(company, **of):
     )
     found = _LineAmounts()
     for group in groups:
-        if group["state"] == DONE:
-            continue
         amount = group["amount"] or ZERO  # no price: in no sum
         if group["state"] == READY:
             found.open += amount

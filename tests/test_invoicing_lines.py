@@ -28,7 +28,7 @@ from invoicing import selectors, services
 from invoicing.models import InvoiceBasis, InvoicedJobLine, JobLine, Kind, Unit
 from projects.models import Project
 from timesheets import services as entry_services
-from timesheets.models import TimeEntry
+from timesheets.models import DONE, READY, WAITING, TimeEntry
 
 from .factories import CustomerFactory, JobLineFactory, UserFactory
 from .test_invoicing_basis import DECEMBER, PERIOD, approved
@@ -443,6 +443,68 @@ def test_a_projects_line_moves_with_its_own_date_and_no_write_sets_another_day(w
     JobLine.objects.filter(pk=line.pk).update(day=DECEMBER)
 
     assert day_of(line) == OCTOBER_END
+
+
+# The line's billing state, kept by the database
+
+
+def state_of(line):
+    return JobLine.objects.values_list("state", flat=True).get(pk=line.pk)
+
+
+def test_a_lines_state_follows_its_entrys_approval_billable_and_deletion(world):
+    line = add(world)
+    entry = line.entry
+    assert state_of(line) == WAITING
+
+    entry_services.entries_approve(entries=TimeEntry.objects.filter(pk=entry.pk), by=world.admin)
+    assert state_of(line) == READY
+    TimeEntry.objects.filter(pk=entry.pk).update(billable=False)
+    assert state_of(line) == DONE
+    TimeEntry.objects.filter(pk=entry.pk).update(billable=True)
+    entry_services.entry_reopen(entry=TimeEntry.objects.get(pk=entry.pk), by=world.admin)
+    assert state_of(line) == WAITING
+    TimeEntry.objects.filter(pk=entry.pk).update(deleted_at=timezone.now())
+    assert state_of(line) is None  # in no sum
+    TimeEntry.objects.filter(pk=entry.pk).update(deleted_at=None)
+    assert state_of(line) == WAITING
+
+
+def test_a_projects_lines_state_is_its_own_approval_and_its_projects_billable(world):
+    line = on_project(world)
+    assert state_of(line) == WAITING
+    JobLine.objects.filter(pk=line.pk).update(approved_at=timezone.now())
+    assert state_of(line) == READY
+
+    Project.objects.filter(pk=world.project.pk).update(billable=False)
+    assert state_of(line) == DONE
+    Project.objects.filter(pk=world.project.pk).update(billable=True)
+    assert state_of(line) == READY
+
+
+def test_an_invoiced_line_is_done_until_its_basis_is_reopened_and_no_write_sets_a_state(billed):
+    line = billed.material
+    assert state_of(line) == READY
+    JobLine.objects.filter(pk=line.pk).update(state=DONE)
+    assert state_of(line) == READY
+
+    JobLine.objects.filter(pk=line.pk).update(invoiced_at=timezone.now())
+    assert state_of(line) == DONE
+    JobLine.objects.filter(pk=line.pk).update(invoiced_at=None)
+    assert state_of(line) == READY
+
+
+def test_the_card_sums_the_lines_by_their_kept_state(billed):
+    """2,5 m at 99,90 kr and 12,5 km at 4,50 kr on an approved entry: 306,00 kr to bill;
+    a second line waits with its unapproved entry; none of the lines' entries or
+    projects is read for it."""
+    add(billed, by=billed.admin, unit_price=Decimal("10"))
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors._line_amounts(billed.company, customer=billed.customer)
+    assert (found.open, found.waiting, found.unpriced) == (Decimal("306.00"), Decimal("25.00"), 0)
+    lines_query = queries.captured_queries[0]["sql"]
+    assert "timesheets_timeentry" not in lines_query
+    assert "projects_project" not in lines_query
 
 
 # The basis
