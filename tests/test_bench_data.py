@@ -72,9 +72,13 @@ def test_the_big_firm_has_prices_materials_driving_and_a_key_customer(db):
     # Their history starts as the entries' does: one insert event each.
     assert JobLineEvent.objects.filter(company=big, pgh_label="insert").count() == lines.count()
     # The loader sets what the held-off triggers would: a line's customer and day are
-    # its entry's.
+    # its entry's, and its billing state is the one its trigger sets when touched.
     assert not lines.exclude(customer=F("entry__customer")).exists()
     assert not lines.exclude(day=F("entry__date")).exists()
+    loaded = dict(lines.values_list("pk", "state"))
+    assert {READY, WAITING} <= set(loaded.values())
+    lines.update(state=None)
+    assert dict(lines.values_list("pk", "state")) == loaded
 
 
 def index_names(table):

@@ -550,17 +550,18 @@ class Loader:
     def job_lines(self):
         """Materials on one entry in MATERIAL_EVERY, driving on one in DRIVING_EVERY
         (picked by id), made from every firm's entries in one statement. The line's
-        customer and day are its entry's, as the triggers of invoicing 0006 and 0007 would
-        set them."""
+        customer, day and billing state are its entry's, as the triggers of invoicing
+        0006 to 0008 would set them."""
         names = ", ".join(f"'{name}'" for name, _unit in MATERIALS)
         units = ", ".join(f"'{unit}'" for _name, unit in MATERIALS)
         columns = (
             "version, created_at, updated_at, created_by_id, updated_by_id, company_id, user_id, "
-            "entry_id, customer_id, day, kind, description, quantity, unit, route, unit_price"
+            "entry_id, customer_id, day, state, kind, description, quantity, unit, route, "
+            "unit_price"
         )
         common = (
             "1, e.created_at, e.created_at, e.user_id, e.user_id, e.company_id, e.user_id, e.id,"
-            " e.customer_id, e.date"
+            f" e.customer_id, e.date, {BILLING_STATE_SQL}"
         )
         n = len(MATERIALS)
         with connection.cursor() as cursor:
