@@ -61,13 +61,8 @@ CREATE TRIGGER jobline_customer_of_entry
     )
     EXECUTE FUNCTION invoicing_lines_follow_entry();
 
-CREATE OR REPLACE FUNCTION invoicing_lines_follow_project() RETURNS trigger AS $$
-BEGIN
-    UPDATE invoicing_jobline SET customer_id = NEW.customer_id
-     WHERE project_id = NEW.id AND entry_id IS NULL AND invoiced_at IS NULL;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-
+-- invoicing_lines_follow_project (invoicing.0006) is unchanged: its update of the
+-- lines' customer makes their own trigger read the project anew.
 DROP TRIGGER jobline_customer_of_project ON projects_project;
 CREATE TRIGGER jobline_customer_of_project
     AFTER UPDATE OF customer_id, billable ON projects_project
@@ -110,13 +105,6 @@ CREATE TRIGGER jobline_customer_of_entry
         OLD.customer_id IS DISTINCT FROM NEW.customer_id OR OLD.date IS DISTINCT FROM NEW.date
     )
     EXECUTE FUNCTION invoicing_lines_follow_entry();
-
-CREATE OR REPLACE FUNCTION invoicing_lines_follow_project() RETURNS trigger AS $$
-BEGIN
-    UPDATE invoicing_jobline SET customer_id = NEW.customer_id
-     WHERE project_id = NEW.id AND entry_id IS NULL AND invoiced_at IS NULL;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
 
 DROP TRIGGER jobline_customer_of_project ON projects_project;
 CREATE TRIGGER jobline_customer_of_project
