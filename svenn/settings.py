@@ -149,7 +149,7 @@ TEMPLATES = [
 ]
 
 # Widget templates (e.g. templates/widgets/) come from the project's template dirs too.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "core.forms.Renderer"
 
 # A URL or a libpq key=value string; several hosts with target_session_attrs=read-write
 # follow a failover (svenn/dburl.py, docs/operations.md).

@@ -193,6 +193,10 @@ def test_dates_are_shown_and_typed_the_norwegian_way(world, client_for):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["date"] == datetime.date(2026, 12, 1)
     assert 'type="date"' not in html
+    # The day from the week's "+" (an ISO date in the address) is shown as any date is.
+    assert 'name="date" value="01.12.2026"' in html
+    not_a_day = client_for(world.employee).get(CREATE, {"date": "2026-02-31"}).content.decode()
+    assert 'name="date" value="2026-02-31"' in not_a_day
 
 
 def test_a_date_from_a_number_pad_with_commas_is_read(world):

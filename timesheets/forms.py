@@ -17,7 +17,6 @@ from core.forms import (
     PickerForm,
     RowLabels,
     SearchSelect,
-    WrittenInput,
 )
 from core.pages import id_from
 from customers.models import Customer
@@ -30,7 +29,7 @@ from .models import TimeEntry
 from .selectors import Week, latest_work, today
 
 
-class TimeInput(WrittenInput, forms.TimeInput):
+class TimeInput(forms.TimeInput):
     input_type = "time"
 
     def __init__(self, attrs=None):
