@@ -69,7 +69,7 @@ def test_a_search_on_the_hours_form_offers_the_match_and_keeps_the_input(
     found = options(html, field)
     assert any(term in label for label in found) and len(found) <= 51
     assert value_of(html, "hours") == "7,5"
-    assert value_of(html, "date") == "2026-11-26"
+    assert value_of(html, "date") == "26.11.2026"
     assert value_of(html, f"{field}_q") == term
     assert value_of(html, "next") == "/timesheets/?week=2026-W48"
     assert "Flis på bad</textarea>" in html
@@ -171,7 +171,7 @@ def test_a_search_in_the_overview_filters_offers_the_match_and_keeps_the_filters
     customers, projects = options(html, "customer"), options(html, "project")
     assert any("Bygg 60" in label for label in customers) and len(customers) <= 51
     assert any("Bad 01" in label for label in projects) and len(projects) <= 51
-    assert value_of(html, "date_from") == "2026-11-01"
+    assert value_of(html, "date_from") == "01.11.2026"
     assert value_of(html, "customer_q") == "Bygg 60"
 
 

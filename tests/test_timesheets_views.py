@@ -133,7 +133,7 @@ def test_the_form_defaults_to_today_or_the_chosen_day(world, client_for):
     form = client.get(reverse("timesheets:entry_create")).context["form"]
     assert form["date"].value() == timezone.localdate()
     html = client.get(reverse("timesheets:entry_create"), {"date": "2026-11-24"}).content.decode()
-    assert 'value="2026-11-24"' in html
+    assert 'value="24.11.2026"' in html
 
 
 def test_logging_from_to_with_a_break(world, client_for):
