@@ -16,6 +16,8 @@ from svenn.management.commands import bench_data
 from svenn.management.commands.bench_data import BIG_FIRM, SMALL_FIRM_PREFIX
 from timesheets.models import KEPT_HOURS, READY, WAITING, EntryTally, TimeEntry, TimeEntryEvent
 
+from .test_kept_hours import days
+
 
 def run(**options):
     out = io.StringIO()
@@ -137,6 +139,9 @@ def assert_hours_kept():
         (row.customer_id, row.project_id, row.hours, row.state): row.entries
         for row in EntryTally.objects.all()
     }
+    # And each employee's days, per approval.
+    kept_days, summed = days()
+    assert kept_days == summed and len(kept_days) > 100
 
 
 def test_the_hours_are_kept_and_the_firms_customers_interleaved(db):

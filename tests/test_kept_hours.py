@@ -1,11 +1,12 @@
-"""The hours logged on a project and for a customer, and the tally of the entries by
-hours and billing state, kept by the database (projects.ProjectHours,
-customers.CustomerHours, timesheets.EntryTally): whatever writes the time entries, each
-kept total is that of the entries that are not deleted."""
+"""The hours logged on a project and for a customer, the tally of the entries by hours
+and billing state, and each employee's day per approval, kept by the database
+(projects.ProjectHours, customers.CustomerHours, timesheets.EntryTally,
+timesheets.DayTally): whatever writes the time entries, each kept total is that of the
+entries that are not deleted."""
 
 import random
 import threading
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,10 +20,14 @@ from projects import selectors
 from projects.models import Project, ProjectHours
 from timesheets import selectors as timesheet_selectors
 from timesheets.models import (
+    APPROVED,
     DONE,
     KEPT_HOURS,
+    OPEN,
     READY,
+    SELF_APPROVED,
     WAITING,
+    DayTally,
     EntryTally,
     TimeEntry,
     TimeEntryEvent,
@@ -67,12 +72,40 @@ def tally():
     return kept, counted
 
 
+def days():
+    """{(firm, day, employee, approval): (hours, entries)} as kept (without the rows
+    that came back to 0), and as summed from the entries."""
+    with scopes_disabled():
+        kept = {
+            (row.company_id, row.date, row.user_id, row.approval): (row.hours, row.entries)
+            for row in DayTally.objects.exclude(entries=0)
+        }
+        assert not DayTally.objects.filter(entries=0).exclude(hours=0).exists()
+        summed = {}
+        alive = TimeEntry.objects.filter(deleted_at__isnull=True)
+        for entry in alive.values(
+            "company_id", "date", "user_id", "hours", "approved_at", "approved_by_id"
+        ):
+            if entry["approved_at"] is None:
+                approval = OPEN
+            elif entry["approved_by_id"] == entry["user_id"]:
+                approval = SELF_APPROVED
+            else:
+                approval = APPROVED
+            found = (entry["company_id"], entry["date"], entry["user_id"], approval)
+            hours, count = summed.get(found, (Decimal(0), 0))
+            summed[found] = (hours + entry["hours"], count + 1)
+    return kept, summed
+
+
 def assert_kept():
     for model, key in KEPT_HOURS:
         totals, sums = kept(model, key)
         assert totals == sums, model
     kept_tally, counted = tally()
     assert kept_tally == counted
+    kept_days, summed = days()
+    assert kept_days == summed
 
 
 @pytest.mark.django_db
@@ -91,6 +124,11 @@ def test_every_kind_of_write_to_the_entries_keeps_the_projects_totals(world):
             lambda: entries.update(customer=world.customer),
             lambda: entries.update(deleted_at=timezone.now()),  # deleted (soft)
             lambda: entries.update(deleted_at=None),  # restored
+            lambda: entries.update(date=timezone.localdate() - timedelta(days=1)),  # moved
+            lambda: entries.update(user=world.employee2),  # to another employee
+            lambda: entries.update(user=world.employee),
+            lambda: entries.update(approved_at=timezone.now(), approved_by=world.employee),
+            lambda: entries.update(approved_at=None, approved_by=None),  # reopened
             lambda: entries.update(approved_at=timezone.now()),  # no hours change
             lambda: entries.update(billable=False),  # out of the basis
             lambda: entries.update(billable=True),
@@ -154,7 +192,7 @@ def test_a_long_run_of_random_writes_leaves_every_total_right(world):
         for _ in range(150):
             ids = list(TimeEntry.objects.filter(company=world.company).values_list("pk", flat=True))
             some = TimeEntry.objects.filter(pk__in=rng.sample(ids, rng.randint(1, 4)))
-            write = rng.randrange(7)
+            write = rng.randrange(10)
             if write == 0:
                 some.update(hours=Decimal(rng.randint(1, 32)) / 4)
             elif write == 1:
@@ -167,6 +205,13 @@ def test_a_long_run_of_random_writes_leaves_every_total_right(world):
                 some.update(approved_at=rng.choice([None, timezone.now()]))
             elif write == 5:
                 some.update(billable=rng.choice([True, False]))
+            elif write == 6:
+                some.update(date=timezone.localdate() - timedelta(days=rng.randint(0, 2)))
+            elif write == 7:
+                some.update(user=rng.choice([world.employee, world.employee2]))
+            elif write == 8:
+                by = rng.choice([None, world.employee, world.admin])
+                some.update(approved_at=by and timezone.now(), approved_by=by)
             else:
                 TimeEntryFactory(user=world.employee, project=rng.choice(projects))
     assert_kept()

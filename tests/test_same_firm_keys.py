@@ -76,6 +76,9 @@ NOT_KEYED = {
     "worktime.WeekHandInEvent.user": SNAPSHOT,
     "worktime.WeekHandInEvent.pgh_obj": "the hand-in has no (company, id) key yet to point at",
     "worktime.WeekHandInEvent.returned_by": SNAPSHOT,
+    # Kept by the database from the entries (timesheets.kept_totals_triggers), nothing
+    # writes it: the entries' own same-firm key holds their employee.
+    "timesheets.DayTally.user": "summed from the entries, whose own same-firm key held it",
     # Platform staff (no firm) acting on a firm's user are named in that firm's log.
     "accounts.SecurityEvent.actor": "who did it may be platform staff, who have no firm",
 }

@@ -354,6 +354,44 @@ def test_the_overview_filters_and_totals_per_group(world, client_for):
         assert (context["total"], context["page"].paginator.count) == (Decimal("7.5"), 3)
 
 
+def test_the_totals_per_employee_are_those_of_the_listed_entries_for_every_filter(
+    world, client_for
+):
+    """Per employee (no customer or project chosen) the totals are summed from the
+    employees' days the database keeps (timesheets.DayTally), not from the entries: for
+    every filter they must still be what the listed entries add up to."""
+    friday = THURSDAY + datetime.timedelta(days=1)
+    TimeEntryFactory(user=world.employee, date=THURSDAY, hours=Decimal("2.5"))
+    approve(TimeEntryFactory(user=world.employee, date=THURSDAY, hours=Decimal("1")), world.admin)
+    approve(TimeEntryFactory(user=world.admin, date=friday, hours=Decimal("3")), world.admin)
+    approve(
+        TimeEntryFactory(user=world.employee2, date=friday, hours=Decimal("4")), world.moderator
+    )
+    gone = TimeEntryFactory(user=world.employee2, date=friday, hours=Decimal("8"))
+    TimeEntry.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    TimeEntryFactory(user=world.other_admin, date=friday, hours=Decimal("5"))  # another firm
+    client = client_for(world.admin)
+    for status in ("", "open", "approved", "self_approved"):
+        for user in ("", world.employee.pk, world.admin.pk):
+            for date_from in ("2026-03-02", "2026-03-06"):
+                query = {"date_from": date_from, "date_to": "2026-03-08", "status": status}
+                response = overview(client, **query, user=user)
+                context = response.context
+                listed = {}
+                for row in context["page"].object_list:
+                    listed[row.user_name] = listed.get(row.user_name, 0) + row.hours
+                totals = {row["name"]: row["hours"] for row in context["totals"]}
+                assert totals == listed, (status, user, date_from)
+                assert context["page"].paginator.count == len(context["page"].object_list)
+                assert context["total"] == sum(listed.values(), Decimal(0))
+    only_own = overview(
+        client, date_from="2026-03-02", date_to="2026-03-08", status="self_approved"
+    )
+    assert [(row["name"], row["hours"]) for row in only_own.context["totals"]] == [
+        ("Ingrid Berg", Decimal("3"))
+    ]
+
+
 def test_the_overview_defaults_to_this_week_and_shows_bad_filters_as_errors(world, client_for):
     client = client_for(world.admin)
     response = overview(client)

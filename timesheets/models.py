@@ -95,12 +95,66 @@ class EntryTally(models.Model):
 
 TALLY_KEY = "customer_id, project_id, hours, state"
 
+# An entry's approval as "Timeoversikt" filters it: not approved, approved by someone
+# else, approved by its own employee (accounts.permissions: an Administrator may).
+# DayTally keeps the entries of each.
+OPEN, APPROVED, SELF_APPROVED = 0, 1, 2
+APPROVAL_SQL = (
+    f"CASE WHEN approved_at IS NULL THEN {OPEN}"
+    f" WHEN approved_by_id = user_id THEN {SELF_APPROVED} ELSE {APPROVED} END"
+)
+DAY_KEY = "company_id, date, user_id, approval"
+
+
+class DayTally(CompanyOwned):
+    """The hours and the number of an employee's time entries (not deleted) on one day,
+    per approval (OPEN, APPROVED, SELF_APPROVED): kept by the database (the triggers of
+    ``kept_totals_triggers``), never written by the app.
+
+    What "Timeoversikt" sums per employee when no customer or project is filtered: the
+    benchmark's big firm has 7,471 of these in a month against 33,618 entries. A row
+    whose entries have all gone counts 0."""
+
+    # The firm's and the employee's rows go with them (their entries are kept by PROTECT).
+    company = models.ForeignKey(
+        "accounts.Company",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the key's unique index serves lookups by firm
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("employee"),
+    )
+    date = models.DateField(_("date"))
+    approval = models.PositiveSmallIntegerField(_("approval"))
+    hours = models.DecimalField(_("hours"), max_digits=12, decimal_places=2)
+    entries = models.IntegerField(_("time entries"))
+
+    class Meta:
+        verbose_name = _("day's tally of time entries")
+        verbose_name_plural = _("days' tallies of time entries")
+        constraints = [
+            # The period of a firm is read from this index alone.
+            models.UniqueConstraint(
+                fields=["company", "date", "user", "approval"],
+                include=["hours", "entries"],
+                name="daytally_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.date}: {self.entries} ({self.hours})"
+
 
 def kept_totals_triggers():
-    """Keep projects.ProjectHours, customers.CustomerHours and EntryTally: after each
-    statement that inserts, changes or deletes time entries, what it added and took
-    away (of entries not deleted) is summed per project, per customer and per tally key,
-    and added to the kept totals in one upsert each.
+    """Keep projects.ProjectHours, customers.CustomerHours, EntryTally and DayTally:
+    after each statement that inserts, changes or deletes time entries, what it added
+    and took away (of entries not deleted) is summed per project, per customer, per
+    tally key and per employee's day, and added to the kept totals in one upsert each.
 
     Per statement, not per row: a bulk change of 10,000 entries is one upsert each, and
     the totals' rows are locked in the order of their keys, so two statements over the
@@ -121,6 +175,14 @@ def kept_totals_triggers():
         GROUP BY {TALLY_KEY} HAVING SUM(d_entries) <> 0 ORDER BY {TALLY_KEY}
         ON CONFLICT ({TALLY_KEY}) DO UPDATE SET entries = kept.entries + EXCLUDED.entries;"""  # noqa: S608
     )
+    upserts.append(
+        f"""WITH changed AS ({{changes}})
+        INSERT INTO {DayTally._meta.db_table} AS kept ({DAY_KEY}, hours, entries)
+        SELECT {DAY_KEY}, SUM(d_hours), SUM(d_entries) FROM changed
+        GROUP BY {DAY_KEY} HAVING SUM(d_entries) <> 0 OR SUM(d_hours) <> 0 ORDER BY {DAY_KEY}
+        ON CONFLICT ({DAY_KEY}) DO UPDATE
+        SET hours = kept.hours + EXCLUDED.hours, entries = kept.entries + EXCLUDED.entries;"""  # noqa: S608
+    )
     signs = {  # the transition tables each operation has, and the sign of what they add
         "insert": (pgtrigger.Insert, {"new": ""}),
         "update": (pgtrigger.Update, {"old": "-", "new": ""}),
@@ -130,6 +192,7 @@ def kept_totals_triggers():
     for name, (operation, sides) in signs.items():
         changes = " UNION ALL ".join(
             f"SELECT project_id, customer_id, hours, {BILLING_STATE_SQL} AS state,"  # noqa: S608
+            f" company_id, date, user_id, {APPROVAL_SQL} AS approval,"
             f" {sign}hours AS d_hours, {sign}1 AS d_entries FROM {side}_entries"
             " WHERE deleted_at IS NULL"
             for side, sign in sides.items()

@@ -484,7 +484,7 @@ def overview(request):
     form = OverviewFilterForm(request.GET, user=request.user)
     filters = form.filters()
     entries = selectors.filter_entries(TimeEntry.objects.alive(), **filters)
-    totals = selectors.group_totals(entries, form.grouping)
+    totals = selectors.group_totals(filters, form.grouping)
     total, count = selectors.all_of(totals)
     # The page's ids first, ordered over the index and the employees' names alone; then
     # those 50 rows with what they show. In one query the database joins each entry of

@@ -37,9 +37,12 @@ from customers.models import ContactPerson, Customer, CustomerKind, search_key
 from invoicing.models import JobLine, Kind, Unit
 from projects.models import Project, ProjectAccess, ProjectMember, ProjectStatus
 from timesheets.models import (
+    APPROVAL_SQL,
     BILLING_STATE_SQL,
+    DAY_KEY,
     KEPT_HOURS,
     TALLY_KEY,
+    DayTally,
     EntryTally,
     TimeEntry,
 )
@@ -588,8 +591,8 @@ class Loader:
 
     def kept_hours(self):
         """The hours the database keeps per project and per customer (KEPT_HOURS) and
-        its tally of the entries (EntryTally), as the held-off triggers of the entries
-        would have added them up: one grouped INSERT each over every firm."""
+        its tallies of the entries (EntryTally, DayTally), as the held-off triggers of
+        the entries would have added them up: one grouped INSERT each over every firm."""
         entries = TimeEntry._meta.db_table
         with connection.cursor() as cursor:
             for model, key in KEPT_HOURS:
@@ -604,6 +607,12 @@ class Loader:
                 SELECT customer_id, project_id, hours, {BILLING_STATE_SQL}, COUNT(*)
                 FROM {entries}
                 WHERE deleted_at IS NULL AND (customer_id IS NOT NULL OR project_id IS NOT NULL)
+                GROUP BY 1, 2, 3, 4"""  # noqa: S608
+            )
+            cursor.execute(
+                f"""INSERT INTO {DayTally._meta.db_table} ({DAY_KEY}, hours, entries)
+                SELECT company_id, date, user_id, {APPROVAL_SQL}, SUM(hours), COUNT(*)
+                FROM {entries} WHERE deleted_at IS NULL
                 GROUP BY 1, 2, 3, 4"""  # noqa: S608
             )
 
